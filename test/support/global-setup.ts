@@ -1,0 +1,26 @@
+/**
+ * Runs once before all test files: provides the MongoDB URI every database test uses.
+ * `MONGODB_URI` (e.g. from scripts/test-db.sh) wins; otherwise an in-memory mongod is started,
+ * which needs mongodb-memory-server's one-time download of `mongod`.
+ */
+import type { TestProject } from 'vitest/node';
+import type {} from 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    mongoUri: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  if (process.env.MONGODB_URI) {
+    project.provide('mongoUri', process.env.MONGODB_URI);
+    return;
+  }
+  const { MongoMemoryServer } = await import('mongodb-memory-server');
+  const server = await MongoMemoryServer.create();
+  project.provide('mongoUri', server.getUri());
+  return async () => {
+    await server.stop();
+  };
+}
