@@ -1,0 +1,305 @@
+/**
+ * Findo's port to the WhatsApp Cloud API, implemented on whatsapp-api-js.
+ *
+ * The library hard-codes `https://graph.facebook.com/<v>/…`, so a fetch wrapper moves requests to
+ * `apiUrl` keeping Graph's paths (tests and the sandbox point it at the local fake). The library
+ * also resolves API errors as values instead of throwing; every call here turns them into an
+ * {@link IntegrationError} through {@link classifyWhatsAppError}.
+ */
+import { createHmac } from 'node:crypto';
+import { WhatsAppAPI } from 'whatsapp-api-js';
+import {
+  ActionButtons,
+  Body,
+  BodyComponent,
+  BodyParameter,
+  Button,
+  Interactive,
+  Language,
+  PayloadComponent,
+  Template,
+  Text,
+} from 'whatsapp-api-js/messages';
+import type { ClientMessage } from 'whatsapp-api-js/types';
+import { IntegrationError } from '../errors.ts';
+import { classifyWhatsAppError, isGraphError } from './errors.ts';
+
+/** Template languages Findo has approved translations for. */
+export type TemplateLanguage = 'he' | 'en' | 'ar';
+
+/** One interactive reply button: `id` comes back in the reply, `title` (≤ 20 chars) is shown. */
+export interface ReplyButton {
+  id: string;
+  title: string;
+}
+
+/** An approved template to send. */
+export interface TemplateMessage {
+  name: string;
+  language: TemplateLanguage;
+  /** Values for the body's `{{1}}`, `{{2}}`…, in order. */
+  bodyParams: string[];
+  /** Payloads for the template's quick-reply buttons, in button order; they come back on a tap. */
+  quickReplyPayloads?: string[];
+}
+
+export interface SendOptions {
+  /** Quote this inbound message (WhatsApp's `context.message_id`). */
+  replyToMessageId?: string;
+}
+
+/** Graph accepted the message (not yet delivered: statuses arrive by webhook). */
+export interface SentMessage {
+  /** The `wamid.…` that statuses and replies refer to. */
+  messageId: string;
+}
+
+export interface DownloadedMedia {
+  data: Buffer;
+  mimeType: string;
+}
+
+/**
+ * Everything Findo asks of WhatsApp. Every method throws {@link IntegrationError} on failure
+ * (`permanent`, `rate_limited` or `transient`), never a raw library or network error.
+ */
+export interface WhatsAppPort {
+  /** Free-form text; only inside the customer's 24-hour window. */
+  sendText(phoneNumberId: string, toE164: string, text: string, options?: SendOptions): Promise<SentMessage>;
+  /** Body text with 1–3 reply buttons; only inside the 24-hour window. */
+  sendButtons(
+    phoneNumberId: string,
+    toE164: string,
+    bodyText: string,
+    buttons: ReplyButton[],
+    options?: SendOptions,
+  ): Promise<SentMessage>;
+  /** An approved template; the only kind allowed outside the 24-hour window. */
+  sendTemplate(phoneNumberId: string, toE164: string, template: TemplateMessage): Promise<SentMessage>;
+  /** Marks an inbound message read (blue ticks). */
+  markRead(phoneNumberId: string, messageId: string): Promise<void>;
+  /** Downloads received media by id: metadata first, then the short-lived URL, both with the token. */
+  downloadMedia(mediaId: string): Promise<DownloadedMedia>;
+}
+
+/** Options of {@link createWhatsAppClient}. */
+export interface WhatsAppClientOptions {
+  /** Graph base URL (`WHATSAPP_API_URL`); default `https://graph.facebook.com`. */
+  apiUrl?: string;
+  /** Graph version (`WHATSAPP_API_VERSION`); default `v24.0`. */
+  apiVersion?: string;
+  /** Access token: `WHATSAPP_TOKEN`, or a tenant's own. One client per token. */
+  token: string;
+  /**
+   * App secret. When given, every Graph request carries `appsecret_proof`, which apps with
+   * "Require App Secret" enabled must send.
+   */
+  appSecret?: string;
+  /** Per-request timeout in ms; default 15 000. */
+  timeoutMs?: number;
+}
+
+/** Graph's host as whatsapp-api-js writes it. */
+const GRAPH_ORIGIN = 'https://graph.facebook.com';
+
+/** What the fetch wrapper learned about an answer the library parsed: HTTP status and wait hints. */
+interface AnswerInfo {
+  httpStatus: number;
+  retryAfterMs?: number;
+}
+
+/** Thrown by the fetch wrapper when Graph answers with something that is not JSON (a gateway page). */
+class NonJsonAnswerError extends Error {
+  constructor(readonly info: AnswerInfo) {
+    super(`HTTP ${info.httpStatus} with a non-JSON body`);
+  }
+}
+
+/** Creates a {@link WhatsAppPort} for one access token. */
+export function createWhatsAppClient(options: WhatsAppClientOptions): WhatsAppPort {
+  return new WhatsAppClient(options);
+}
+
+class WhatsAppClient implements WhatsAppPort {
+  private readonly api: WhatsAppAPI;
+  private readonly token: string;
+  /** Keyed by the parsed body the library hands back, so each answer keeps its own HTTP facts. */
+  private readonly answers = new WeakMap<object, AnswerInfo>();
+
+  constructor({ apiUrl = GRAPH_ORIGIN, apiVersion = 'v24.0', token, appSecret, timeoutMs = 15_000 }: WhatsAppClientOptions) {
+    this.token = token;
+    this.api = new WhatsAppAPI({
+      token,
+      v: apiVersion,
+      // Findo verifies webhook signatures itself (webhook.ts); this instance only calls Graph.
+      secure: false,
+      ponyfill: { fetch: this.graphFetch(apiUrl, appSecret, timeoutMs) },
+    });
+  }
+
+  async sendText(phoneNumberId: string, toE164: string, text: string, options: SendOptions = {}): Promise<SentMessage> {
+    const message = this.build('sendText', () => new Text(text));
+    return this.send('sendText', phoneNumberId, toE164, message, options.replyToMessageId);
+  }
+
+  async sendButtons(
+    phoneNumberId: string,
+    toE164: string,
+    bodyText: string,
+    buttons: ReplyButton[],
+    options: SendOptions = {},
+  ): Promise<SentMessage> {
+    const message = this.build('sendButtons', () => {
+      const [first, ...rest] = buttons.map((b) => new Button(b.id, b.title));
+      if (!first) throw new Error('at least one button is required');
+      return new Interactive(new ActionButtons(first, ...rest), new Body(bodyText));
+    });
+    return this.send('sendButtons', phoneNumberId, toE164, message, options.replyToMessageId);
+  }
+
+  async sendTemplate(phoneNumberId: string, toE164: string, template: TemplateMessage): Promise<SentMessage> {
+    const message = this.build('sendTemplate', () => {
+      const [firstParam, ...restParams] = template.bodyParams.map((p) => new BodyParameter(p));
+      const components = [
+        ...(firstParam ? [new BodyComponent(firstParam, ...restParams)] : []),
+        ...(template.quickReplyPayloads ?? []).map((payload) => new PayloadComponent(payload)),
+      ];
+      return new Template(template.name, new Language(template.language), ...components);
+    });
+    return this.send('sendTemplate', phoneNumberId, toE164, message);
+  }
+
+  async markRead(phoneNumberId: string, messageId: string): Promise<void> {
+    await this.call('markRead', () => this.api.markAsRead(phoneNumberId, messageId));
+  }
+
+  async downloadMedia(mediaId: string): Promise<DownloadedMedia> {
+    const media = await this.call('downloadMedia', () => this.api.retrieveMedia(mediaId));
+    if (!('url' in media) || !media.url) {
+      throw new IntegrationError('WhatsApp downloadMedia failed: Graph returned no media URL', 'transient', {
+        provider: 'whatsapp',
+      });
+    }
+    let response: Response;
+    try {
+      // fetchMedia attaches the token, as the media URL requires.
+      response = await this.api.fetchMedia(media.url);
+    } catch (error) {
+      throw classifyWhatsAppError(error, { operation: 'downloadMedia', secrets: [this.token] });
+    }
+    if (!response.ok) {
+      const body: unknown = await response.json().catch(() => undefined);
+      const graphError = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+      throw classifyWhatsAppError(graphError, {
+        operation: 'downloadMedia',
+        httpStatus: response.status,
+        secrets: [this.token],
+      });
+    }
+    return { data: Buffer.from(await response.arrayBuffer()), mimeType: media.mime_type };
+  }
+
+  /** Builds a library message; its limit checks (4096 chars, ≤ 3 buttons, title ≤ 20) are permanent errors. */
+  private build(operation: string, make: () => ClientMessage): ClientMessage {
+    try {
+      return make();
+    } catch (error) {
+      throw new IntegrationError(`WhatsApp ${operation} failed: invalid message: ${(error as Error).message}`, 'permanent', {
+        provider: 'whatsapp',
+        code: 'invalid_message',
+      });
+    }
+  }
+
+  private async send(
+    operation: string,
+    phoneNumberId: string,
+    toE164: string,
+    message: ClientMessage,
+    replyToMessageId?: string,
+  ): Promise<SentMessage> {
+    if (!/^\+[1-9]\d{6,14}$/.test(toE164)) {
+      throw new IntegrationError(`WhatsApp ${operation} failed: recipient is not E.164: ${toE164}`, 'permanent', {
+        provider: 'whatsapp',
+        code: 'invalid_recipient',
+      });
+    }
+    // `to` keeps its `+`: without it Meta may prepend the business number's country code.
+    const answer = await this.call(operation, () => this.api.sendMessage(phoneNumberId, toE164, message, replyToMessageId));
+    const messageId = 'messages' in answer ? answer.messages[0]?.id : undefined;
+    if (!messageId) {
+      throw new IntegrationError(`WhatsApp ${operation} failed: Graph accepted the request but returned no message id`, 'transient', {
+        provider: 'whatsapp',
+      });
+    }
+    return { messageId };
+  }
+
+  /** Runs one library call; a thrown failure or an `{ error }` answer becomes an IntegrationError. */
+  private async call<T extends object>(operation: string, request: () => Promise<T>): Promise<Exclude<T, { error: object }>> {
+    let answer: T;
+    try {
+      answer = await request();
+    } catch (error) {
+      const info = error instanceof NonJsonAnswerError ? error.info : {};
+      throw classifyWhatsAppError(error, { operation, ...info, secrets: [this.token] });
+    }
+    const graphError = (answer as { error?: unknown }).error;
+    if (graphError !== undefined) {
+      const failure = isGraphError(graphError) ? graphError : { code: undefined, message: String(graphError) };
+      throw classifyWhatsAppError(failure, { operation, ...this.answers.get(answer), secrets: [this.token] });
+    }
+    return answer as Exclude<T, { error: object }>;
+  }
+
+  /**
+   * The fetch the library uses: moves Graph URLs to `apiUrl`, adds `appsecret_proof` and a timeout,
+   * and remembers each answer's HTTP status and wait hints, which the library drops.
+   */
+  private graphFetch(apiUrl: string, appSecret: string | undefined, timeoutMs: number): typeof fetch {
+    const base = new URL(apiUrl);
+    const proof = appSecret ? createHmac('sha256', appSecret).update(this.token).digest('hex') : undefined;
+    return async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.origin === GRAPH_ORIGIN) {
+        url.protocol = base.protocol;
+        url.host = base.host;
+        url.pathname = base.pathname.replace(/\/$/, '') + url.pathname;
+        if (proof) url.searchParams.set('appsecret_proof', proof);
+      }
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      const info: AnswerInfo = { httpStatus: response.status, retryAfterMs: retryAfterMs(response.headers) };
+      const parseJson = response.json.bind(response);
+      // The library only ever calls .json(); hooking it keeps the status beside the parsed body.
+      response.json = async () => {
+        let body: unknown;
+        try {
+          body = await parseJson();
+        } catch {
+          throw new NonJsonAnswerError(info);
+        }
+        if (typeof body === 'object' && body !== null) this.answers.set(body, info);
+        return body;
+      };
+      return response;
+    };
+  }
+}
+
+/** The wait Graph asks for: `Retry-After` seconds, or the Business Use Case header's minutes. */
+function retryAfterMs(headers: Headers): number | undefined {
+  const retryAfter = Number(headers.get('retry-after'));
+  if (retryAfter > 0) return retryAfter * 1000;
+  const usage = headers.get('x-business-use-case-usage');
+  if (!usage) return undefined;
+  try {
+    const byBusiness = JSON.parse(usage) as Record<string, { estimated_time_to_regain_access?: number }[]>;
+    const minutes = Math.max(
+      0,
+      ...Object.values(byBusiness).flatMap((entries) => entries.map((e) => e.estimated_time_to_regain_access ?? 0)),
+    );
+    return minutes > 0 ? minutes * 60_000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
