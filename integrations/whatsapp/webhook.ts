@@ -1,0 +1,217 @@
+/**
+ * WhatsApp webhooks: the signature check and the parser that turns one notification into
+ * Findo's items, one per inbound message and one per status, across every entry and change
+ * (whatsapp-api-js's own `post()` reads only the first of each).
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { fromWhatsAppId } from '../../bot/phone.ts';
+
+/**
+ * Whether `X-Hub-Signature-256` (`sha256=<hex>`) is the HMAC-SHA256 of the body under the app secret.
+ *
+ * Meta's docs say it signs "an escaped unicode version of the payload" (`ä` → `\u00e4`). What it
+ * sends is that escaped text itself (non-ASCII as `\uXXXX`, `/` as `\/`), so the HMAC of the raw
+ * bytes is what matches; re-serialising the parsed JSON is the classic bug (whatsapp-api-js #290,
+ * #380; nyaruka/courier verifies the raw body too). A body that reaches us with raw UTF-8 (a relay
+ * that decoded it) is also checked in the escaped form the docs describe, as whatsapp-api-js does.
+ * Both forms are keyed by the app secret, so accepting either lets no unsigned body in.
+ */
+export function verifyWhatsAppSignature(rawBody: Buffer, header: string | undefined, appSecret: string): boolean {
+  const match = /^sha256=([0-9a-f]{64})$/i.exec(header?.trim() ?? '');
+  if (!match || !appSecret) return false;
+  const given = Buffer.from(match[1], 'hex');
+  const matches = (bytes: Buffer) => timingSafeEqual(createHmac('sha256', appSecret).update(bytes).digest(), given);
+  if (matches(rawBody)) return true;
+  const text = rawBody.toString('utf8');
+  const escaped = escapeNonAscii(text);
+  return escaped !== text && matches(Buffer.from(escaped, 'utf8'));
+}
+
+/** Non-ASCII characters as lowercase `\uXXXX` UTF-16 escapes, as Meta writes its payloads. */
+export function escapeNonAscii(text: string): string {
+  return text.replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** An inbound message from a WhatsApp user. */
+export interface WhatsAppInboundMessage {
+  kind: 'whatsapp.message';
+  /** `wa:msg:<wamid>`: Meta redelivers, so this is the dedupe key. */
+  eventId: string;
+  /** The business number it was sent to: routes to the tenant. */
+  phoneNumberId: string;
+  messageId: string;
+  /** Sender, E.164 with `+`. */
+  from: string;
+  profileName?: string;
+  /** ISO-8601 UTC. */
+  timestamp: string;
+  /** Meta's type: text, button, interactive, image, audio, video, document, sticker, location, reaction, unsupported, … */
+  type: string;
+  /** The text body, a template button's text, an interactive reply's title, or a media caption. */
+  text?: string;
+  /** A template quick-reply payload, or the id of the interactive reply button/row tapped. */
+  replyId?: string;
+  /** The message this one quotes or answers. */
+  contextMessageId?: string;
+  media?: { id: string; mimeType: string };
+}
+
+/** A delivery status of a message Findo sent. */
+export interface WhatsAppStatusUpdate {
+  kind: 'whatsapp.status';
+  /** `wa:status:<wamid>:<status>`. */
+  eventId: string;
+  phoneNumberId: string;
+  /** The outbound `wamid.…`. */
+  messageId: string;
+  /** E.164 with `+`. */
+  recipient: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  /** ISO-8601 UTC. */
+  timestamp: string;
+  /** Why it failed (131047, 131026…); empty unless `failed`. */
+  errors: { code: number; title: string }[];
+}
+
+export type WhatsAppWebhookItem = WhatsAppInboundMessage | WhatsAppStatusUpdate;
+
+/** `ok: false` means authenticated but not understood: the route quarantines it with `reason`. */
+export type WhatsAppWebhookParseResult = { ok: true; items: WhatsAppWebhookItem[] } | { ok: false; reason: string };
+
+const unixSeconds = z.string().regex(/^\d+$/, 'expected Unix seconds');
+const media = z.object({ id: z.string().min(1), mime_type: z.string(), caption: z.string().optional() });
+const reply = z.object({ id: z.string(), title: z.string() });
+const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
+
+const messageSchema = z.object({
+  id: z.string().min(1),
+  from: z.string().min(1).optional(),
+  timestamp: unixSeconds,
+  type: z.string().min(1),
+  text: z.object({ body: z.string() }).optional(),
+  button: z.object({ text: z.string().optional(), payload: z.string().optional() }).optional(),
+  interactive: z
+    .object({ type: z.string(), button_reply: reply.optional(), list_reply: reply.optional() })
+    .optional(),
+  image: media.optional(),
+  audio: media.optional(),
+  video: media.optional(),
+  document: media.optional(),
+  sticker: media.optional(),
+  context: z.object({ id: z.string().optional() }).optional(),
+});
+
+const errorSchema = z.object({ code: z.number(), title: z.string().optional(), message: z.string().optional() });
+
+const statusSchema = z.object({
+  id: z.string().min(1),
+  status: z.string(),
+  timestamp: unixSeconds,
+  recipient_id: z.string().min(1),
+  errors: z.array(errorSchema).optional(),
+});
+
+const messagesValueSchema = z.object({
+  metadata: z.object({ phone_number_id: z.string().min(1) }),
+  contacts: z.array(z.object({ wa_id: z.string().optional(), profile: z.object({ name: z.string().optional() }).optional() })).optional(),
+  messages: z.array(messageSchema).optional(),
+  statuses: z.array(statusSchema).optional(),
+});
+
+const envelopeSchema = z.object({
+  object: z.string(),
+  entry: z.array(z.object({ changes: z.array(z.object({ field: z.string(), value: z.unknown() })) })),
+});
+
+type ParsedMessage = z.infer<typeof messageSchema>;
+type MessagesValue = z.infer<typeof messagesValueSchema>;
+
+const STATUSES = new Set(['sent', 'delivered', 'read', 'failed']);
+
+const isoFromUnix = (seconds: string): string => new Date(Number(seconds) * 1000).toISOString();
+
+/**
+ * Turns a verified WhatsApp notification into items. A change whose field is not `messages`
+ * (template or quality updates) is skipped. A malformed message or status fails the whole payload:
+ * quarantined, it can be replayed once the parser understands it, and no item is half-read.
+ * Statuses other than sent/delivered/read/failed (`played` for voice) carry nothing Findo tracks.
+ */
+export function parseWhatsAppWebhook(body: unknown): WhatsAppWebhookParseResult {
+  const envelope = envelopeSchema.safeParse(body);
+  if (!envelope.success) return { ok: false, reason: `not a WhatsApp notification: ${z.prettifyError(envelope.error)}` };
+  if (envelope.data.object !== 'whatsapp_business_account') {
+    return { ok: false, reason: `unexpected object "${envelope.data.object}" (want whatsapp_business_account)` };
+  }
+
+  const items: WhatsAppWebhookItem[] = [];
+  let usableChanges = 0;
+  for (const [e, entry] of envelope.data.entry.entries()) {
+    for (const [c, change] of entry.changes.entries()) {
+      if (change.field !== 'messages') continue;
+      const value = messagesValueSchema.safeParse(change.value);
+      if (!value.success) {
+        return { ok: false, reason: `entry[${e}].changes[${c}]: ${z.prettifyError(value.error)}` };
+      }
+      if (!value.data.messages && !value.data.statuses) continue;
+      usableChanges += 1;
+      const phoneNumberId = value.data.metadata.phone_number_id;
+      for (const message of value.data.messages ?? []) {
+        const item = toInboundMessage(message, value.data, phoneNumberId);
+        if (!item) return { ok: false, reason: `message ${message.id} has no sender phone number` };
+        items.push(item);
+      }
+      for (const status of value.data.statuses ?? []) {
+        if (!STATUSES.has(status.status)) continue;
+        items.push({
+          kind: 'whatsapp.status',
+          eventId: `wa:status:${status.id}:${status.status}`,
+          phoneNumberId,
+          messageId: status.id,
+          recipient: fromWhatsAppId(status.recipient_id),
+          status: status.status as WhatsAppStatusUpdate['status'],
+          timestamp: isoFromUnix(status.timestamp),
+          errors: (status.errors ?? []).map((err) => ({ code: err.code, title: err.title ?? err.message ?? '' })),
+        });
+      }
+    }
+  }
+  if (usableChanges === 0) return { ok: false, reason: 'no messages or statuses in any "messages" change' };
+  return { ok: true, items };
+}
+
+function toInboundMessage(message: ParsedMessage, value: MessagesValue, phoneNumberId: string): WhatsAppInboundMessage | null {
+  const contacts = value.contacts ?? [];
+  // Username-only senders (2026) may come without `from`; their contact still has wa_id when shared.
+  const waId = message.from ?? (contacts.length === 1 ? contacts[0].wa_id : undefined);
+  if (!waId) return null;
+  const contact = contacts.find((c) => c.wa_id === waId) ?? (contacts.length === 1 ? contacts[0] : undefined);
+  const mediaType = MEDIA_TYPES.find((t) => t === message.type);
+  const mediaPart = mediaType ? message[mediaType] : undefined;
+  const interactiveReply = message.interactive?.button_reply ?? message.interactive?.list_reply;
+
+  const text =
+    message.type === 'text' ? message.text?.body
+    : message.type === 'button' ? message.button?.text
+    : message.type === 'interactive' ? interactiveReply?.title
+    : mediaPart?.caption;
+  const replyId =
+    message.type === 'button' ? message.button?.payload
+    : message.type === 'interactive' ? interactiveReply?.id
+    : undefined;
+
+  return {
+    kind: 'whatsapp.message',
+    eventId: `wa:msg:${message.id}`,
+    phoneNumberId,
+    messageId: message.id,
+    from: fromWhatsAppId(waId),
+    ...(contact?.profile?.name && { profileName: contact.profile.name }),
+    timestamp: isoFromUnix(message.timestamp),
+    type: message.type,
+    ...(text !== undefined && { text }),
+    ...(replyId !== undefined && { replyId }),
+    ...(message.context?.id && { contextMessageId: message.context.id }),
+    ...(mediaPart && { media: { id: mediaPart.id, mimeType: mediaPart.mime_type } }),
+  };
+}
