@@ -113,7 +113,8 @@ export interface LeadCaptureActionParams {
   cancelSilenceCheck: undefined;
 }
 
-type Field = 'name' | 'need' | 'preferredTime';
+/** A detail the bot asks for. */
+export type LeadField = 'name' | 'need' | 'preferredTime';
 
 const notProvided = (name: string) => (): never => {
   throw new Error(`lead-capture: action "${name}" not provided`);
@@ -134,7 +135,7 @@ const hasLetterOrDigit = (text: string): boolean => /[\p{L}\p{N}]/u.test(text);
  * plausible: a name is a few words of letters (no digits, no question, no link); a need is any
  * text with letters; a time is a short text with a letter or digit.
  */
-export function freeTextAnswer(field: Field, text: string): string | undefined {
+export function freeTextAnswer(field: LeadField, text: string): string | undefined {
   const t = squash(text);
   if (!t || !hasLetterOrDigit(t)) return undefined;
   switch (field) {
@@ -160,7 +161,7 @@ const clean = (value: string | undefined): string | undefined => {
 };
 
 /** The first detail still missing, in the order the bot asks for them. */
-export function nextMissing(details: LeadDetails): Field | null {
+export function nextMissing(details: LeadDetails): LeadField | null {
   if (!details.name) return 'name';
   if (!details.need) return 'need';
   if (!details.preferredTime) return 'preferredTime';
@@ -176,7 +177,7 @@ export function nextMissing(details: LeadDetails): Field | null {
 export function learn(
   context: LeadDetails,
   event: CustomerMessageEvent,
-  expecting: Field | null,
+  expecting: LeadField | null,
 ): LeadDetails {
   const u = event.understood;
   const next: LeadDetails = {
@@ -212,7 +213,7 @@ export const leadCaptureMachine = setup({
     scheduleSilenceCheck: notProvided('scheduleSilenceCheck') as () => void,
     cancelSilenceCheck: notProvided('cancelSilenceCheck') as () => void,
     /** Takes in what the message teaches; `expecting` is the field the bot last asked for. */
-    learn: assign(({ context, event }, params: { expecting: Field | null }) => {
+    learn: assign(({ context, event }, params: { expecting: LeadField | null }) => {
       if (event.type !== 'CUSTOMER_MESSAGE') return {};
       return learn(context, event, params.expecting);
     }),
@@ -355,7 +356,7 @@ export const leadCaptureMachine = setup({
 });
 
 /** The transitions of an asking state: a handoff, an introduction, or an answer to `field`. */
-function answerTo(field: Field) {
+function answerTo(field: LeadField) {
   return [
     { guard: 'asksForHuman', target: 'handedOff' },
     {
