@@ -1,0 +1,126 @@
+/**
+ * The one place that reads the environment (spec §3). Every variable is validated here; a bad
+ * value stops Findo with one line naming the variable and the fix. Secrets are never printed.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const optionalUrl = (fix: string) =>
+  optionalText.refine((v) => v === undefined || URL.canParse(v), { message: `must be a URL (${fix})` });
+
+const environmentSchema = z.object({
+  MONGODB_URI: optionalText.refine((v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v), {
+    message: 'must start with mongodb:// or mongodb+srv://',
+  }),
+  FINDO_DATA_DIR: optionalText,
+  PORT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a port number from 1 to 65535')
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 65535, 'must be a port number from 1 to 65535')
+      .optional(),
+  ),
+  HOST: optionalText,
+  FINDO_PUBLIC_URL: optionalUrl('e.g. https://findo.example.com'),
+  FINDO_MASTER_KEY: optionalText.refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, {
+    message: 'must be 32 bytes in base64 (generate one with: openssl rand -base64 32)',
+  }),
+  WHATSAPP_TOKEN: optionalText,
+  WHATSAPP_APP_SECRET: optionalText,
+  WHATSAPP_VERIFY_TOKEN: optionalText,
+  WHATSAPP_API_URL: optionalUrl('the Graph API base, e.g. https://graph.facebook.com'),
+  WHATSAPP_API_VERSION: optionalText.refine((v) => v === undefined || /^v\d+\.\d+$/.test(v), {
+    message: 'must look like v24.0',
+  }),
+  GOOGLE_CLIENT_ID: optionalText,
+  GOOGLE_CLIENT_SECRET: optionalText,
+  GOOGLE_REDIRECT_URI: optionalUrl('the OAuth redirect registered with Google'),
+  GOOGLE_API_URL: optionalUrl('a Business Profile API base URL'),
+  GOOGLE_OAUTH_URL: optionalUrl('an OAuth base URL whose /token is the token endpoint'),
+  ANTHROPIC_API_KEY: optionalText,
+  ANTHROPIC_BASE_URL: optionalUrl('the Anthropic API base URL'),
+  FINDO_AI_MODEL: optionalText,
+  LOG_LEVEL: optionalText.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
+});
+
+/** Findo's validated configuration. */
+export interface Config {
+  /** Set: connect to this MongoDB. Unset: the embedded mongodb-memory-server under `dataDir/db`. */
+  mongodbUri?: string;
+  /** Embedded database files, generated dev key, run files. Default `~/.findo`. */
+  dataDir: string;
+  port: number;
+  host: string;
+  /** Public base URL used to print webhook URLs. Default `http://localhost:<port>`. */
+  publicUrl: string;
+  /** Base64 master key; required with `mongodbUri`, generated into `dataDir` otherwise. */
+  masterKey?: string;
+  whatsapp: {
+    token?: string;
+    appSecret?: string;
+    verifyToken?: string;
+    apiUrl: string;
+    apiVersion: string;
+  };
+  google: {
+    clientId?: string;
+    clientSecret?: string;
+    redirectUri?: string;
+    apiUrl?: string;
+    oauthUrl?: string;
+  };
+  anthropic: { apiKey?: string; baseUrl?: string; model: string };
+  logLevel: string;
+}
+
+/** A configuration problem: its message is the one line shown to the user. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const DEFAULT_AI_MODEL = 'claude-haiku-4-5';
+export const DEFAULT_WHATSAPP_API_VERSION = 'v24.0';
+
+/** Reads and validates the environment; throws `ConfigError` with one clear line. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue.path[0]);
+    // Never echo the value: it may be a secret.
+    throw new ConfigError(`${variable} ${issue.message}`);
+  }
+  const e = parsed.data;
+  const port = e.PORT ?? 3000;
+  return {
+    mongodbUri: e.MONGODB_URI,
+    dataDir: e.FINDO_DATA_DIR ?? join(homedir(), '.findo'),
+    port,
+    host: e.HOST ?? '0.0.0.0',
+    publicUrl: (e.FINDO_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    masterKey: e.FINDO_MASTER_KEY,
+    whatsapp: {
+      token: e.WHATSAPP_TOKEN,
+      appSecret: e.WHATSAPP_APP_SECRET,
+      verifyToken: e.WHATSAPP_VERIFY_TOKEN,
+      apiUrl: (e.WHATSAPP_API_URL ?? 'https://graph.facebook.com').replace(/\/+$/, ''),
+      apiVersion: e.WHATSAPP_API_VERSION ?? DEFAULT_WHATSAPP_API_VERSION,
+    },
+    google: {
+      clientId: e.GOOGLE_CLIENT_ID,
+      clientSecret: e.GOOGLE_CLIENT_SECRET,
+      redirectUri: e.GOOGLE_REDIRECT_URI,
+      apiUrl: e.GOOGLE_API_URL?.replace(/\/+$/, ''),
+      oauthUrl: e.GOOGLE_OAUTH_URL?.replace(/\/+$/, ''),
+    },
+    anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, model: e.FINDO_AI_MODEL ?? DEFAULT_AI_MODEL },
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+}

@@ -1,0 +1,31 @@
+export * from './tenant.ts';
+export * from './customer.ts';
+export * from './conversation.ts';
+export * from './message.ts';
+export * from './lead.ts';
+export * from './review-request.ts';
+export * from './review.ts';
+export * from './event.ts';
+export * from './activity.ts';
+export * from './secret.ts';
+
+import { ActivityModel } from './activity.ts';
+import { ConversationModel } from './conversation.ts';
+import { CustomerModel } from './customer.ts';
+import { EventModel } from './event.ts';
+import { LeadModel } from './lead.ts';
+import { MessageModel } from './message.ts';
+import { ReviewRequestModel } from './review-request.ts';
+import { ReviewModel } from './review.ts';
+import { SecretModel } from './secret.ts';
+import { TenantModel } from './tenant.ts';
+
+export const ALL_MODELS = [
+  TenantModel, CustomerModel, ConversationModel, MessageModel, LeadModel,
+  ReviewRequestModel, ReviewModel, EventModel, ActivityModel, SecretModel,
+];
+
+/** Builds every index (unique keys are what make webhooks and sends idempotent). */
+export async function ensureIndexes(): Promise<void> {
+  await Promise.all(ALL_MODELS.map((model) => model.init()));
+}

@@ -1,0 +1,66 @@
+/**
+ * Arabic texts (plain Modern Standard Arabic, understood across dialects). Same keys and
+ * placeholders as the Hebrew reference catalog (checked in `index.ts`); bidi isolates as in Hebrew.
+ */
+import { isolate, isolateLtr } from './bidi.ts';
+import type { Catalog } from './index.ts';
+
+export const ar = {
+  // WhatsApp template bodies
+  'template.missedCall': `مرحباً، معك ${isolate('{business}')} 👋\nرأينا أنك اتصلت بنا ولم نتمكن من الرد، نعتذر عن ذلك.\nكيف يمكننا مساعدتك؟ اكتب لنا هنا وسنعود إليك قريباً.`,
+  'template.reviewRequest': `مرحباً ${isolate('{name}')}، معك ${isolate('{business}')}.\nشكراً لاختيارك لنا! إذا كان لديك دقيقة، يسعدنا كثيراً أن تكتب لنا تقييماً قصيراً على جوجل:\n{link}\nهذا يساعدنا كثيراً 🙏\nلإيقاف هذه الرسائل، أرسل «توقف».`,
+  'template.reviewReminder': `مرحباً، معك ${isolate('{business}')} 🙂\nتذكير بسيط: إذا كان لديك دقيقة، يسعدنا تقييمك القصير على جوجل:\n{link}\nشكراً جزيلاً!\nلإيقاف هذه الرسائل، أرسل «توقف».`,
+  'template.ownerAlert': `🔔 تحديث جديد بخصوص عملك:\n{text}\nيمكنك الرد هنا للمتابعة.`,
+
+  // Consent
+  'consent.optedOut': `تم إلغاء اشتراكك ولن نرسل لك رسائل أخرى. للعودة إلى تلقي الرسائل، أرسل ${isolateLtr('START')} في أي وقت.`,
+  'consent.optedIn': 'رائع، ستصلك رسائلنا من جديد. لإلغاء الاشتراك، أرسل «توقف» في أي وقت.',
+
+  // Lead capture (customer)
+  'lead.greeting': `مرحباً! معك ${isolate('{business}')} 😊 يسعدنا مساعدتك.\nما اسمك؟`,
+  'lead.askName': 'حتى نتمكن من العودة إليك، ما اسمك؟',
+  'lead.askNeed': `تشرفنا يا ${isolate('{name}')}! كيف يمكننا مساعدتك؟ يكفي وصف قصير.`,
+  'lead.askTime': 'ومتى يناسبك أن نتواصل معك؟ (مثلاً: اليوم بعد الساعة 5، غداً صباحاً)',
+  'lead.whoAreWe': `معك المساعد الرقمي لـ${isolate('{business}')} 🙂 نجمع بعض التفاصيل القصيرة حتى نعود إليك بسرعة.`,
+  'lead.handoff': `بكل سرور. حوّلنا طلبك إلى فريق ${isolate('{business}')}، وسيتواصل معك أحدهم شخصياً قريباً.`,
+  'lead.thanks': `شكراً يا ${isolate('{name}')}! وصلتنا تفاصيلك، وسيتواصل معك أحد أفراد فريق ${isolate('{business}')} قريباً.`,
+  'lead.nudge': 'نتأكد فقط أن رسالتنا وصلتك 🙂 يمكننا المتابعة من حيث توقفنا متى ناسبك.',
+  'lead.closed': 'أغلقنا هذا الطلب حالياً. لأي سؤال، اكتب لنا هنا من جديد 🙂',
+
+  // Review requests (customer)
+  'reviewRequest.replyThanks': `شكراً على ردك! نقلناه إلى فريق ${isolate('{business}')}، وسيعودون إليك إذا لزم الأمر.`,
+
+  // Owner
+  'owner.newLead': `🆕 عميل محتمل جديد: {summary}\n\nالاسم: ${isolate('{name}')}\nالطلب: ${isolate('{need}')}\nالوقت المناسب: ${isolate('{time}')}\nالهاتف: ${isolateLtr('{phone}')}`,
+  'owner.partialLead': `📝 طلب لم يكتمل\nالهاتف: ${isolateLtr('{phone}')}\nتوقف العميل عن الرد في المنتصف. ما وصلنا:\n{details}`,
+  'owner.handoff': `🙋 عميل طلب التحدث مع شخص من العمل\nالاسم: ${isolate('{name}')}\nالهاتف: ${isolateLtr('{phone}')}\nيُفضّل العودة إليه قريباً.`,
+  'owner.button.callingBack': 'سأتصل به',
+  'owner.button.done': 'تمّ',
+  'owner.leadStatusUpdated': `✅ تم التحديث: ${isolate('{status}')}`,
+  'owner.leadStatus.callingBack': 'سنتصل بالعميل',
+  'owner.leadStatus.done': 'تمّت المعالجة',
+  'owner.customerReply': `💬 ردّ من عميل\nالاسم: ${isolate('{name}')}\nالهاتف: ${isolateLtr('{phone}')}\n\n{text}`,
+  'owner.reviewDraft': `⭐ تقييم جديد على جوجل (مسودة ${isolateLtr('{number}')})\nمن: ${isolate('{reviewer}')}\nالتقييم: ${isolateLtr('{stars}')} من 5\n{comment}\n\nرد مقترح:\n{draft}\n\nللنشر: أرسل 1 أو «موافق».\nللتخطي: أرسل 2 أو «تخطي».\nأو اكتب ردك الخاص وسننشره بدلاً من المقترح.`,
+  'owner.button.approve': 'موافقة ونشر',
+  'owner.button.skip': 'تخطي',
+  'owner.reviewPosted': `✅ تم نشر ردك على تقييم ${isolate('{reviewer}')} في جوجل.`,
+  'owner.reviewSkipped': `👌 تخطينا تقييم ${isolate('{reviewer}')} ولم يُنشر أي رد.`,
+  'owner.reviewAutoPosted': `⭐ تقييم جديد على جوجل من ${isolate('{reviewer}')} (${isolateLtr('{stars}')} من 5).\nنشرنا هذا الرد تلقائياً:\n{reply}`,
+  'owner.draftReminder': `⏰ تذكير: تقييم ${isolate('{reviewer}')} (مسودة ${isolateLtr('{number}')}) ما زال بانتظار الرد.\nأرسل 1 للنشر، 2 للتخطي، أو اكتب ردك الخاص.`,
+  'owner.whichDraft': `هناك عدة مسودات بانتظار الرد (${isolateLtr('{numbers}')}). أيّها تقصد؟\nرُدّ مباشرة على رسالة المسودة، أو أضف رقمها، مثلاً «موافق 3».`,
+  'owner.replyRejected': `⚠️ لم يقبل جوجل الرد على تقييم ${isolate('{reviewer}')}، لذلك لم يُنشر. يمكنك إرسال صياغة أخرى أقصر.`,
+  'owner.googleDisconnected': '⚠️ انقطع الاتصال بملف نشاطك التجاري على جوجل، لذلك لا نرى التقييمات الجديدة ولا يمكننا نشر الردود. تواصل معنا لإعادة الربط.',
+  'owner.help': '👋 ما يمكنك فعله من هنا:\n• عملاء – آخر الطلبات\n• إحصائيات – أرقام هذا الأسبوع\n• إيقاف – إيقاف الرسائل التلقائية للعملاء\n• استئناف – إعادة تشغيلها\n• مساعدة – هذه القائمة\n\nعلى مسودة رد لتقييم: 1 أو «موافق» للنشر، 2 أو «تخطي» للتخطي، أو اكتب ردك الخاص.',
+  'owner.paused': '⏸️ تم إيقاف الرسائل التلقائية للعملاء مؤقتاً. لإعادة تشغيلها، أرسل «استئناف».',
+  'owner.resumed': '▶️ عادت الرسائل التلقائية للعملاء إلى العمل.',
+  'owner.unknownCommand': 'لم أفهم 🤔 أرسل «مساعدة» لترى ما يمكنك فعله.',
+  'owner.noLeads': 'لا يوجد عملاء محتملون بعد. سنخبرك هنا فور وصول طلب جديد.',
+  'owner.leadsList': '📋 آخر العملاء المحتملين:\n{list}',
+  'owner.stats': `📊 أرقام هذا الأسبوع:\n• عملاء محتملون جدد: ${isolateLtr('{leads}')}\n• طلبات تقييم أُرسلت: ${isolateLtr('{requests}')}\n• تقييمات جديدة على جوجل: ${isolateLtr('{reviews}')}\n• ردود نُشرت: ${isolateLtr('{replies}')}`,
+
+  // Fallback texts when no AI is available
+  'reviewReply.positive': `شكراً جزيلاً يا ${isolate('{reviewer}')} على كلماتك الطيبة! سعدنا كثيراً بما كتبت، ونتطلع لرؤيتك مجدداً.\nفريق ${isolate('{business}')}`,
+  'reviewReply.neutral': `شكراً يا ${isolate('{reviewer}')} على وقتك في كتابة التقييم. يهمنا أن نتحسن، ويسعدنا أن نسمع ما الذي يمكننا فعله بشكل أفضل.\nفريق ${isolate('{business}')}`,
+  'reviewReply.negative': `${isolate('{reviewer}')}، نأسف جداً لأن تجربتك لم تكن كما توقعت. يهمنا أن نفهم ما حدث ونصلحه، ويسعدنا التحدث معك مباشرة.\nفريق ${isolate('{business}')}`,
+  'lead.summary': `${isolate('{name}')} · ${isolate('{need}')} · الوقت المناسب: ${isolate('{time}')}`,
+} as const satisfies Catalog;

@@ -1,0 +1,62 @@
+/** English texts. Same keys and placeholders as the Hebrew reference catalog (checked in `index.ts`). */
+import type { Catalog } from './index.ts';
+
+export const en = {
+  // WhatsApp template bodies
+  'template.missedCall': 'Hi, this is {business} 👋\nWe saw you called and couldn’t pick up, sorry about that.\nHow can we help? Just write to us here and we’ll get back to you soon.',
+  'template.reviewRequest': 'Hi {name}, this is {business}.\nThanks for choosing us! If you have a minute, we’d really appreciate a short Google review:\n{link}\nIt helps us a lot 🙏\nTo stop these messages, reply STOP.',
+  'template.reviewReminder': 'Hi, this is {business} 🙂\nJust a gentle reminder: if you have a minute, we’d love a short Google review:\n{link}\nThank you!\nTo stop these messages, reply STOP.',
+  'template.ownerAlert': '🔔 New update about your business:\n{text}\nReply here to continue.',
+
+  // Consent
+  'consent.optedOut': 'You’ve been unsubscribed and won’t get any more messages from us. To get messages again, send START at any time.',
+  'consent.optedIn': 'Great, you’ll get messages from us again. To unsubscribe, send STOP at any time.',
+
+  // Lead capture (customer)
+  'lead.greeting': 'Hi! This is {business} 😊 Happy to help.\nWhat’s your name?',
+  'lead.askName': 'So we can get back to you, what’s your name?',
+  'lead.askNeed': 'Nice to meet you, {name}! How can we help? A few words are enough.',
+  'lead.askTime': 'And when would suit you for us to get back to you? (e.g. today after 5, tomorrow morning)',
+  'lead.whoAreWe': 'This is the digital assistant of {business} 🙂 We’re taking a few quick details so we can get back to you fast.',
+  'lead.handoff': 'Sure. We’ve passed your message on to the {business} team, and someone will get back to you personally soon.',
+  'lead.thanks': 'Thanks, {name}! We’ve got your details, and someone from the {business} team will get back to you soon.',
+  'lead.nudge': 'Just checking our message reached you 🙂 We can pick up where we left off whenever suits you.',
+  'lead.closed': 'We’ve closed this request for now. If you have any question, just write to us here again 🙂',
+
+  // Review requests (customer)
+  'reviewRequest.replyThanks': 'Thanks for your reply! We’ve passed it on to the {business} team, and they’ll get back to you if needed.',
+
+  // Owner
+  'owner.newLead': '🆕 New lead: {summary}\n\nName: {name}\nNeeds: {need}\nBest time: {time}\nPhone: {phone}',
+  'owner.partialLead': '📝 Unfinished enquiry\nPhone: {phone}\nThe customer stopped replying midway. What we got:\n{details}',
+  'owner.handoff': '🙋 A customer asked to talk to someone from the business\nName: {name}\nPhone: {phone}\nBest to get back to them soon.',
+  'owner.button.callingBack': 'I’ll call back',
+  'owner.button.done': 'Done',
+  'owner.leadStatusUpdated': '✅ Updated: {status}',
+  'owner.leadStatus.callingBack': 'Calling back',
+  'owner.leadStatus.done': 'Done',
+  'owner.customerReply': '💬 A customer replied\nName: {name}\nPhone: {phone}\n\n{text}',
+  'owner.reviewDraft': '⭐ New Google review (draft {number})\nFrom: {reviewer}\nRating: {stars} of 5\n{comment}\n\nSuggested reply:\n{draft}\n\nTo post it: reply 1 or "approve".\nTo skip: reply 2 or "skip".\nOr write your own reply, and we’ll post that instead.',
+  'owner.button.approve': 'Approve & post',
+  'owner.button.skip': 'Skip',
+  'owner.reviewPosted': '✅ Your reply to {reviewer}’s review is now on Google.',
+  'owner.reviewSkipped': '👌 Skipped {reviewer}’s review; no reply was posted.',
+  'owner.reviewAutoPosted': '⭐ New Google review from {reviewer} ({stars} of 5).\nWe posted this reply automatically:\n{reply}',
+  'owner.draftReminder': '⏰ Reminder: {reviewer}’s review (draft {number}) is still waiting for a reply.\nReply 1 to post, 2 to skip, or write your own reply.',
+  'owner.whichDraft': 'Several drafts are waiting ({numbers}). Which one do you mean?\nReply directly to the draft’s message, or add its number, e.g. "approve 3".',
+  'owner.replyRejected': '⚠️ Google did not accept the reply to {reviewer}’s review, so it was not posted. You can send a different, shorter wording.',
+  'owner.googleDisconnected': '⚠️ The connection to your Google Business Profile was lost, so we can’t see new reviews or post replies. Contact us to reconnect it.',
+  'owner.help': '👋 What you can do here:\n• leads – recent enquiries\n• stats – this week’s numbers\n• pause – stop automatic messages to customers\n• resume – turn them back on\n• help – this menu\n\nOn a review draft: 1 or "approve" to post, 2 or "skip" to skip, or write your own reply.',
+  'owner.paused': '⏸️ Automatic messages to customers are paused. Send "resume" to turn them back on.',
+  'owner.resumed': '▶️ Automatic messages to customers are back on.',
+  'owner.unknownCommand': 'Sorry, I didn’t get that 🤔 Send "help" to see what you can do.',
+  'owner.noLeads': 'No leads yet. We’ll let you know here as soon as one comes in.',
+  'owner.leadsList': '📋 Recent leads:\n{list}',
+  'owner.stats': '📊 This week’s numbers:\n• New leads: {leads}\n• Review requests sent: {requests}\n• New Google reviews: {reviews}\n• Replies posted: {replies}',
+
+  // Fallback texts when no AI is available
+  'reviewReply.positive': 'Thank you so much, {reviewer}, for the kind words! We’re really glad to hear it and look forward to seeing you again.\nThe {business} team',
+  'reviewReply.neutral': 'Thank you, {reviewer}, for taking the time to write. We always want to improve, and we’d love to hear what we could do better.\nThe {business} team',
+  'reviewReply.negative': '{reviewer}, we’re very sorry your experience wasn’t what you expected. We want to understand what happened and put it right, and we’d be glad to talk with you directly.\nThe {business} team',
+  'lead.summary': '{name} · {need} · best time: {time}',
+} as const satisfies Catalog;
