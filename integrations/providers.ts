@@ -241,6 +241,8 @@ export interface PostProviderWebhookOptions {
    * Default: false, a UTF-8 JSON body.
    */
   form?: boolean;
+  /** Extra request headers, e.g. a signature. */
+  headers?: Record<string, string>;
 }
 
 /** Posts a provider's webhook body to `url` over real HTTP, as that provider would. */
@@ -253,6 +255,7 @@ export async function postProviderWebhook(
     method: 'POST',
     headers: {
       'content-type': options.form ? 'application/x-www-form-urlencoded' : 'application/json; charset=utf-8',
+      ...options.headers,
     },
     body: options.form ? new URLSearchParams(toFormFields(body)) : JSON.stringify(body),
   });
