@@ -1,11 +1,18 @@
 /**
  * The WhatsApp message templates Findo needs (§6), in one place: category, languages, body text
- * (from the text catalogs), the order of body parameters, sample values and buttons. The sender
- * builds template sends from it; `findo templates` prints it for Meta's template manager.
+ * and the order of its parameters (both owned by the text catalogs), sample values and buttons.
+ * The sender builds template sends from it; `findo templates` prints it for Meta's template manager.
  *
  * Template language codes are Findo's own language codes (`he`, `en`, `ar`), as Meta spells them.
  */
-import { LANGUAGES, t, type Language, type TextKey, type TextPlaceholder } from './texts/index.ts';
+import {
+  LANGUAGES,
+  TEMPLATE_PARAMETERS,
+  templateBody,
+  type Language,
+  type TemplateKey,
+  type TextPlaceholder,
+} from './texts/index.ts';
 
 /**
  * Meta's template category. Meta has the last word: since April 2025 a template submitted as
@@ -24,21 +31,21 @@ export interface QuickReplyButton {
 }
 
 /** One template as Findo submits it to Meta. */
-export interface TemplateDefinition<K extends TextKey = TextKey> {
+export interface TemplateDefinition<K extends TemplateKey = TemplateKey> {
   category: TemplateCategory;
   /** Why this category, for whoever submits the template and for the next reviewer of this file. */
   categoryReason: string;
   languages: readonly Language[];
   /** The catalog text that is the template body. */
   bodyKey: K;
-  /** The body's named variables in `{{1}}`, `{{2}}`… order. */
+  /** The body's named variables in `{{1}}`, `{{2}}`… order (the catalog's `TEMPLATE_PARAMETERS`). */
   parameters: readonly TextPlaceholder<K>[];
   /** Sample values Meta asks for, per language. */
   examples: Readonly<Record<Language, Readonly<Record<TextPlaceholder<K>, string>>>>;
   buttons: readonly QuickReplyButton[];
 }
 
-const defineTemplate = <K extends TextKey>(definition: TemplateDefinition<K>) => definition;
+const defineTemplate = <K extends TemplateKey>(definition: TemplateDefinition<K>) => definition;
 
 /**
  * The opt-out quick reply on customer templates. Each title is itself an opt-out keyword, so a tap
@@ -63,7 +70,7 @@ export const TEMPLATES = {
       'asking how to help; Meta lists following up on a customer’s call as utility. No offers, or it becomes marketing.',
     languages: LANGUAGES,
     bodyKey: 'template.missedCall',
-    parameters: ['business'],
+    parameters: TEMPLATE_PARAMETERS['template.missedCall'],
     examples: {
       he: { business: SAMPLE_BUSINESS.he },
       en: { business: SAMPLE_BUSINESS.en },
@@ -79,7 +86,7 @@ export const TEMPLATES = {
       'Submitting it as utility invites recategorisation and misclassification limits (131064).',
     languages: LANGUAGES,
     bodyKey: 'template.reviewRequest',
-    parameters: ['name', 'business', 'link'],
+    parameters: TEMPLATE_PARAMETERS['template.reviewRequest'],
     examples: {
       he: { name: SAMPLE_CUSTOMER.he, business: SAMPLE_BUSINESS.he, link: SAMPLE_REVIEW_LINK },
       en: { name: SAMPLE_CUSTOMER.en, business: SAMPLE_BUSINESS.en, link: SAMPLE_REVIEW_LINK },
@@ -92,7 +99,7 @@ export const TEMPLATES = {
     categoryReason: 'A second request for the same public review: marketing for the same reasons as findo_review_request.',
     languages: LANGUAGES,
     bodyKey: 'template.reviewReminder',
-    parameters: ['business', 'link'],
+    parameters: TEMPLATE_PARAMETERS['template.reviewReminder'],
     examples: {
       he: { business: SAMPLE_BUSINESS.he, link: SAMPLE_REVIEW_LINK },
       en: { business: SAMPLE_BUSINESS.en, link: SAMPLE_REVIEW_LINK },
@@ -107,7 +114,7 @@ export const TEMPLATES = {
       'non-promotional and specific to them.',
     languages: LANGUAGES,
     bodyKey: 'template.ownerAlert',
-    parameters: ['text'],
+    parameters: TEMPLATE_PARAMETERS['template.ownerAlert'],
     examples: {
       he: { text: 'ליד חדש: יוסי · תספורת · מחר בבוקר · 052-123-4567' },
       en: { text: 'New lead: Yossi · haircut · tomorrow morning · 052-123-4567' },
@@ -152,19 +159,6 @@ function flattenParameter(value: string): string {
     .join(' · ');
 }
 
-/**
- * A template's body in one language as Meta's manager wants it: the catalog text with each named
- * variable replaced by its number (`{business}` → `{{1}}`).
- */
-export function templateBodyForMeta(name: TemplateName, language: Language): string {
-  const template: TemplateDefinition = TEMPLATES[name];
-  const numbered = Object.fromEntries(template.parameters.map((parameter, index) => [parameter, `{{${index + 1}}}`]));
-  return fillCatalogText(language, template.bodyKey, numbered);
-}
-
-// `t` types its variables per key; these templates' keys are only known as a union here.
-const fillCatalogText = t as (language: Language, key: TextKey, vars: Readonly<Record<string, string>>) => string;
-
 const LANGUAGE_NAMES: Record<Language, string> = { he: 'Hebrew', en: 'English', ar: 'Arabic' };
 
 /**
@@ -184,7 +178,7 @@ export function renderTemplatesForMetaManager(): string {
     ];
     for (const language of template.languages) {
       lines.push('', `[${language}] ${LANGUAGE_NAMES[language]}`, 'Body:');
-      lines.push(...indent(templateBodyForMeta(name, language)));
+      lines.push(...indent(templateBody(language, template.bodyKey)));
       lines.push('Samples:');
       template.parameters.forEach((parameter, index) => {
         lines.push(`  {{${index + 1}}} (${parameter}): ${template.examples[language][parameter]}`);

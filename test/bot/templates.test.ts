@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseConsentKeyword } from '../../bot/outbound/consent.ts';
-import {
-  TEMPLATES,
-  renderTemplatesForMetaManager,
-  templateBodyForMeta,
-  templateBodyParams,
-  type TemplateName,
-} from '../../bot/templates.ts';
+import { TEMPLATES, renderTemplatesForMetaManager, templateBodyParams, type TemplateName } from '../../bot/templates.ts';
+import { templateBody, type Language } from '../../bot/texts/index.ts';
 
 const NAMES = Object.keys(TEMPLATES) as TemplateName[];
+const bodyForMeta = (name: TemplateName, language: Language) => templateBody(language, TEMPLATES[name].bodyKey);
 const VARIABLE = /\{\{(\d+)\}\}/g;
 const INVISIBLE_EDGES = /^[\s\u2066-\u2069]+|[\s\u2066-\u2069]+$/g;
 
@@ -52,14 +48,14 @@ describe('TEMPLATES', () => {
   });
 });
 
-describe('templateBodyForMeta', () => {
+describe('template bodies as submitted to Meta', () => {
   it('numbers the named variables in parameter order', () => {
-    expect(templateBodyForMeta('findo_review_request', 'en')).toMatch(/^Hi \{\{1\}\}, this is \{\{2\}\}\.\n.*\n\{\{3\}\}\n/);
+    expect(bodyForMeta('findo_review_request', 'en')).toMatch(/^Hi \{\{1\}\}, this is \{\{2\}\}\.\n.*\n\{\{3\}\}\n/);
   });
 
   it.each(NAMES)('%s: uses each variable, in order, with no gaps, in every language', (name) => {
     for (const language of TEMPLATES[name].languages) {
-      const numbers = [...templateBodyForMeta(name, language).matchAll(VARIABLE)].map((match) => Number(match[1]));
+      const numbers = [...bodyForMeta(name, language).matchAll(VARIABLE)].map((match) => Number(match[1]));
       const firstUses = [...new Set(numbers)];
       expect(firstUses, language).toEqual(TEMPLATES[name].parameters.map((_, index) => index + 1));
     }
@@ -67,7 +63,7 @@ describe('templateBodyForMeta', () => {
 
   it.each(NAMES)('%s: obeys Meta’s creation rules (no variable at either end, body ≤ 1024)', (name) => {
     for (const language of TEMPLATES[name].languages) {
-      const body = templateBodyForMeta(name, language);
+      const body = bodyForMeta(name, language);
       const visible = body.replace(INVISIBLE_EDGES, '');
       expect(visible, language).not.toMatch(/^\{\{\d+\}\}/);
       expect(visible, language).not.toMatch(/\{\{\d+\}\}$/);
