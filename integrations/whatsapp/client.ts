@@ -22,7 +22,7 @@ import {
 } from 'whatsapp-api-js/messages';
 import type { ClientMessage } from 'whatsapp-api-js/types';
 import { IntegrationError } from '../errors.ts';
-import { classifyWhatsAppError, isGraphError } from './errors.ts';
+import { classifyWhatsAppError } from './errors.ts';
 
 /** Template languages Findo has approved translations for. */
 export type TemplateLanguage = 'he' | 'en' | 'ar';
@@ -246,8 +246,7 @@ class WhatsAppClient implements WhatsAppPort {
     }
     const graphError = (answer as { error?: unknown }).error;
     if (graphError !== undefined) {
-      const failure = isGraphError(graphError) ? graphError : { code: undefined, message: String(graphError) };
-      throw classifyWhatsAppError(failure, { operation, ...this.answers.get(answer), secrets: [this.token] });
+      throw classifyWhatsAppError(graphError, { operation, ...this.answers.get(answer), secrets: [this.token] });
     }
     return answer as Exclude<T, { error: object }>;
   }

@@ -58,9 +58,11 @@ const DOCUMENTED_WAIT_MS: Record<number, number> = {
   131056: 6_000, // one message per 6 seconds to the same user
 };
 
-/** Whether a value looks like a Graph error object (has a numeric `code`). */
+/** Whether a value is a Graph error object: a plain object with a numeric `code`. */
 export function isGraphError(value: unknown): value is GraphError {
-  return typeof value === 'object' && value !== null && typeof (value as GraphError).code === 'number';
+  // Thrown errors can carry a numeric code too (a timeout's DOMException has 23): not Meta's.
+  if (typeof value !== 'object' || value === null || value instanceof Error || value instanceof DOMException) return false;
+  return typeof (value as GraphError).code === 'number';
 }
 
 function kindOfCode(code: number, context: WhatsAppFailureContext, isTransient?: boolean): FailureKind {

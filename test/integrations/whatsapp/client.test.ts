@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IntegrationError } from '../../../integrations/errors.ts';
 import { createWhatsAppClient, type WhatsAppPort } from '../../../integrations/whatsapp/client.ts';
@@ -197,6 +199,21 @@ describe('WhatsApp errors become IntegrationErrors by Meta code', () => {
     const error = await failure(offline.sendText(PNID, CUSTOMER, 'x'));
     expect(error.kind).toBe('transient');
     expect(error.details.code).toBe('network');
+  });
+
+  it('a Graph that does not answer in time is a transient timeout', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const slow = createWhatsAppClient({ apiUrl: `http://127.0.0.1:${port}`, token: TOKEN, timeoutMs: 100 });
+      const error = await failure(slow.sendText(PNID, CUSTOMER, 'x'));
+      expect(error).toMatchObject({ kind: 'transient', details: { code: 'network' } });
+      expect(error.message).toContain('timed out');
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   it('a wrong token is a permanent auth error (190)', async () => {
