@@ -1,3 +1,5 @@
+import express from 'express';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { DocumentIssuedEvent, NormaliseResult } from '../../../integrations/events.ts';
 import { greeninvoiceDocument, greeninvoicePaymentNotification } from '../../../integrations/greeninvoice/fake.ts';
@@ -6,6 +8,7 @@ import {
   normaliseGreeninvoiceWebhook,
   signGreeninvoiceBody,
 } from '../../../integrations/greeninvoice/webhook.ts';
+import { postProviderWebhook } from '../../../integrations/providers.ts';
 
 const RECEIVED_AT = new Date('2026-01-14T11:12:30Z');
 const json = { contentType: 'application/json', receivedAt: RECEIVED_AT };
@@ -188,5 +191,37 @@ describe('authenticateGreeninvoice', () => {
 
   it('has nothing to check beyond the path key when the tenant set no secret', () => {
     expect(authenticateGreeninvoice({}, rawBody)).toBe(true);
+  });
+});
+
+describe('Morning documents over real HTTP', () => {
+  it('arrive signed over the exact raw bytes, Hebrew included', async () => {
+    const secret = 'tenant-morning-webhook-secret';
+    const received: { verified: boolean; eventId: string }[] = [];
+    const app = express();
+    app.use(express.json({ verify: (req, _res, raw) => ((req as unknown as { rawBody: Buffer }).rawBody = raw) }));
+    app.post('/webhooks/greeninvoice/:key', (req, res) => {
+      const rawBody = (req as unknown as { rawBody: Buffer }).rawBody;
+      const result = normaliseGreeninvoiceWebhook(req.body, { contentType: req.get('content-type') ?? '', receivedAt: new Date() });
+      received.push({ verified: authenticateGreeninvoice(req.headers, rawBody, secret), eventId: result.eventId });
+      res.json({ status: 'accepted', eventId: result.eventId });
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/greeninvoice/tenant-key`;
+      const doc = greeninvoiceDocument({ id: DOCUMENT_ID });
+      const signature = signGreeninvoiceBody(JSON.stringify(doc), secret);
+      const { status, json } = await postProviderWebhook(url, doc, { headers: { 'x-webhook-signature': signature } });
+      expect(status).toBe(200);
+      expect(json).toEqual({ status: 'accepted', eventId: `gi:doc:${DOCUMENT_ID}` });
+      await postProviderWebhook(url, doc, { headers: { 'x-webhook-signature': signGreeninvoiceBody('{}', secret) } });
+      expect(received).toEqual([
+        { verified: true, eventId: `gi:doc:${DOCUMENT_ID}` },
+        { verified: false, eventId: `gi:doc:${DOCUMENT_ID}` },
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
