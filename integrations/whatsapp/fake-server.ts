@@ -187,6 +187,9 @@ interface StoredMedia {
   mimeType: string;
 }
 
+/** The business number as Meta shows it in `metadata` and `context.from` (digits, no `+`). */
+const DISPLAY_PHONE_NUMBER = '97233760000';
+
 const newWamid = (): string => `wamid.${randomBytes(24).toString('base64')}`;
 const unixSeconds = (date: Date = new Date()): string => String(Math.floor(date.getTime() / 1000));
 
@@ -308,7 +311,7 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
     const messageId = inbound.messageId ?? newWamid();
     const waId = toWhatsAppId(inbound.from);
     const message: Record<string, unknown> = { from: waId, id: messageId, timestamp: unixSeconds(inbound.timestamp) };
-    if (inbound.contextMessageId) message.context = { from: inbound.phoneNumberId, id: inbound.contextMessageId };
+    if (inbound.contextMessageId) message.context = { from: DISPLAY_PHONE_NUMBER, id: inbound.contextMessageId };
     if (inbound.buttonReply) {
       Object.assign(message, { type: 'interactive', interactive: { type: 'button_reply', button_reply: inbound.buttonReply } });
     } else if (inbound.templateButton) {
@@ -324,7 +327,7 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
     }
     const value = {
       messaging_product: 'whatsapp',
-      metadata: { display_phone_number: '97233760000', phone_number_id: inbound.phoneNumberId },
+      metadata: { display_phone_number: DISPLAY_PHONE_NUMBER, phone_number_id: inbound.phoneNumberId },
       contacts: [{ profile: { name: inbound.profileName ?? '' }, wa_id: waId }],
       messages: [message],
     };
@@ -350,7 +353,7 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
     };
     const value = {
       messaging_product: 'whatsapp',
-      metadata: { display_phone_number: '97233760000', phone_number_id: update.phoneNumberId },
+      metadata: { display_phone_number: DISPLAY_PHONE_NUMBER, phone_number_id: update.phoneNumberId },
       statuses: [status],
     };
     return { ...signPayload(envelope(value)), messageId: update.messageId };
