@@ -43,7 +43,7 @@ function parseJsonObject(text: string): WebhookRecord | null {
 
 /** The value under `alias`; keys are matched case-insensitively because providers' casing drifts between docs and deliveries. */
 function readField(record: WebhookRecord, alias: string): unknown {
-  if (alias in record) return record[alias];
+  if (Object.hasOwn(record, alias)) return record[alias];
   const lower = alias.toLowerCase();
   const key = Object.keys(record).find((k) => k.toLowerCase() === lower);
   return key === undefined ? undefined : record[key];
