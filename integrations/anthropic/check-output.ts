@@ -29,13 +29,14 @@ const digitsOf = (text: string) => text.replace(/\D/g, '');
 export function inventedContactDetails(text: string, inputs: readonly string[]): string[] {
   const inputText = inputs.join('\n').toLowerCase();
   const inputDigits = inputs.map(digitsOf);
-  const emails = text.match(EMAIL) ?? [];
+  const withoutTrailingPunctuation = (found: string) => found.replace(/[.,;:!?)]+$/, '');
+  const emails = (text.match(EMAIL) ?? []).map(withoutTrailingPunctuation);
   const withoutEmails = emails.reduce((rest, email) => rest.replace(email, ' '), text);
   const phones = (withoutEmails.match(PHONE) ?? []).filter((phone) => digitsOf(phone).length >= 7);
-  const urls = withoutEmails.match(URL) ?? [];
+  const urls = (withoutEmails.match(URL) ?? []).map(withoutTrailingPunctuation);
   return [
     ...phones.filter((phone) => !inputDigits.some((digits) => digits.includes(digitsOf(phone)))),
-    ...[...urls, ...emails].filter((found) => !inputText.includes(found.toLowerCase().replace(/[.,;:!?)]+$/, ''))),
+    ...[...urls, ...emails].filter((found) => !inputText.includes(found.toLowerCase())),
   ];
 }
 

@@ -191,6 +191,7 @@ function nameLengthAt(tokens: Token[], index: number): number {
   return isNameWord(tokens[index + 1]) && isBoundary(tokens, index + 2) ? 2 : 1;
 }
 
+/** Cuts one clause into segments at each trigger; words before the first trigger are a leftover. */
 function readClause(tokens: Token[]): Segment[] {
   const segments: Segment[] = [];
   let current: Segment = { kind: 'leftover', words: [] };
@@ -274,6 +275,8 @@ const clausesOf = (text: string): string[] =>
 /**
  * Finds the customer's name, need and preferred time in free text (Hebrew, English or Arabic).
  * A bare answer ("דני", "מחר בבוקר", "תיקון מזגן") is taken as the detail `expecting` names.
+ * The word lists of all three languages apply at once, since a customer may not write in the
+ * conversation's language, so `options.language` is not needed here.
  */
 export function extractLeadDetailsByRules(text: string, { expecting }: ExtractLeadDetailsOptions): LeadDetails {
   const readings = clausesOf(text).map((clause) => readClause(withoutGreeting(tokenize(clause))));
