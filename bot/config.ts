@@ -22,9 +22,9 @@ const environmentSchema = z.object({
   PORT: optionalText.pipe(
     z
       .string()
-      .regex(/^\d+$/, 'must be a port number from 1 to 65535')
+      .regex(/^\d+$/, 'must be a port number from 0 to 65535 (0 picks a free port)')
       .transform(Number)
-      .refine((n) => n >= 1 && n <= 65535, 'must be a port number from 1 to 65535')
+      .refine((n) => n <= 65535, 'must be a port number from 0 to 65535 (0 picks a free port)')
       .optional(),
   ),
   HOST: optionalText,

@@ -1,6 +1,9 @@
 /**
  * The production TokenStore: one tenant's Google tokens in the `secrets` collection, encrypted by
- * the vault, with a refresh lock that is a conditional update on the secret's `lock` field. The
+ * the vault. The refresh lock is a second secret document (`lock: { owner, until }`) that exists
+ * while a worker refreshes. It is taken by inserting it, so the unique (tenantId, name) index
+ * decides who wins: a conditional update on a lock field would be atomic on MongoDB, but is not on
+ * the FerretDB/SQLite test database, where two concurrent conditional updates both succeed. The
  * lock always carries an expiry, so a worker that dies mid-refresh cannot block the tenant forever.
  */
 import { randomUUID } from 'node:crypto';
@@ -13,6 +16,10 @@ import type { GoogleTokens, TokenStore } from './tokens.ts';
 
 /** Name of the secret that holds a tenant's Google tokens. */
 export const GOOGLE_TOKENS_SECRET = 'google.tokens';
+/** Name of the secret document whose `lock` field is the refresh lock. */
+export const GOOGLE_TOKENS_LOCK = 'google.tokens.refresh-lock';
+
+const DUPLICATE_KEY = 11000;
 
 export interface MongoTokenStoreOptions {
   tenantId: string;
@@ -32,24 +39,24 @@ const storedTokensSchema = z.object({
   scope: z.string().optional(),
 });
 
-/** A TokenStore for one tenant over MongoDB (see the file comment). */
+/**
+ * A TokenStore for one tenant over MongoDB (see the file comment). The lock relies on the secrets'
+ * unique (tenantId, name) index, so the indexes must be built first (`ensureIndexes()`).
+ */
 export function mongoTokenStore(options: MongoTokenStoreOptions): TokenStore {
   const { tenantId, vault, lockTtlMs = 30_000, lockWaitMs = 20_000, lockPollMs = 100 } = options;
   const key = { tenantId, name: GOOGLE_TOKENS_SECRET };
+  const lockKey = { tenantId, name: GOOGLE_TOKENS_LOCK };
 
   async function tryLock(owner: string): Promise<boolean> {
     const now = new Date();
+    // A lock whose holder died (or overran) lapses; a live one is never deleted here.
+    await SecretModel.deleteOne({ ...lockKey, 'lock.until': { $lte: now } });
     try {
-      // Matches only when the lock is free or expired; the upsert covers a tenant with no secret yet.
-      const taken = await SecretModel.findOneAndUpdate(
-        { ...key, $or: [{ 'lock.until': { $exists: false } }, { 'lock.until': null }, { 'lock.until': { $lte: now } }] },
-        { $set: { lock: { owner, until: new Date(now.getTime() + lockTtlMs) } } },
-        { upsert: true, returnDocument: 'after' },
-      );
-      return taken?.lock?.owner === owner;
+      await SecretModel.create({ ...lockKey, lock: { owner, until: new Date(now.getTime() + lockTtlMs) } });
+      return true;
     } catch (error) {
-      // The upsert collided with the existing, locked secret: someone else holds it.
-      if ((error as { code?: number }).code === 11000) return false;
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
       throw error;
     }
   }
@@ -64,7 +71,6 @@ export function mongoTokenStore(options: MongoTokenStoreOptions): TokenStore {
     },
 
     async save(tokens) {
-      // $set of `box` only: a save inside withRefreshLock must keep the lock.
       await SecretModel.updateOne(key, { $set: { box: vault.encrypt(JSON.stringify(tokens)) } }, { upsert: true });
     },
 
@@ -83,8 +89,8 @@ export function mongoTokenStore(options: MongoTokenStoreOptions): TokenStore {
       try {
         return await fn();
       } finally {
-        // Only our own lock: if it expired and another worker took it, that one is theirs.
-        await SecretModel.updateOne({ ...key, 'lock.owner': owner }, { $unset: { lock: 1 } });
+        // Only our own lock: if it lapsed and another worker took it, that one is theirs.
+        await SecretModel.deleteOne({ ...lockKey, 'lock.owner': owner });
       }
     },
   };

@@ -5,7 +5,7 @@ import { SecretModel } from '../../../bot/db/models/secret.ts';
 import { Vault } from '../../../bot/vault.ts';
 import { createGoogleClient } from '../../../integrations/google/client.ts';
 import { startFakeGoogle, type FakeGoogle } from '../../../integrations/google/fake-server.ts';
-import { GOOGLE_TOKENS_SECRET, mongoTokenStore } from '../../../integrations/google/token-store.ts';
+import { GOOGLE_TOKENS_LOCK, GOOGLE_TOKENS_SECRET, mongoTokenStore } from '../../../integrations/google/token-store.ts';
 import { connectOwner, oauthConfig } from './support.ts';
 
 const vault = new Vault(randomBytes(32));
@@ -25,6 +25,12 @@ beforeEach(async () => {
   tenantId = `tenant-${randomUUID()}`;
 });
 afterEach(() => fake.close());
+
+/** Another worker's refresh lock on this tenant, as the store writes it. */
+async function holdLock(owner: string, until: Date) {
+  const lockSecret = { tenantId, name: GOOGLE_TOKENS_LOCK };
+  await SecretModel.create({ ...lockSecret, lock: { owner, until } });
+}
 
 describe('MongoDB token store', () => {
   it('keeps tokens encrypted, per tenant', async () => {
@@ -49,22 +55,22 @@ describe('MongoDB token store', () => {
     await Promise.all([worker().listReviews(location), worker().listReviews(location)]);
 
     expect(fake.tokenRequests.refresh_token).toBe(1);
-    const secret = await SecretModel.findOne({ tenantId, name: GOOGLE_TOKENS_SECRET }).lean();
-    expect(secret?.lock?.owner).toBeFalsy();
+    expect(await SecretModel.findOne({ tenantId, name: GOOGLE_TOKENS_LOCK })).toBeNull();
   });
 
   it("a dead worker's expired lock does not block the refresh", async () => {
     await mongoTokenStore({ tenantId, vault }).save(await connectOwner(fake));
-    await SecretModel.updateOne({ tenantId, name: GOOGLE_TOKENS_SECRET }, { $set: { lock: { owner: 'dead-worker', until: new Date(Date.now() - 1) } } });
+    await holdLock('dead-worker', new Date(Date.now() - 1));
 
     const result = await mongoTokenStore({ tenantId, vault, lockWaitMs: 500 }).withRefreshLock(async () => 'refreshed');
 
     expect(result).toBe('refreshed');
+    expect(await SecretModel.findOne({ tenantId, name: GOOGLE_TOKENS_LOCK })).toBeNull();
   });
 
   it('a lock held by a live worker makes others wait, then give up as transient', async () => {
     await mongoTokenStore({ tenantId, vault }).save(await connectOwner(fake));
-    await SecretModel.updateOne({ tenantId, name: GOOGLE_TOKENS_SECRET }, { $set: { lock: { owner: 'busy-worker', until: new Date(Date.now() + 60_000) } } });
+    await holdLock('busy-worker', new Date(Date.now() + 60_000));
 
     const failure = await mongoTokenStore({ tenantId, vault, lockWaitMs: 200, lockPollMs: 20 })
       .withRefreshLock(async () => 'never')

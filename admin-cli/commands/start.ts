@@ -1,0 +1,37 @@
+/** `findo start`: the HTTP server and job workers, in one process or split by role. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig } from '../../bot/config.ts';
+import { startFindo, type Role } from '../../bot/service.ts';
+
+const parsePort = (value: string) => {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw new InvalidArgumentError('must be a port number from 1 to 65535');
+  return port;
+};
+
+export function makeStartCommand(): Command {
+  return new Command('start')
+    .description('run the HTTP server and the job workers')
+    .addOption(new Option('--role <role>', 'what this process runs').choices(['web', 'worker', 'all']).default('all'))
+    .option('-p, --port <port>', 'listen port (default: $PORT or 3000)', parsePort)
+    .action(async (options: { role: Role; port?: number }) => {
+      const config = loadConfig();
+      if (options.port) config.port = options.port;
+      const findo = await startFindo({ config, role: options.role });
+      const shutdown = (signal: string) => {
+        findo.services.logger.info({ signal }, 'shutting down');
+        findo.stop().then(
+          () => process.exit(0),
+          (error) => {
+            findo.services.logger.error({ err: (error as Error).message }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.on('unhandledRejection', (reason) => findo.services.logger.error({ err: String(reason) }, 'unhandled rejection'));
+      // Keep running until a signal arrives.
+      await new Promise<never>(() => {});
+    });
+}

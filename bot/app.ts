@@ -1,0 +1,46 @@
+/**
+ * The express application: health, metrics and (mounted by the webhook module) the webhook routes.
+ * Business work never happens in a request: webhooks store and enqueue, jobs do the rest.
+ */
+import express, { type ErrorRequestHandler, type Router } from 'express';
+import type mongoose from 'mongoose';
+import { isDatabaseUp } from './db/connection.ts';
+import type { Logger } from './logger.ts';
+import { registry } from './metrics.ts';
+
+export interface AppOptions {
+  connection: mongoose.Connection;
+  logger: Logger;
+  /** Routers mounted under `/webhooks`. */
+  webhooks?: Router;
+}
+
+export function createApp({ connection, logger, webhooks }: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+
+  app.get('/healthz', async (_req, res) => {
+    const up = await isDatabaseUp(connection);
+    res.status(up ? 200 : 503).json(up ? { status: 'ok' } : { status: 'unavailable', error: 'database unavailable' });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+
+  if (webhooks) app.use('/webhooks', webhooks);
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+
+  const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+    const status = typeof error?.status === 'number' ? error.status : 500;
+    if (status >= 500) logger.error({ err: error }, 'request failed');
+    const message = status === 413 ? 'body over 1 MB' : status < 500 ? String(error.message ?? 'bad request') : 'internal error';
+    res.status(status).json({ error: message });
+  };
+  app.use(onError);
+  return app;
+}

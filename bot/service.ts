@@ -1,0 +1,92 @@
+/**
+ * Starts Findo: the HTTP server (role `web`), the job workers (role `worker`), or both (`all`).
+ * Any number of web and worker processes can share one MongoDB; Agenda's locks keep workers safe.
+ */
+import type { Server } from 'node:http';
+import { Agenda } from 'agenda';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import type { Db } from 'mongodb';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/connection.ts';
+import { ensureIndexes } from './db/models/index.ts';
+import { createLogger, type Logger } from './logger.ts';
+import type { Services } from './services.ts';
+import { openVault } from './vault.ts';
+import { registerJobs } from '../jobs/index.ts';
+
+export type Role = 'web' | 'worker' | 'all';
+
+export interface StartOptions {
+  config: Config;
+  role?: Role;
+  logger?: Logger;
+  /** Overrides the database in the URI (tests give each file its own). */
+  dbName?: string;
+  /** How often workers poll for due jobs, in ms (default 2000; tests use less). */
+  jobPollInterval?: number;
+}
+
+export interface RunningFindo {
+  services: Services;
+  database: Database;
+  /** The HTTP server when the role includes `web`. */
+  server?: Server;
+  /** The base URL the server listens on. */
+  url?: string;
+  stop(): Promise<void>;
+}
+
+export async function startFindo(options: StartOptions): Promise<RunningFindo> {
+  const { config, role = 'all' } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const vault = openVault(config);
+  const database = await openDatabase(config, { logger, dbName: options.dbName });
+  await ensureIndexes();
+
+  // Agenda is built on the already-connected driver: built from an address it connects on its own
+  // and an unreachable server becomes an unhandled rejection (reference/stack.md §2).
+  const agenda = new Agenda({
+    backend: new MongoBackend({ mongo: database.connection.db as unknown as Db, collection: 'agendaJobs' }),
+    name: `findo-${role}-${process.pid}`,
+    processEvery: options.jobPollInterval ?? Number(process.env.FINDO_JOB_POLL_INTERVAL ?? 2_000),
+    defaultLockLifetime: 5 * 60_000,
+  });
+  agenda.on('error', (error: Error) => logger.error({ err: error.message }, 'agenda error'));
+  await agenda.ready;
+
+  const services: Services = { config, logger, vault, agenda, connection: database.connection };
+  registerJobs(agenda, services);
+  if (role !== 'web') await agenda.start();
+
+  let server: Server | undefined;
+  let url: string | undefined;
+  if (role !== 'worker') {
+    const app = createApp({ connection: database.connection, logger });
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+    logger.info({ url, role }, 'Findo is listening');
+  }
+  if (!config.anthropic.apiKey) logger.info('no ANTHROPIC_API_KEY: using built-in texts and rules instead of Claude');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (server) {
+        const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeIdleConnections();
+        await closing;
+      }
+      // Let running jobs finish; queued-but-unstarted ones are unlocked for other workers.
+      await agenda.drain({ timeout: 25_000 });
+      await agenda.stop();
+      await database.close();
+      logger.info('Findo stopped');
+    })());
+
+  return { services, database, server, url, stop };
+}

@@ -1,0 +1,40 @@
+/**
+ * The job registry: every Agenda job Findo runs, registered with its own concurrency, lock
+ * lifetime and retry policy. Handlers get validated data and the service bag.
+ */
+import type { Agenda, Job } from 'agenda';
+import type { Services } from '../bot/services.ts';
+import { jobRuns } from '../bot/metrics.ts';
+import type { JobDefinition } from './define.ts';
+
+export const ALL_JOBS: JobDefinition[] = [];
+
+export function registerJobs(agenda: Agenda, services: Services, jobs: JobDefinition[] = ALL_JOBS): void {
+  for (const definition of jobs) {
+    agenda.define(
+      definition.name,
+      async (job: Job) => {
+        const parsed = definition.schema.safeParse(job.attrs.data);
+        if (!parsed.success) {
+          // A malformed payload never becomes valid by retrying: record it and stop.
+          jobRuns.inc({ job: definition.name, outcome: 'invalid' });
+          services.logger.error({ job: definition.name, issues: parsed.error.issues }, 'job payload rejected');
+          return;
+        }
+        try {
+          await definition.handler(parsed.data, services, job);
+          jobRuns.inc({ job: definition.name, outcome: 'success' });
+        } catch (error) {
+          jobRuns.inc({ job: definition.name, outcome: 'failure' });
+          services.logger.warn({ job: definition.name, err: (error as Error).message }, 'job failed');
+          throw error;
+        }
+      },
+      {
+        concurrency: definition.concurrency,
+        lockLifetime: definition.lockLifetime,
+        backoff: definition.backoff,
+      },
+    );
+  }
+}
