@@ -13,10 +13,6 @@ export type Language = 'he' | 'en' | 'ar';
 /** Every language, Hebrew (the default) first. */
 export const LANGUAGES: readonly Language[] = ['he', 'en', 'ar'];
 
-/** Whether a value is a supported language code. */
-export const isLanguage = (value: unknown): value is Language =>
-  typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
-
 type ReferenceCatalog = typeof he;
 
 /** The name of a text, e.g. `'lead.askName'`. */
