@@ -1,25 +1,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import mongoose from 'mongoose';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SecretModel } from '../../../bot/db/models/secret.ts';
 import { Vault } from '../../../bot/vault.ts';
 import { createGoogleClient } from '../../../integrations/google/client.ts';
 import { startFakeGoogle, type FakeGoogle } from '../../../integrations/google/fake-server.ts';
 import { GOOGLE_TOKENS_LOCK, GOOGLE_TOKENS_SECRET, mongoTokenStore } from '../../../integrations/google/token-store.ts';
+import { connectTestDatabase } from '../../support/database.ts';
 import { connectOwner, oauthConfig } from './support.ts';
 
 const vault = new Vault(randomBytes(32));
 let fake: FakeGoogle;
 let tenantId: string;
+let closeDatabase: () => Promise<void>;
 
 beforeAll(async () => {
-  await mongoose.connect(inject('mongoUri'), { dbName: `google-token-store-${randomUUID().slice(0, 8)}` });
-  await SecretModel.init();
+  ({ close: closeDatabase } = await connectTestDatabase(import.meta.filename));
 });
-afterAll(async () => {
-  await mongoose.connection.dropDatabase();
-  await mongoose.disconnect();
-});
+afterAll(() => closeDatabase());
 beforeEach(async () => {
   fake = await startFakeGoogle();
   tenantId = `tenant-${randomUUID()}`;
