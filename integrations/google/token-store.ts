@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { SecretModel } from '../../bot/db/models/secret.ts';
+import { getSecret, putSecret } from '../../bot/secrets.ts';
 import type { Vault } from '../../bot/vault.ts';
 import { IntegrationError } from '../errors.ts';
 import type { GoogleTokens, TokenStore } from './tokens.ts';
@@ -45,7 +46,6 @@ const storedTokensSchema = z.object({
  */
 export function mongoTokenStore(options: MongoTokenStoreOptions): TokenStore {
   const { tenantId, vault, lockTtlMs = 30_000, lockWaitMs = 20_000, lockPollMs = 100 } = options;
-  const key = { tenantId, name: GOOGLE_TOKENS_SECRET };
   const lockKey = { tenantId, name: GOOGLE_TOKENS_LOCK };
 
   async function tryLock(owner: string): Promise<boolean> {
@@ -63,15 +63,12 @@ export function mongoTokenStore(options: MongoTokenStoreOptions): TokenStore {
 
   return {
     async load() {
-      const secret = await SecretModel.findOne(key).lean();
-      if (!secret?.box?.data) return null;
-      const { keyId, iv, tag, data } = secret.box;
-      const tokens = storedTokensSchema.parse(JSON.parse(vault.decrypt({ keyId: keyId!, iv: iv!, tag: tag!, data })));
-      return tokens satisfies GoogleTokens;
+      const stored = await getSecret(tenantId, GOOGLE_TOKENS_SECRET, vault);
+      return stored === null ? null : (storedTokensSchema.parse(JSON.parse(stored)) satisfies GoogleTokens);
     },
 
-    async save(tokens) {
-      await SecretModel.updateOne(key, { $set: { box: vault.encrypt(JSON.stringify(tokens)) } }, { upsert: true });
+    save(tokens) {
+      return putSecret(tenantId, GOOGLE_TOKENS_SECRET, JSON.stringify(tokens), vault);
     },
 
     async withRefreshLock<T>(fn: () => Promise<T>): Promise<T> {
