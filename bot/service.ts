@@ -3,9 +3,7 @@
  * Any number of web and worker processes can share one MongoDB; Agenda's locks keep workers safe.
  */
 import type { Server } from 'node:http';
-import { Agenda } from 'agenda';
-import { MongoBackend } from '@agendajs/mongo-backend';
-import type { Db } from 'mongodb';
+import { createAgenda } from './agenda.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/connection.ts';
@@ -44,16 +42,7 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
   const database = await openDatabase(config, { logger, dbName: options.dbName });
   await ensureIndexes();
 
-  // Agenda is built on the already-connected driver: built from an address it connects on its own
-  // and an unreachable server becomes an unhandled rejection (reference/stack.md §2).
-  const agenda = new Agenda({
-    backend: new MongoBackend({ mongo: database.connection.db as unknown as Db, collection: 'agendaJobs' }),
-    name: `findo-${role}-${process.pid}`,
-    processEvery: options.jobPollInterval ?? Number(process.env.FINDO_JOB_POLL_INTERVAL ?? 2_000),
-    defaultLockLifetime: 5 * 60_000,
-  });
-  agenda.on('error', (error: Error) => logger.error({ err: error.message }, 'agenda error'));
-  await agenda.ready;
+  const agenda = await createAgenda(database.connection, { name: `findo-${role}-${process.pid}`, logger, pollInterval: options.jobPollInterval });
 
   const services: Services = { config, logger, vault, agenda, connection: database.connection };
   registerJobs(agenda, services);

@@ -14,8 +14,11 @@ const GUARDED_QUERIES = [
   'deleteMany', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'estimatedDocumentCount',
 ] as const;
 
+/** The field every tenant-owned schema declares first (declared, not added, so types see it). */
+export const tenantIdField = { type: String, required: true, immutable: true } as const;
+
 export function tenantScoped(schema: Schema): void {
-  schema.add({ tenantId: { type: String, required: true, immutable: true, index: true } });
+  if (!schema.path('tenantId')) throw new TenantScopeError('a tenant-scoped schema must declare tenantId: tenantIdField');
   schema.pre([...GUARDED_QUERIES], function (this: Query<unknown, unknown>) {
     if (this.getOptions().allTenants === true) return;
     const tenantId = this.getFilter().tenantId;

@@ -113,7 +113,7 @@ describe('findo tenant (the real CLI as a child process)', () => {
     const rotated = await runCli(['tenant', 'rotate-keys', 'dani-plumbing', '--json'], env);
     expect(rotated.code).toBe(0);
     const after = await TenantModel.findById(tenantId).lean();
-    expect(after!.webhookKeyDigests.voicenter).not.toBe(before!.webhookKeyDigests.voicenter);
+    expect(after!.webhookKeyDigests!.voicenter).not.toBe(before!.webhookKeyDigests!.voicenter);
     expect(rotated.json().webhooks.icount).toMatch(/\/webhooks\/icount\//);
   });
 

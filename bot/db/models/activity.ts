@@ -1,8 +1,9 @@
 /** The activity feed: one short line per accepted event, sent message and state change. */
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
-import { tenantScoped } from '../tenant-scope.ts';
+import { tenantIdField, tenantScoped } from '../tenant-scope.ts';
 
 const activitySchema = new Schema({
+  tenantId: tenantIdField,
   at: { type: Date, required: true, default: () => new Date() },
   type: { type: String, required: true },
   text: { type: String, required: true },

@@ -4,13 +4,14 @@
  * expiry serialises the messages of one conversation across processes.
  */
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
-import { tenantScoped } from '../tenant-scope.ts';
+import { tenantIdField, tenantScoped } from '../tenant-scope.ts';
 
 export const CONVERSATION_KINDS = ['lead_capture', 'review_approval'] as const;
 export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
 
 const conversationSchema = new Schema(
   {
+    tenantId: tenantIdField,
     kind: { type: String, enum: CONVERSATION_KINDS, required: true },
     /** The customer (lead capture) or owner (approvals) phone, E.164. */
     phone: { type: String, required: true },

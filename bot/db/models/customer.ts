@@ -1,9 +1,10 @@
 /** A customer of one tenant, by phone: name, consent and the 24-hour window's clock. */
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
-import { tenantScoped } from '../tenant-scope.ts';
+import { tenantIdField, tenantScoped } from '../tenant-scope.ts';
 
 const customerSchema = new Schema(
   {
+    tenantId: tenantIdField,
     phone: { type: String, required: true },
     name: String,
     optedOut: { type: Boolean, default: false },

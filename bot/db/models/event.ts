@@ -3,7 +3,7 @@
  * key (provider, tenantId, eventId) makes every duplicate delivery a no-op.
  */
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
-import { tenantScoped } from '../tenant-scope.ts';
+import { tenantIdField, tenantScoped } from '../tenant-scope.ts';
 
 export const EVENT_STATUSES = ['accepted', 'processed', 'failed', 'quarantined'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
@@ -13,6 +13,7 @@ export const UNROUTED_TENANT = '-';
 
 const eventSchema = new Schema(
   {
+    tenantId: tenantIdField,
     provider: { type: String, enum: ['whatsapp', 'voicenter', 'greeninvoice', 'icount'], required: true },
     eventId: { type: String, required: true },
     status: { type: String, enum: EVENT_STATUSES, required: true },

@@ -1,12 +1,13 @@
 /** A lead captured from a conversation: what the owner calls back about. */
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
-import { tenantScoped } from '../tenant-scope.ts';
+import { tenantIdField, tenantScoped } from '../tenant-scope.ts';
 
 export const LEAD_STATUSES = ['new', 'partial', 'handoff', 'calling_back', 'done'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 
 const leadSchema = new Schema(
   {
+    tenantId: tenantIdField,
     phone: { type: String, required: true },
     name: String,
     need: String,

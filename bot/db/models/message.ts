@@ -3,12 +3,13 @@
  * created before sending under an idempotency key, so a retried job never sends twice.
  */
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
-import { tenantScoped } from '../tenant-scope.ts';
+import { tenantIdField, tenantScoped } from '../tenant-scope.ts';
 
 export const OUTBOUND_STATUSES = ['pending', 'deferred', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped'] as const;
 
 const messageSchema = new Schema(
   {
+    tenantId: tenantIdField,
     direction: { type: String, enum: ['in', 'out'], required: true },
     /** The other party: customer or owner, E.164. */
     phone: { type: String, required: true },

@@ -1,11 +1,12 @@
 /** A review request born from an invoice: one per document, at most one reminder. */
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
-import { tenantScoped } from '../tenant-scope.ts';
+import { tenantIdField, tenantScoped } from '../tenant-scope.ts';
 
 export const REVIEW_REQUEST_STATUSES = ['scheduled', 'sent', 'reminded', 'reviewed', 'skipped'] as const;
 
 const reviewRequestSchema = new Schema(
   {
+    tenantId: tenantIdField,
     provider: { type: String, enum: ['greeninvoice', 'icount'], required: true },
     documentId: { type: String, required: true },
     phone: { type: String, required: true },

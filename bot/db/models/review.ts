@@ -1,11 +1,12 @@
 /** Our mirror of a Google review and the state of our reply to it. */
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
-import { tenantScoped } from '../tenant-scope.ts';
+import { tenantIdField, tenantScoped } from '../tenant-scope.ts';
 
 export const REPLY_STATES = ['none', 'posting', 'awaiting_owner', 'posted', 'skipped', 'failed'] as const;
 
 const reviewSchema = new Schema(
   {
+    tenantId: tenantIdField,
     googleReviewId: { type: String, required: true },
     /** Google's resource name, accounts/…/locations/…/reviews/… */
     name: { type: String, required: true },

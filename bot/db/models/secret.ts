@@ -3,10 +3,11 @@
  * per name. `lock` serialises refreshes across workers; it always carries an expiry.
  */
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
-import { tenantScoped } from '../tenant-scope.ts';
+import { tenantIdField, tenantScoped } from '../tenant-scope.ts';
 
 const secretSchema = new Schema(
   {
+    tenantId: tenantIdField,
     name: { type: String, required: true },
     box: { keyId: String, iv: String, tag: String, data: String },
     lock: { owner: String, until: Date },

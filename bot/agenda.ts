@@ -1,0 +1,26 @@
+/**
+ * Agenda on the already-connected MongoDB driver. Built from an address, Agenda connects on its
+ * own, and an unreachable server becomes an unhandled rejection (reference/stack.md §2).
+ */
+import { Agenda } from 'agenda';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import type { Db } from 'mongodb';
+import type mongoose from 'mongoose';
+import type { Logger } from './logger.ts';
+
+export const AGENDA_COLLECTION = 'agendaJobs';
+
+export async function createAgenda(
+  connection: mongoose.Connection,
+  options: { name: string; logger: Logger; pollInterval?: number },
+): Promise<Agenda> {
+  const agenda = new Agenda({
+    backend: new MongoBackend({ mongo: connection.db as unknown as Db, collection: AGENDA_COLLECTION }),
+    name: options.name,
+    processEvery: options.pollInterval ?? Number(process.env.FINDO_JOB_POLL_INTERVAL ?? 2_000),
+    defaultLockLifetime: 5 * 60_000,
+  });
+  agenda.on('error', (error: Error) => options.logger.error({ err: error.message }, 'agenda error'));
+  await agenda.ready;
+  return agenda;
+}
