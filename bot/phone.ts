@@ -45,6 +45,13 @@ export function isWhatsAppReachable(e164: string): boolean {
   return phoneKind(e164) !== 'landline';
 }
 
+/** The number as people write it at home: `054-765-4321` for Israeli numbers, international otherwise. */
+export function formatNational(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) return e164;
+  return parsed.country === 'IL' || e164.startsWith('+972') ? parsed.formatNational() : parsed.formatInternational();
+}
+
 /** WhatsApp's `wa_id`/`to` form: the E.164 digits without `+`. */
 export const toWhatsAppId = (e164: string): string => e164.replace(/^\+/, '');
 

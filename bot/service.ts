@@ -11,7 +11,11 @@ import { ensureIndexes } from './db/models/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { Services } from './services.ts';
 import { openVault } from './vault.ts';
-import { registerJobs } from '../jobs/index.ts';
+import { whatsappClientResolver } from './whatsapp-clients.ts';
+import { googleClientResolver } from './google-clients.ts';
+import { createWebhookRouter } from './webhooks/routes.ts';
+import { createTextGenerator } from '../integrations/anthropic/index.ts';
+import { registerJobs, scheduleRecurringJobs } from '../jobs/index.ts';
 
 export type Role = 'web' | 'worker' | 'all';
 
@@ -44,14 +48,27 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
 
   const agenda = await createAgenda(database.connection, { name: `findo-${role}-${process.pid}`, logger, pollInterval: options.jobPollInterval });
 
-  const services: Services = { config, logger, vault, agenda, connection: database.connection };
+  const services: Services = {
+    config, logger, vault, agenda, connection: database.connection,
+    whatsappFor: whatsappClientResolver(config, vault),
+    googleFor: googleClientResolver(config, vault),
+    text: createTextGenerator({
+      apiKey: config.anthropic.apiKey,
+      baseURL: config.anthropic.baseUrl,
+      model: config.anthropic.model,
+      logger: (fallback) => logger.warn({ operation: fallback.operation, reason: fallback.reason }, 'AI output not used; rules instead'),
+    }),
+  };
   registerJobs(agenda, services);
-  if (role !== 'web') await agenda.start();
+  if (role !== 'web') {
+    await agenda.start();
+    await scheduleRecurringJobs(agenda);
+  }
 
   let server: Server | undefined;
   let url: string | undefined;
   if (role !== 'worker') {
-    const app = createApp({ connection: database.connection, logger });
+    const app = createApp({ connection: database.connection, logger, webhooks: createWebhookRouter({ config, agenda, logger }) });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
     });

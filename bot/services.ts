@@ -7,6 +7,10 @@ import type mongoose from 'mongoose';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Vault } from './vault.ts';
+import type { Tenant } from './db/models/index.ts';
+import type { WhatsAppPort } from '../integrations/whatsapp/client.ts';
+import type { TextGenerator } from '../integrations/anthropic/text-generator.ts';
+import type { ReviewsPort } from '../integrations/google/client.ts';
 
 export interface Services {
   config: Config;
@@ -14,4 +18,10 @@ export interface Services {
   vault: Vault;
   agenda: Agenda;
   connection: mongoose.Connection;
+  /** The WhatsApp client for a tenant: its own access token, or `WHATSAPP_TOKEN`. */
+  whatsappFor(tenant: Tenant): Promise<WhatsAppPort>;
+  /** The tenant's Google Business Profile client; throws IntegrationError permanent `not_connected` without a grant. */
+  googleFor(tenant: Tenant): Promise<ReviewsPort>;
+  /** Claude when `ANTHROPIC_API_KEY` is set, built-in rules and texts otherwise. */
+  text: TextGenerator;
 }

@@ -6,8 +6,21 @@ import type { Agenda, Job } from 'agenda';
 import type { Services } from '../bot/services.ts';
 import { jobRuns } from '../bot/metrics.ts';
 import type { JobDefinition } from './define.ts';
+import { leadSilenceCheckJob } from './lead-silence-check.ts';
+import { missedCallFollowupJob } from './missed-call-followup.ts';
+import { processEventJob } from './process-event.ts';
+import { reviewRequestJob } from './review-request.ts';
+import { sendMessageJob } from './send-message.ts';
+import { sweepStaleEventsJob, SWEEP_INTERVAL } from './sweep-stale-events.ts';
 
-export const ALL_JOBS: JobDefinition[] = [];
+export const ALL_JOBS: JobDefinition[] = [
+  processEventJob, sweepStaleEventsJob, sendMessageJob, missedCallFollowupJob, leadSilenceCheckJob, reviewRequestJob,
+] as JobDefinition[];
+
+/** Periodic jobs: `every` upserts by name, so any number of workers schedule them once. */
+export async function scheduleRecurringJobs(agenda: Agenda): Promise<void> {
+  await agenda.every(SWEEP_INTERVAL, sweepStaleEventsJob.name, {}, { skipImmediate: true });
+}
 
 export function registerJobs(agenda: Agenda, services: Services, jobs: JobDefinition[] = ALL_JOBS): void {
   for (const definition of jobs) {

@@ -28,6 +28,7 @@ export const ar = {
   'lead.closed': 'أغلقنا هذا الطلب حالياً. لأي سؤال، اكتب لنا هنا من جديد 🙂',
 
   // Review requests (customer)
+  'reviewRequest.customerFallbackName': 'عزيزي العميل',
   'reviewRequest.replyThanks': `شكراً على ردك! نقلناه إلى فريق ${isolate('{business}')}، وسيعودون إليك إذا لزم الأمر.`,
 
   // Owner
@@ -54,6 +55,7 @@ export const ar = {
   'owner.paused': '⏸️ تم إيقاف الرسائل التلقائية للعملاء مؤقتاً. لإعادة تشغيلها، أرسل «استئناف».',
   'owner.resumed': '▶️ عادت الرسائل التلقائية للعملاء إلى العمل.',
   'owner.unknownCommand': 'لم أفهم 🤔 أرسل «مساعدة» لترى ما يمكنك فعله.',
+  'owner.unknownValue': 'غير محدد',
   'owner.noLeads': 'لا يوجد عملاء محتملون بعد. سنخبرك هنا فور وصول طلب جديد.',
   'owner.leadsList': '📋 آخر العملاء المحتملين:\n{list}',
   'owner.stats': `📊 أرقام هذا الأسبوع:\n• عملاء محتملون جدد: ${isolateLtr('{leads}')}\n• طلبات تقييم أُرسلت: ${isolateLtr('{requests}')}\n• تقييمات جديدة على جوجل: ${isolateLtr('{reviews}')}\n• ردود نُشرت: ${isolateLtr('{replies}')}`,

@@ -24,6 +24,7 @@ export const en = {
   'lead.closed': 'We’ve closed this request for now. If you have any question, just write to us here again 🙂',
 
   // Review requests (customer)
+  'reviewRequest.customerFallbackName': 'there',
   'reviewRequest.replyThanks': 'Thanks for your reply! We’ve passed it on to the {business} team, and they’ll get back to you if needed.',
 
   // Owner
@@ -50,6 +51,7 @@ export const en = {
   'owner.paused': '⏸️ Automatic messages to customers are paused. Send "resume" to turn them back on.',
   'owner.resumed': '▶️ Automatic messages to customers are back on.',
   'owner.unknownCommand': 'Sorry, I didn’t get that 🤔 Send "help" to see what you can do.',
+  'owner.unknownValue': 'not given',
   'owner.noLeads': 'No leads yet. We’ll let you know here as soon as one comes in.',
   'owner.leadsList': '📋 Recent leads:\n{list}',
   'owner.stats': '📊 This week’s numbers:\n• New leads: {leads}\n• Review requests sent: {requests}\n• New Google reviews: {reviews}\n• Replies posted: {replies}',

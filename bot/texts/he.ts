@@ -31,6 +31,7 @@ export const he = {
   'lead.closed': 'סגרנו את הפנייה בינתיים. בכל שאלה אפשר לכתוב לנו כאן שוב 🙂',
 
   // Review requests (customer)
+  'reviewRequest.customerFallbackName': 'לקוח יקר',
   'reviewRequest.replyThanks': `תודה על התגובה! העברנו אותה לצוות של ${isolate('{business}')}, ויחזרו אליך אם צריך.`,
 
   // Owner
@@ -57,6 +58,7 @@ export const he = {
   'owner.paused': '⏸️ ההודעות האוטומטיות ללקוחות הושהו. כדי להפעיל אותן שוב, שלחו "המשך".',
   'owner.resumed': '▶️ ההודעות האוטומטיות ללקוחות פועלות שוב.',
   'owner.unknownCommand': 'לא הבנתי 🤔 שלחו "עזרה" כדי לראות מה אפשר לעשות.',
+  'owner.unknownValue': 'לא צוין',
   'owner.noLeads': 'אין עדיין לידים. ברגע שיגיע ליד חדש, נעדכן כאן.',
   'owner.leadsList': '📋 הלידים האחרונים:\n{list}',
   'owner.stats': `📊 המספרים של השבוע:\n• לידים חדשים: ${isolateLtr('{leads}')}\n• בקשות לביקורת שנשלחו: ${isolateLtr('{requests}')}\n• ביקורות חדשות בגוגל: ${isolateLtr('{reviews}')}\n• תשובות שפורסמו: ${isolateLtr('{replies}')}`,

@@ -25,7 +25,8 @@ const conversationSchema = new Schema(
     /** Incremented by every transition; part of every effect's idempotency key. */
     seq: { type: Number, default: 0 },
     outbox: { type: [Schema.Types.Mixed], default: [] },
-    lock: { owner: String, until: Date },
+    /** Keys of the last events applied, so a redelivered event is not applied twice. */
+    lastEventKeys: { type: [String], default: [] },
     /** For approvals: the short number the owner uses to pick this draft. */
     number: Number,
     closedAt: Date,

@@ -21,6 +21,8 @@ const eventSchema = new Schema(
     body: { type: Schema.Types.Mixed, required: true },
     reason: String,
     attempts: { type: Number, default: 0 },
+    /** How many times staff replayed it; each replay is a new processing generation. */
+    replays: { type: Number, default: 0 },
     lastError: String,
     receivedAt: { type: Date, required: true },
     processedAt: Date,

@@ -8,6 +8,7 @@ export * from './review.ts';
 export * from './event.ts';
 export * from './activity.ts';
 export * from './secret.ts';
+export * from './lock.ts';
 
 import { ActivityModel } from './activity.ts';
 import { ConversationModel } from './conversation.ts';
@@ -18,11 +19,12 @@ import { MessageModel } from './message.ts';
 import { ReviewRequestModel } from './review-request.ts';
 import { ReviewModel } from './review.ts';
 import { SecretModel } from './secret.ts';
+import { LockModel } from './lock.ts';
 import { TenantModel } from './tenant.ts';
 
 export const ALL_MODELS = [
   TenantModel, CustomerModel, ConversationModel, MessageModel, LeadModel,
-  ReviewRequestModel, ReviewModel, EventModel, ActivityModel, SecretModel,
+  ReviewRequestModel, ReviewModel, EventModel, ActivityModel, SecretModel, LockModel,
 ];
 
 /** Builds every index (unique keys are what make webhooks and sends idempotent). */

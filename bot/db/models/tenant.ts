@@ -13,6 +13,8 @@ export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
 /** Tenant settings with their defaults (durations in milliseconds). */
 export const DEFAULT_SETTINGS = {
   leadFollowupDelay: 2 * 60_000,
+  /** Silence before the lead conversation's one nudge, and again before it closes. */
+  leadNudgeDelay: 3 * 3_600_000,
   reviewRequestDelay: 24 * 3_600_000,
   reviewReminderDelay: 3 * 24 * 3_600_000,
   reviewRequestCooldown: 90 * 24 * 3_600_000,
@@ -26,6 +28,7 @@ export const DEFAULT_SETTINGS = {
 const settingsSchema = new Schema(
   {
     leadFollowupDelay: { type: Number, default: DEFAULT_SETTINGS.leadFollowupDelay },
+    leadNudgeDelay: { type: Number, default: DEFAULT_SETTINGS.leadNudgeDelay },
     reviewRequestDelay: { type: Number, default: DEFAULT_SETTINGS.reviewRequestDelay },
     reviewReminderDelay: { type: Number, default: DEFAULT_SETTINGS.reviewReminderDelay },
     reviewRequestCooldown: { type: Number, default: DEFAULT_SETTINGS.reviewRequestCooldown },

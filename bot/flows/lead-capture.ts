@@ -1,0 +1,158 @@
+/**
+ * Lead capture (flow F1): the customer conversation modelled by machines/lead-capture.ts, wired to
+ * the real world. Every customer message restores the machine from MongoDB, applies one event and
+ * carries out what the machine asked for: replies through the sender, the lead saved, the owner
+ * told, the silence check scheduled.
+ */
+import { recordActivity } from '../activity.ts';
+import { advanceConversation, flushOutbox, startConversation, type ConversationDefinition, type Effect } from '../conversations.ts';
+import { ConversationModel, CustomerModel, LeadModel, type Conversation, type Tenant } from '../db/models/index.ts';
+import { detectConversationIntent } from '../intents.ts';
+import { isWindowOpen, sendMessage } from '../outbound/sender.ts';
+import type { Services } from '../services.ts';
+import { t, type Language, type TextKey } from '../texts/index.ts';
+import {
+  leadCaptureMachine, VERSION, type LeadCaptureActionParams, type LeadCaptureEvent, type LeadOrigin,
+  type NotifyOwnerParams, type SaveLeadParams, type LeadSayParams,
+} from '../../machines/lead-capture.ts';
+import { cancelSilenceCheck, scheduleSilenceCheck } from '../../jobs/lead-silence-check.ts';
+import { formatNational } from '../phone.ts';
+
+export const leadCapture: ConversationDefinition<typeof leadCaptureMachine> = {
+  kind: 'lead_capture',
+  machine: leadCaptureMachine,
+  version: VERSION,
+  actionNames: ['say', 'saveLead', 'notifyOwner', 'scheduleSilenceCheck', 'cancelSilenceCheck'] satisfies (keyof LeadCaptureActionParams)[],
+};
+
+/** What the bot asks for in each waiting state, for detail extraction. */
+const EXPECTING: Record<string, 'name' | 'need' | 'time' | 'any'> = {
+  awaitingReply: 'any', askingName: 'name', askingNeed: 'need', askingTime: 'time',
+};
+
+const originOf = (conversation: Conversation): LeadOrigin =>
+  ((conversation.snapshot as { context?: { origin?: LeadOrigin } }).context?.origin ?? 'inbound');
+
+/** The open lead conversation of a customer, or null. Old machine versions are closed, not resumed. */
+export async function openLeadConversation(tenantId: string, phone: string): Promise<Conversation | null> {
+  const open = await ConversationModel.findOne({ tenantId, phone, kind: 'lead_capture', status: 'open' }).sort({ createdAt: -1 });
+  if (open && open.machineVersion !== VERSION) {
+    await ConversationModel.updateOne({ tenantId, _id: open._id }, { $set: { status: 'closed', closedAt: new Date(), state: 'retired' } });
+    return null;
+  }
+  return open;
+}
+
+/** Starts the conversation a missed-call follow-up opened (the template was just sent). */
+export async function startMissedCallConversation(services: Services, tenant: Tenant, phone: string): Promise<Conversation> {
+  const { conversation } = await startConversation(leadCapture, { tenantId: tenant.id, phone }, { origin: 'missed_call' });
+  await recordActivity(tenant.id, 'conversation.started', `lead conversation with ${phone} (missed call)`, conversation.id);
+  return flushOutbox(conversation, executor(services, tenant));
+}
+
+/** A customer's message to their lead conversation (a new one starts when there is none). */
+export async function handleLeadMessage(
+  services: Services, tenant: Tenant, phone: string, message: { id: string; text: string }, existing: Conversation | null,
+): Promise<void> {
+  const conversation = existing ?? (await startInbound(services, tenant, phone));
+  const expecting = EXPECTING[conversation.state ?? ''] ?? 'any';
+  const language = tenant.language as Language;
+  const intent = detectConversationIntent(message.text);
+  const details = intent === 'none' && message.text.trim()
+    ? await services.text.extractLeadDetails(message.text, { language, expecting })
+    : {};
+  const event: LeadCaptureEvent = { type: 'CUSTOMER_MESSAGE', text: message.text, understood: { intent, ...details } };
+  await advanceConversation(leadCapture, conversation, event, `msg:${message.id}`, { origin: originOf(conversation) }, executor(services, tenant));
+}
+
+async function startInbound(services: Services, tenant: Tenant, phone: string): Promise<Conversation> {
+  const { conversation } = await startConversation(leadCapture, { tenantId: tenant.id, phone }, { origin: 'inbound' });
+  await recordActivity(tenant.id, 'conversation.started', `lead conversation with ${phone} (customer wrote first)`, conversation.id);
+  return conversation;
+}
+
+/** Applies an opt-out to the customer's open conversation: it ends quietly. */
+export async function endLeadConversationOnOptOut(services: Services, tenant: Tenant, conversation: Conversation, messageId: string) {
+  await advanceConversation(leadCapture, conversation, { type: 'OPTED_OUT' }, `optout:${messageId}`, { origin: originOf(conversation) }, executor(services, tenant));
+}
+
+/** The silence-check job's event: nudge once inside the window, then close with a partial lead. */
+export async function applySilenceTimeout(services: Services, tenant: Tenant, conversation: Conversation, checkKey: string) {
+  const customer = await CustomerModel.findOne({ tenantId: tenant.id, phone: conversation.phone });
+  const event: LeadCaptureEvent = { type: 'SILENCE_TIMEOUT', windowOpen: isWindowOpen(customer?.lastInboundAt) };
+  await advanceConversation(leadCapture, conversation, event, checkKey, { origin: originOf(conversation) }, executor(services, tenant));
+}
+
+/** Carries out the lead machine's effects; each one is idempotent by its key. */
+function executor(services: Services, tenant: Tenant) {
+  const language = tenant.language as Language;
+  return async (effect: Effect, conversation: Conversation) => {
+    switch (effect.type as keyof LeadCaptureActionParams) {
+      case 'say': {
+        const { key, vars } = effect.params as LeadSayParams;
+        const text = t(language, key as TextKey as never, { business: tenant.name, ...vars } as never);
+        await sendMessage(services, {
+          tenantId: tenant.id, phone: conversation.phone, audience: 'customer', idempotencyKey: effect.key,
+          conversationId: conversation.id, content: { kind: 'text', text },
+        });
+        return;
+      }
+      case 'saveLead':
+        return saveLead(tenant, conversation, effect.params as SaveLeadParams);
+      case 'notifyOwner':
+        return notifyOwners(services, tenant, conversation, effect.params as NotifyOwnerParams, effect.key);
+      case 'scheduleSilenceCheck':
+        return scheduleSilenceCheck(services.agenda, tenant, conversation);
+      case 'cancelSilenceCheck':
+        return cancelSilenceCheck(services.agenda, conversation);
+    }
+  };
+}
+
+const LEAD_STATUS_OF: Record<SaveLeadParams['status'], 'new' | 'partial' | 'handoff'> = { complete: 'new', partial: 'partial', handoff: 'handoff' };
+
+async function saveLead(tenant: Tenant, conversation: Conversation, params: SaveLeadParams) {
+  const { status, ...details } = params;
+  // One lead per conversation (unique index): a repeated effect updates the same lead.
+  const lead = await LeadModel.findOneAndUpdate(
+    { tenantId: tenant.id, conversationId: conversation.id },
+    {
+      $set: { ...details, status: LEAD_STATUS_OF[status] },
+      $setOnInsert: { phone: conversation.phone, source: originOf(conversation) },
+    },
+    { upsert: true, returnDocument: 'after' },
+  );
+  if (details.name) await CustomerModel.updateOne({ tenantId: tenant.id, phone: conversation.phone }, { $set: { name: details.name } });
+  await recordActivity(tenant.id, 'lead.created', `${status} lead from ${conversation.phone}${details.name ? ` (${details.name})` : ''}`, lead!.id);
+}
+
+async function notifyOwners(services: Services, tenant: Tenant, conversation: Conversation, params: NotifyOwnerParams, effectKey: string) {
+  const language = tenant.language as Language;
+  const phone = formatNational(conversation.phone);
+  const lead = await LeadModel.findOne({ tenantId: tenant.id, conversationId: conversation.id });
+  const unknown = t(language, 'owner.unknownValue');
+  let content;
+  if (params.kind === 'lead') {
+    const summary = await services.text.summariseLead({ ...params, phone: conversation.phone }, language);
+    if (lead) await LeadModel.updateOne({ tenantId: tenant.id, _id: lead._id }, { $set: { summary } });
+    const text = t(language, 'owner.newLead', {
+      summary, name: params.name ?? unknown, need: params.need ?? unknown, time: params.preferredTime ?? unknown, phone,
+    });
+    content = lead
+      ? { kind: 'buttons' as const, text, buttons: [
+          { id: `lead:${lead.id}:calling_back`, title: t(language, 'owner.button.callingBack') },
+          { id: `lead:${lead.id}:done`, title: t(language, 'owner.button.done') },
+        ] }
+      : { kind: 'text' as const, text };
+  } else if (params.kind === 'partial_lead') {
+    const details = [params.name, params.need, params.preferredTime].filter(Boolean).join(' · ') || unknown;
+    content = { kind: 'text' as const, text: t(language, 'owner.partialLead', { phone, details }) };
+  } else {
+    content = { kind: 'text' as const, text: t(language, 'owner.handoff', { phone, name: params.name ?? unknown }) };
+  }
+  for (const owner of tenant.ownerPhones) {
+    await sendMessage(services, {
+      tenantId: tenant.id, phone: owner, audience: 'owner', idempotencyKey: `${effectKey}:${owner}`, conversationId: conversation.id, content,
+    });
+  }
+}

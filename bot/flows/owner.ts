@@ -1,0 +1,70 @@
+/**
+ * The owner's WhatsApp chat (flow F4 and the approvals of F3): lead buttons, answers to review
+ * drafts, and the commands help, leads, stats, pause and resume.
+ */
+import { recordActivity } from '../activity.ts';
+import { LeadModel, ReviewModel, ReviewRequestModel, TenantModel, type Tenant } from '../db/models/index.ts';
+import { parseOwnerCommand } from '../intents.ts';
+import { sendMessage } from '../outbound/sender.ts';
+import { formatNational } from '../phone.ts';
+import type { Services } from '../services.ts';
+import { t, type Language } from '../texts/index.ts';
+import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
+import { handleOwnerApprovalReply } from './review-approvals.ts';
+
+const LEAD_BUTTON = /^lead:([0-9a-f]{24}):(calling_back|done)$/;
+const WEEK_MS = 7 * 24 * 3_600_000;
+
+export async function handleOwnerMessage(services: Services, tenant: Tenant, item: WhatsAppInboundMessage): Promise<void> {
+  const language = tenant.language as Language;
+  const reply = (text: string) =>
+    sendMessage(services, {
+      tenantId: tenant.id, phone: item.from, audience: 'owner', idempotencyKey: `owner-reply:${item.messageId}`,
+      content: { kind: 'text', text }, replyToMessageId: item.messageId,
+    });
+
+  const button = item.replyId?.match(LEAD_BUTTON);
+  if (button) {
+    const [, leadId, status] = button;
+    const lead = await LeadModel.findOneAndUpdate({ tenantId: tenant.id, _id: leadId }, { $set: { status } }, { returnDocument: 'after' });
+    if (!lead) return;
+    await recordActivity(tenant.id, 'lead.updated', `lead ${lead.phone} marked ${status} by the owner`, lead.id);
+    await reply(t(language, 'owner.leadStatusUpdated', { status: t(language, status === 'done' ? 'owner.leadStatus.done' : 'owner.leadStatus.callingBack') }));
+    return;
+  }
+
+  if (await handleOwnerApprovalReply(services, tenant, item)) return;
+
+  switch (parseOwnerCommand(item.text ?? '')) {
+    case 'help':
+      return void (await reply(t(language, 'owner.help')));
+    case 'leads': {
+      const leads = await LeadModel.find({ tenantId: tenant.id }).sort({ createdAt: -1 }).limit(5);
+      if (leads.length === 0) return void (await reply(t(language, 'owner.noLeads')));
+      const unknown = t(language, 'owner.unknownValue');
+      const list = leads.map((l) => `• ${l.name ?? unknown} · ${l.need ?? unknown} · ${formatNational(l.phone)}`).join('\n');
+      return void (await reply(t(language, 'owner.leadsList', { list })));
+    }
+    case 'stats': {
+      const since = new Date(Date.now() - WEEK_MS);
+      const [leads, requests, reviews, replies] = await Promise.all([
+        LeadModel.countDocuments({ tenantId: tenant.id, createdAt: { $gte: since } }),
+        ReviewRequestModel.countDocuments({ tenantId: tenant.id, sentAt: { $gte: since } }),
+        ReviewModel.countDocuments({ tenantId: tenant.id, createTime: { $gte: since } }),
+        ReviewModel.countDocuments({ tenantId: tenant.id, 'reply.postedAt': { $gte: since } }),
+      ]);
+      return void (await reply(t(language, 'owner.stats', { leads, requests, reviews, replies })));
+    }
+    case 'pause':
+    case 'resume': {
+      const paused = parseOwnerCommand(item.text ?? '') === 'pause';
+      await TenantModel.updateOne({ _id: tenant._id }, { $set: { 'settings.paused': paused } });
+      await recordActivity(tenant.id, 'tenant.changed', `automations ${paused ? 'paused' : 'resumed'} by the owner`);
+      return void (await reply(t(language, paused ? 'owner.paused' : 'owner.resumed')));
+    }
+    case null:
+      if (item.text?.trim()) await reply(t(language, 'owner.unknownCommand'));
+      return;
+  }
+}
+

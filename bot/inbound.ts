@@ -1,0 +1,87 @@
+/**
+ * The inbound WhatsApp pipeline: delivery statuses update our outbound records; messages are
+ * stored once (deduplicated by WhatsApp message id), open the 24-hour window, handle opt-out and
+ * opt-in words at any moment, and then go to the router.
+ */
+import { recordActivity } from './activity.ts';
+import { CustomerModel, MessageModel, type Tenant } from './db/models/index.ts';
+import { parseConsentKeyword } from './outbound/consent.ts';
+import { sendMessage } from './outbound/sender.ts';
+import { routeInboundMessage } from './router.ts';
+import type { Services } from './services.ts';
+import { t, type Language } from './texts/index.ts';
+import type { WhatsAppInboundMessage, WhatsAppStatusUpdate, WhatsAppWebhookItem } from '../integrations/whatsapp/webhook.ts';
+
+/** Delivery progress never goes backwards (a late `delivered` after `read` changes nothing). */
+type OutboundStatus = 'pending' | 'deferred' | 'sending' | 'sent' | 'delivered' | 'read';
+const STATUS_RANK: Record<OutboundStatus, number> = { pending: 0, deferred: 0, sending: 1, sent: 2, delivered: 3, read: 4 };
+
+export async function handleWhatsAppItem(services: Services, tenant: Tenant, item: WhatsAppWebhookItem): Promise<void> {
+  if (item.kind === 'whatsapp.status') return applyDeliveryStatus(tenant, item);
+  return handleInboundMessage(services, tenant, item);
+}
+
+async function applyDeliveryStatus(tenant: Tenant, status: WhatsAppStatusUpdate): Promise<void> {
+  const lower = (Object.keys(STATUS_RANK) as OutboundStatus[]).filter((name) => STATUS_RANK[name] < STATUS_RANK[status.status as OutboundStatus]);
+  if (status.status === 'failed') {
+    const error = status.errors[0];
+    await MessageModel.updateOne(
+      { tenantId: tenant.id, waMessageId: status.messageId, status: { $in: ['sending', 'sent'] } },
+      { $set: { status: 'failed', statusAt: new Date(status.timestamp), reason: `whatsapp_${error?.code ?? 'failed'}`, error: { kind: 'permanent', code: error?.code, message: error?.title } } },
+    );
+    return;
+  }
+  await MessageModel.updateOne(
+    { tenantId: tenant.id, waMessageId: status.messageId, status: { $in: lower } },
+    { $set: { status: status.status, statusAt: new Date(status.timestamp) } },
+  );
+}
+
+const isOwnerPhone = (tenant: Tenant, phone: string) => tenant.ownerPhones.includes(phone);
+
+async function handleInboundMessage(services: Services, tenant: Tenant, item: WhatsAppInboundMessage): Promise<void> {
+  const audience = isOwnerPhone(tenant, item.from) ? 'owner' : 'customer';
+  const key = `in:${item.messageId}`;
+  let stored = await MessageModel.findOne({ tenantId: tenant.id, key });
+  if (stored?.statusAt) return; // fully handled before: a redelivery or a replay
+  if (!stored) {
+    try {
+      stored = await MessageModel.create({
+        tenantId: tenant.id, direction: 'in', phone: item.from, audience, key, waMessageId: item.messageId,
+        kind: item.type === 'text' ? 'text' : item.media ? 'media' : 'other',
+        text: item.text, replyId: item.replyId, contextMessageId: item.contextMessageId, media: item.media,
+        status: 'received',
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) return; // the same message, being handled by another run
+      throw error;
+    }
+  }
+  const receivedAt = new Date(item.timestamp);
+  const customer = await CustomerModel.findOneAndUpdate(
+    { tenantId: tenant.id, phone: item.from },
+    { $max: { lastInboundAt: receivedAt }, $setOnInsert: { name: item.profileName } },
+    { upsert: true, returnDocument: 'after' },
+  );
+
+  const consent = audience === 'customer' ? parseConsentKeyword(item.text ?? '') ?? (item.replyId === 'opt_out' ? 'opt_out' : null) : null;
+  if (consent) {
+    const changed = await CustomerModel.updateOne(
+      { tenantId: tenant.id, phone: item.from, optedOut: consent === 'opt_in' },
+      { $set: { optedOut: consent === 'opt_out', optedOutAt: consent === 'opt_out' ? new Date() : undefined } },
+    );
+    // Confirmed once: a second STOP from an opted-out customer changes nothing and says nothing.
+    if (changed.modifiedCount > 0) {
+      await recordActivity(tenant.id, 'conversation.closed', `${item.from} ${consent === 'opt_out' ? 'opted out' : 'opted back in'}`);
+      await sendMessage(services, {
+        tenantId: tenant.id, phone: item.from, audience: 'customer', idempotencyKey: `consent:${item.messageId}`,
+        content: { kind: 'text', text: t(tenant.language as Language, consent === 'opt_out' ? 'consent.optedOut' : 'consent.optedIn') },
+        consentConfirmation: true,
+      });
+    }
+    if (consent === 'opt_out') await routeInboundMessage(services, tenant, { ...item, optedOut: true }, customer!);
+  } else {
+    await routeInboundMessage(services, tenant, item, customer!);
+  }
+  await MessageModel.updateOne({ tenantId: tenant.id, _id: stored._id }, { $set: { statusAt: new Date() } });
+}

@@ -1,0 +1,38 @@
+/** Runs work while holding a short database lock with an expiry (see bot/db/models/lock.ts). */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LockModel } from './db/models/index.ts';
+
+export class LockTimeoutError extends Error {
+  override name = 'LockTimeoutError';
+}
+
+export interface LockOptions {
+  /** How long the lock holds if its owner dies (default 30 s). */
+  ttlMs?: number;
+  /** How long to wait for it (default 20 s); then LockTimeoutError, and the job retries. */
+  waitMs?: number;
+}
+
+export async function withLock<T>(tenantId: string, key: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+  const { ttlMs = 30_000, waitMs = 20_000 } = options;
+  const owner = randomUUID();
+  const deadline = Date.now() + waitMs;
+  for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
+    try {
+      await LockModel.create({ tenantId, key, owner, until: new Date(Date.now() + ttlMs) });
+      break;
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000) throw error;
+      // Clear a lock whose holder died; the unique key still lets only one of us take it.
+      await LockModel.deleteOne({ tenantId, key, until: { $lt: new Date() } });
+      if (Date.now() > deadline) throw new LockTimeoutError(`lock ${key} is busy`);
+      await sleep(delay);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await LockModel.deleteOne({ tenantId, key, owner });
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * lead-silence-check: when a customer has not answered the bot's last question for
+ * `leadNudgeDelay`, the conversation gets one nudge (inside the 24-hour window), and after another
+ * silence it closes with a partial lead. One pending check per conversation: each new question
+ * replaces it, and a check that was overtaken by a reply (the conversation moved on) does nothing.
+ */
+import { backoffStrategies, type Agenda } from 'agenda';
+import { z } from 'zod';
+import { ConversationModel, TenantModel, type Conversation, type Tenant } from '../bot/db/models/index.ts';
+import { applySilenceTimeout } from '../bot/flows/lead-capture.ts';
+import { withLock } from '../bot/locks.ts';
+import { defineJob } from './define.ts';
+
+export const leadSilenceCheckJob = defineJob({
+  name: 'lead-silence-check',
+  schema: z.object({ tenantId: z.string(), conversationRef: z.string(), seq: z.number().int() }),
+  concurrency: 5,
+  lockLifetime: 2 * 60_000,
+  backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: 5 }),
+  async handler({ tenantId, conversationRef, seq }, services) {
+    const tenant = await TenantModel.findById(tenantId);
+    if (!tenant) return;
+    const phone = (await ConversationModel.findOne({ tenantId, _id: conversationRef }, { phone: 1 }))?.phone;
+    if (!phone) return;
+    await withLock(tenantId, `customer:${phone}`, async () => {
+      const conversation = await ConversationModel.findOne({ tenantId, _id: conversationRef });
+      if (!conversation || conversation.status !== 'open' || conversation.seq !== seq) return;
+      await applySilenceTimeout(services, tenant, conversation, `silence:${seq}`);
+    });
+  },
+});
+
+export async function scheduleSilenceCheck(agenda: Agenda, tenant: Tenant, conversation: Conversation) {
+  const job = agenda.create(leadSilenceCheckJob.name, { tenantId: tenant.id, conversationRef: conversation.id, seq: conversation.seq });
+  // Without insertOnly, saving replaces the pending check's time and data.
+  job.unique({ name: leadSilenceCheckJob.name, 'data.conversationRef': conversation.id });
+  job.schedule(new Date(Date.now() + tenant.settings!.leadNudgeDelay));
+  await job.save();
+}
+
+export async function cancelSilenceCheck(agenda: Agenda, conversation: Conversation) {
+  await agenda.cancel({ name: leadSilenceCheckJob.name, data: { conversationRef: conversation.id } });
+}

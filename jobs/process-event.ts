@@ -1,0 +1,61 @@
+/**
+ * process-event: the business work for one stored webhook event. Runs after the webhook answered;
+ * retried with exponential backoff; a failure keeps its error and attempt count on the event.
+ * Every effect downstream is idempotent (unique keys), so a replay never does anything twice.
+ */
+import { backoffStrategies, type Agenda } from 'agenda';
+import { z } from 'zod';
+import { recordActivity } from '../bot/activity.ts';
+import { EventModel } from '../bot/db/models/index.ts';
+import { dispatchEvent } from '../bot/events/dispatch.ts';
+import { defineJob, enqueue } from './define.ts';
+
+export const processEventJob = defineJob({
+  name: 'process-event',
+  schema: z.object({ tenantId: z.string(), eventRef: z.string(), generation: z.number().int().min(0) }),
+  concurrency: 10,
+  lockLifetime: 2 * 60_000,
+  backoff: backoffStrategies.exponential({ delay: 2_000, maxDelay: 5 * 60_000, maxRetries: 6, jitter: 0.2 }),
+  async handler({ tenantId, eventRef }, services) {
+    const event = await EventModel.findOne({ tenantId, _id: eventRef });
+    if (!event || event.status === 'quarantined') return;
+    try {
+      await dispatchEvent(services, event);
+    } catch (error) {
+      const message = (error as Error).message;
+      await EventModel.updateOne(
+        { tenantId, _id: eventRef },
+        { $set: { status: 'failed', lastError: message }, $inc: { attempts: 1 } },
+      );
+      await recordActivity(tenantId, 'event.failed', `${event.provider} event ${event.eventId} failed: ${message}`, eventRef);
+      throw error;
+    }
+    await EventModel.updateOne(
+      { tenantId, _id: eventRef },
+      { $set: { status: 'processed', processedAt: new Date() }, $unset: { lastError: '' }, $inc: { attempts: 1 } },
+    );
+  },
+});
+
+/**
+ * Enqueues processing of a stored event, once per generation: a second enqueue of the same
+ * generation (the stale-event sweep, a duplicate) is a no-op; a replay bumps the generation.
+ */
+export async function enqueueEventProcessing(agenda: Agenda, event: { tenantId: string; id: string; replays?: number | null }) {
+  const generation = event.replays ?? 0;
+  await enqueue(agenda, processEventJob, { tenantId: event.tenantId, eventRef: event.id, generation }, {
+    uniqueBy: { name: processEventJob.name, 'data.eventRef': event.id, 'data.generation': generation },
+  });
+}
+
+/** Replays an event (staff): processed effects are idempotent, so nothing happens twice. */
+export async function replayEvent(agenda: Agenda, tenantId: string, eventRef: string) {
+  const event = await EventModel.findOneAndUpdate(
+    { tenantId, _id: eventRef },
+    { $set: { status: 'accepted' }, $unset: { reason: '' }, $inc: { replays: 1 } },
+    { returnDocument: 'after' },
+  );
+  if (!event) return null;
+  await enqueueEventProcessing(agenda, event);
+  return event;
+}

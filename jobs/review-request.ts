@@ -1,0 +1,35 @@
+/**
+ * review-request: the due step of a review request — the request itself, or its one reminder.
+ * One run per request and step (unique), so neither is ever sent twice.
+ */
+import { backoffStrategies, type Agenda } from 'agenda';
+import { z } from 'zod';
+import { ReviewRequestModel, TenantModel } from '../bot/db/models/index.ts';
+import { sendReviewRequestStep } from '../bot/flows/review-requests.ts';
+import { withLock } from '../bot/locks.ts';
+import { defineJob, enqueue } from './define.ts';
+
+const step = z.enum(['request', 'reminder']);
+
+export const reviewRequestJob = defineJob({
+  name: 'review-request',
+  schema: z.object({ tenantId: z.string(), requestRef: z.string(), step }),
+  concurrency: 5,
+  lockLifetime: 2 * 60_000,
+  backoff: backoffStrategies.exponential({ delay: 5_000, maxDelay: 10 * 60_000, maxRetries: 8, jitter: 0.2 }),
+  async handler({ tenantId, requestRef, step }, services) {
+    const tenant = await TenantModel.findById(tenantId);
+    if (!tenant || tenant.disabled) return;
+    await withLock(tenantId, `review-request:${requestRef}`, async () => {
+      const request = await ReviewRequestModel.findOne({ tenantId, _id: requestRef });
+      if (request) await sendReviewRequestStep(services, tenant, request, step);
+    });
+  },
+});
+
+export async function enqueueReviewRequestStep(agenda: Agenda, input: { tenantId: string; requestRef: string; step: z.infer<typeof step>; when: Date }) {
+  await enqueue(agenda, reviewRequestJob, { tenantId: input.tenantId, requestRef: input.requestRef, step: input.step }, {
+    when: input.when,
+    uniqueBy: { name: reviewRequestJob.name, 'data.requestRef': input.requestRef, 'data.step': input.step },
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * send-message: delivers a recorded outbound message — one that was deferred out of quiet hours or
+ * Shabbat, or whose send hit a rate limit. The policy is applied again when it runs (the customer
+ * may have opted out meanwhile). One pending run per message.
+ */
+import { backoffStrategies, type Agenda } from 'agenda';
+import { z } from 'zod';
+import { MessageModel, TenantModel } from '../bot/db/models/index.ts';
+import { deliverMessage } from '../bot/outbound/sender.ts';
+import { defineJob, enqueue } from './define.ts';
+
+export const sendMessageJob = defineJob({
+  name: 'send-message',
+  schema: z.object({ tenantId: z.string(), messageRef: z.string() }),
+  concurrency: 10,
+  lockLifetime: 60_000,
+  backoff: backoffStrategies.exponential({ delay: 5_000, maxDelay: 10 * 60_000, maxRetries: 8, jitter: 0.2 }),
+  async handler({ tenantId, messageRef }, services) {
+    const tenant = await TenantModel.findById(tenantId);
+    const message = await MessageModel.findOne({ tenantId, _id: messageRef });
+    if (!tenant || !message) return;
+    await deliverMessage(services, tenant, message);
+  },
+});
+
+export async function enqueueDeferredSend(agenda: Agenda, input: { tenantId: string; messageRef: string; sendAfter: Date }) {
+  await enqueue(agenda, sendMessageJob, { tenantId: input.tenantId, messageRef: input.messageRef }, {
+    when: input.sendAfter,
+    uniqueBy: { name: sendMessageJob.name, 'data.messageRef': input.messageRef, nextRunAt: { $ne: null } },
+  });
+}
