@@ -1,0 +1,155 @@
+/**
+ * `findo customer …` (privacy): export everything Findo holds on one customer of one tenant, or
+ * forget it. The customer is named by tenant and phone, so nothing of another tenant is touched.
+ */
+import { Command } from 'commander';
+import type { Model } from 'mongoose';
+import { createInterface } from 'node:readline/promises';
+import {
+  ConversationModel, CustomerModel, LeadModel, MessageModel, ReviewRequestModel, type Tenant,
+} from '../../bot/db/models/index.ts';
+import { toE164 } from '../../bot/phone.ts';
+import { findTenant } from '../../bot/tenants.ts';
+import { printDetails, printJson, printTable, UsageError, withDatabase } from '../runtime.ts';
+import { transcriptLine, messageView } from './conversations.ts';
+import { progress, progressDone } from './leads.ts';
+
+/** The phone as staff typed it, in E.164; anything else is a usage error. */
+export function parsePhone(raw: string): string {
+  const phone = toE164(raw);
+  if (!phone) throw new UsageError(`"${raw}" is not a phone number`);
+  return phone;
+}
+
+/** A stored document as exported: `_id` becomes `id`, mongoose's version key goes. */
+function exported(doc: Record<string, unknown>): Record<string, unknown> {
+  const { _id, __v: _version, ...rest } = doc;
+  return { id: String(_id), ...rest };
+}
+
+type DataKey = 'messages' | 'leads' | 'reviewRequests' | 'conversations';
+
+/**
+ * What Findo holds on a customer, collection by collection. Each one is a model scoped by the
+ * tenant guard, queried by the customer's `(tenantId, phone)`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the models differ only in their document type
+const CUSTOMER_DATA: readonly { key: DataKey; label: string; model: Model<any> }[] = [
+  { key: 'messages', label: 'messages', model: MessageModel },
+  { key: 'leads', label: 'leads', model: LeadModel },
+  { key: 'reviewRequests', label: 'review requests', model: ReviewRequestModel },
+  { key: 'conversations', label: 'conversations', model: ConversationModel },
+];
+
+async function exportCustomer(tenant: Tenant, phone: string) {
+  const scope = { tenantId: tenant.id as string, phone };
+  progress('reading customer…');
+  const customer = await CustomerModel.findOne(scope).lean();
+  const data = {} as Record<DataKey, Record<string, unknown>[]>;
+  for (const { key, label, model } of CUSTOMER_DATA) {
+    progress(`reading ${label}…`);
+    const docs = (await model.find(scope).sort({ createdAt: 1, _id: 1 }).lean()) as Record<string, unknown>[];
+    data[key] = docs.map(exported);
+  }
+  progressDone();
+  return {
+    tenant: { id: tenant.id as string, slug: tenant.slug, name: tenant.name },
+    phone,
+    exportedAt: new Date(),
+    customer: customer ? exported(customer as Record<string, unknown>) : null,
+    ...data,
+  };
+}
+
+async function confirmOnTerminal(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^(y|yes)$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export function makeCustomerCommand(): Command {
+  const customer = new Command('customer').description("privacy: export or forget one customer's data");
+
+  customer
+    .command('export')
+    .description('everything Findo holds on a customer of a tenant: customer record, messages, leads, review requests, conversations')
+    .argument('<tenant>', 'id or slug')
+    .argument('<phone>', 'the customer phone, any Israeli form or +E.164')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  findo customer export dani-plumbing 052-765-4321 --json > customer.json')
+    .action(async (tenantRef: string, rawPhone: string, o: { json?: boolean }) => {
+      const phone = parsePhone(rawPhone);
+      await withDatabase(async () => {
+        const tenant = await findTenant(tenantRef);
+        const view = await exportCustomer(tenant, phone);
+        if (o.json) return printJson(view);
+        const total = view.messages.length + view.leads.length + view.reviewRequests.length + view.conversations.length;
+        if (!view.customer && total === 0) {
+          process.stdout.write(`Findo holds nothing on ${phone} for ${tenant.slug}\n`);
+          return;
+        }
+        process.stdout.write(`customer ${phone} of ${tenant.slug}\n`);
+        if (view.customer) printDetails(view.customer, '  ');
+        process.stdout.write(`\nmessages (${view.messages.length}):\n`);
+        for (const m of view.messages) process.stdout.write(`  ${transcriptLine(messageView(m as never))}\n`);
+        process.stdout.write(`\nleads (${view.leads.length}):\n`);
+        printTable(view.leads, ['id', 'createdAt', 'status', 'name', 'need', 'preferredTime']);
+        process.stdout.write(`\nreview requests (${view.reviewRequests.length}):\n`);
+        printTable(view.reviewRequests, ['id', 'createdAt', 'provider', 'documentId', 'status', 'sentAt']);
+        process.stdout.write(`\nconversations (${view.conversations.length}):\n`);
+        printTable(view.conversations, ['id', 'createdAt', 'kind', 'status', 'state']);
+      });
+    });
+
+  customer
+    .command('forget')
+    .description("delete a customer's messages, leads, conversations, review requests and customer record (one tenant only)")
+    .argument('<tenant>', 'id or slug')
+    .argument('<phone>', 'the customer phone, any Israeli form or +E.164')
+    .option('--yes', 'do not ask for confirmation (required when not on a terminal)')
+    .option('--json', 'print what was deleted as JSON')
+    .addHelpText(
+      'after',
+      '\nWithout --yes it asks on the terminal, and refuses (exit 2) when there is none.\n' +
+        'This cannot be undone; run `findo customer export` first if the customer asked for a copy.\n' +
+        'A customer who had opted out is forgotten too: a later call or invoice may message them again.\n\n' +
+        'Example:\n  findo customer forget dani-plumbing 052-765-4321 --yes',
+    )
+    .action(async (tenantRef: string, rawPhone: string, o: { yes?: boolean; json?: boolean }) => {
+      const phone = parsePhone(rawPhone);
+      if (!o.yes && !process.stdin.isTTY) {
+        throw new UsageError('refusing to delete without --yes: there is no terminal to confirm on');
+      }
+      await withDatabase(async () => {
+        const tenant = await findTenant(tenantRef);
+        const scope = { tenantId: tenant.id as string, phone };
+        if (!o.yes) {
+          const counts = await Promise.all(CUSTOMER_DATA.map(({ model }) => model.countDocuments(scope)));
+          const record = await CustomerModel.countDocuments(scope);
+          const summary = CUSTOMER_DATA.map(({ label }, i) => `${counts[i]} ${label}`).join(', ');
+          const ok = await confirmOnTerminal(
+            `Delete ${summary} and ${record} customer record of ${phone} at ${tenant.slug}? This cannot be undone. [y/N] `,
+          );
+          if (!ok) throw new Error('not confirmed; nothing was deleted');
+        }
+        const deleted = {} as Record<DataKey | 'customers', number>;
+        for (const { key, label, model } of CUSTOMER_DATA) {
+          progress(`deleting ${label}…`);
+          deleted[key] = (await model.deleteMany(scope)).deletedCount;
+        }
+        // The customer record goes last: until then a re-run can still find what is left.
+        progress('deleting customer record…');
+        deleted.customers = (await CustomerModel.deleteMany(scope)).deletedCount;
+        progressDone();
+        const result = { tenantId: tenant.id as string, tenantSlug: tenant.slug, phone, deleted };
+        if (o.json) return printJson(result);
+        const parts = [...CUSTOMER_DATA.map(({ key, label }) => `${deleted[key]} ${label}`), `${deleted.customers} customer record`];
+        process.stdout.write(`forgot ${phone} at ${tenant.slug}: deleted ${parts.join(', ')}\n`);
+      });
+    });
+
+  return customer;
+}

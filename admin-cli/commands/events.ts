@@ -1,0 +1,178 @@
+/**
+ * `findo events …`: the raw webhooks Findo stored (queue-first, spec §4) and their processing state;
+ * staff inspect failed or quarantined ones and replay them.
+ */
+import { Command } from 'commander';
+import mongoose from 'mongoose';
+import { createAgenda } from '../../bot/agenda.ts';
+import {
+  EVENT_STATUSES, EventModel, type EventStatus, TenantModel, UNROUTED_TENANT, WEBHOOK_PROVIDERS,
+} from '../../bot/db/models/index.ts';
+import { createLogger } from '../../bot/logger.ts';
+import { replayEvent } from '../../jobs/process-event.ts';
+import { printDetails, printJson, printTable, withDatabase } from '../runtime.ts';
+import {
+  DEFAULT_LIMIT, NotFoundError, oneOf, orNull, parseLimit, parseObjectId, tenantScope, tenantSlugs,
+} from './leads.ts';
+
+/** Every provider an event can come from: WhatsApp plus the per-tenant webhook providers. */
+export const EVENT_PROVIDERS = ['whatsapp', ...WEBHOOK_PROVIDERS] as const;
+export type EventProvider = (typeof EVENT_PROVIDERS)[number];
+
+interface EventLike {
+  _id: unknown;
+  tenantId: string;
+  provider: string;
+  eventId: string;
+  status: string;
+  contentType?: string | null;
+  body?: unknown;
+  reason?: string | null;
+  attempts?: number | null;
+  replays?: number | null;
+  lastError?: string | null;
+  receivedAt: Date;
+  processedAt?: Date | null;
+  createdAt?: Date | null;
+  updatedAt?: Date | null;
+}
+
+/** The stable JSON form of an event in a list (no body). */
+export function eventSummaryView(event: EventLike) {
+  return {
+    id: String(event._id),
+    /** `-` for a WhatsApp event whose phone_number_id matched no tenant. */
+    tenantId: event.tenantId,
+    provider: event.provider,
+    eventId: event.eventId,
+    status: event.status,
+    reason: orNull(event.reason),
+    attempts: event.attempts ?? 0,
+    replays: event.replays ?? 0,
+    lastError: orNull(event.lastError),
+    receivedAt: event.receivedAt,
+    processedAt: orNull(event.processedAt),
+  };
+}
+
+/** The stable JSON form of one event: the summary plus the full stored body. */
+export function eventView(event: EventLike) {
+  return {
+    ...eventSummaryView(event),
+    contentType: orNull(event.contentType),
+    body: event.body ?? null,
+    createdAt: orNull(event.createdAt),
+    updatedAt: orNull(event.updatedAt),
+  };
+}
+
+async function findEvent(ref: string) {
+  const id = parseObjectId(ref, 'event');
+  // An event ref names one document; staff don't know its tenant, so the read spans tenants.
+  const event = await EventModel.findOne({ _id: id }).setOptions({ allTenants: true }).lean();
+  if (!event) throw new NotFoundError(`no event with id ${id}`);
+  return event;
+}
+
+export function makeEventsCommand(): Command {
+  const events = new Command('events').description('stored webhook events: inspect and replay');
+
+  events
+    .command('list')
+    .description('list events, newest first')
+    .option('--tenant <tenant>', 'only this tenant (id or slug)')
+    .option('--provider <provider>', `only this provider: ${EVENT_PROVIDERS.join(', ')}`, oneOf('--provider', EVENT_PROVIDERS))
+    .option('--status <status>', `only this status: ${EVENT_STATUSES.join(', ')}`, oneOf('--status', EVENT_STATUSES))
+    .option('--limit <n>', `at most this many (default ${DEFAULT_LIMIT})`, parseLimit)
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  findo events list --status failed\n  findo events list --tenant dani-plumbing --provider voicenter --limit 10 --json')
+    .action(async (o: { tenant?: string; provider?: EventProvider; status?: EventStatus; limit?: number; json?: boolean }) => {
+      await withDatabase(async () => {
+        const scope = await tenantScope(o.tenant);
+        const filter = {
+          ...scope.filter,
+          ...(o.provider ? { provider: o.provider } : {}),
+          ...(o.status ? { status: o.status } : {}),
+        };
+        const found = await EventModel.find(filter, { body: 0 })
+          .setOptions(scope.options)
+          .sort({ receivedAt: -1, _id: -1 })
+          .limit(o.limit ?? DEFAULT_LIMIT)
+          .lean();
+        const views = found.map(eventSummaryView);
+        if (o.json) return printJson(views);
+        const slugs = await tenantSlugs();
+        printTable(
+          views.map((v) => ({
+            ...v,
+            tenant: v.tenantId === UNROUTED_TENANT ? '(unrouted)' : slugs.get(v.tenantId) ?? v.tenantId,
+            note: v.lastError ?? v.reason ?? '',
+          })),
+          ['id', 'receivedAt', 'tenant', 'provider', 'eventId', 'status', 'attempts', 'replays', 'note'],
+        );
+      });
+    });
+
+  events
+    .command('show')
+    .description('show one event: the full stored body, attempts, last error and quarantine reason')
+    .argument('<eventRef>', 'the event id (from `findo events list`)')
+    .option('--json', 'print JSON')
+    .action(async (ref: string, o: { json?: boolean }) => {
+      parseObjectId(ref, 'event');
+      await withDatabase(async () => {
+        const view = eventView(await findEvent(ref));
+        if (o.json) return printJson(view);
+        const { body, ...rest } = view;
+        printDetails(rest);
+        process.stdout.write(`body:\n${JSON.stringify(body, null, 2)}\n`);
+      });
+    });
+
+  events
+    .command('replay')
+    .description('process a stored event again (its effects are idempotent: nothing happens twice)')
+    .argument('<eventRef>', 'the event id (from `findo events list`)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nThe event goes back to "accepted" and a new process-event job is queued for the workers.\n\nExample:\n  findo events replay 66f1c0ffee0000000000abcd')
+    .action(async (ref: string, o: { json?: boolean }) => {
+      parseObjectId(ref, 'event');
+      await withDatabase(async ({ config }) => {
+        const event = await findEvent(ref);
+        if (event.tenantId === UNROUTED_TENANT) {
+          throw new Error(`event ${ref} was not routed to any tenant (unknown WhatsApp phone_number_id), so it cannot be replayed`);
+        }
+        // Agenda only to enqueue: never started here, so this process runs no jobs. Its log goes
+        // to stderr to keep stdout for the result.
+        const agenda = await createAgenda(mongoose.connection, {
+          name: `findo-cli-${process.pid}`,
+          logger: createLogger(config.logLevel, process.stderr),
+        });
+        let replayed;
+        try {
+          replayed = await replayEvent(agenda, event.tenantId, String(event._id));
+        } finally {
+          await agenda.stop();
+        }
+        if (!replayed) throw new NotFoundError(`no event with id ${ref}`);
+        const tenant = await TenantModel.findById(event.tenantId, { slug: 1 }).lean();
+        const result = {
+          id: replayed.id as string,
+          tenantId: replayed.tenantId,
+          provider: replayed.provider,
+          eventId: replayed.eventId,
+          previousStatus: event.status,
+          status: replayed.status,
+          job: 'process-event',
+          generation: replayed.replays ?? 0,
+        };
+        if (o.json) return printJson(result);
+        process.stdout.write(
+          `replayed ${result.provider} event ${result.eventId} (${result.id}) of ${tenant?.slug ?? result.tenantId}: ` +
+            `${result.previousStatus} → ${result.status}; process-event job queued (generation ${result.generation})\n`,
+        );
+      });
+    });
+
+  return events;
+}
