@@ -1,12 +1,232 @@
 /**
- * The owner's replies to review drafts (flow F3). Returns whether the message was an answer to a
- * pending draft; anything else goes on to the owner's commands.
+ * The owner's approval of review reply drafts (flow F3), modelled by machines/review-approval.ts:
+ * one persisted conversation per review below `autoReplyMinStars`, numbered with the smallest
+ * number free among the tenant's open approvals. The owner answers with a button, `1`/`אשר`,
+ * `2`/`דלג`, or their own text; several pending drafts are told apart by WhatsApp's reply context
+ * (the draft message quoted) or by a number (`#3 אשר`). Every change to an approval happens under
+ * its lock (`approval:<reviewId>`).
  */
-import { ConversationModel, type Tenant } from '../db/models/index.ts';
+import { recordActivity } from '../activity.ts';
+import { advanceConversation, flushOutbox, startConversation, type ConversationDefinition, type EffectExecutor } from '../conversations.ts';
+import { ConversationModel, MessageModel, ReviewModel, type Conversation, type Tenant } from '../db/models/index.ts';
+import { parseApprovalReply, parseOwnerCommand, type ApprovalReply } from '../intents.ts';
+import { withLock } from '../locks.ts';
+import { sendMessage } from '../outbound/sender.ts';
 import type { Services } from '../services.ts';
+import { t, type Language } from '../texts/index.ts';
 import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
+import { enqueueApprovalReminder } from '../../jobs/approval-reminder.ts';
+import { enqueuePostReviewReply } from '../../jobs/post-review-reply.ts';
+import {
+  isAwaitingOwner, reviewApprovalMachine, VERSION,
+  type ReviewApprovalActionParams, type ReviewApprovalEvent, type ReviewApprovalInput,
+} from '../../machines/review-approval.ts';
+import { reviewerLabel } from './reviews.ts';
 
-export async function handleOwnerApprovalReply(_services: Services, tenant: Tenant, item: WhatsAppInboundMessage): Promise<boolean> {
-  const pending = await ConversationModel.countDocuments({ tenantId: tenant.id, kind: 'review_approval', status: 'open', phone: item.from });
-  return pending > 0 && false;
+export const reviewApproval: ConversationDefinition<typeof reviewApprovalMachine> = {
+  kind: 'review_approval',
+  machine: reviewApprovalMachine,
+  version: VERSION,
+  actionNames: ['sendDraftToOwner', 'scheduleReminder', 'remindOwner', 'postReply', 'confirmToOwner'] satisfies (keyof ReviewApprovalActionParams)[],
+};
+
+/** Reply-button ids of a draft: `approval:<conversationId>:approve|skip`. */
+const APPROVAL_BUTTON = /^approval:([0-9a-f]{24}):(approve|skip)$/;
+
+const lockKey = (reviewId: string) => `approval:${reviewId}`;
+
+const inputOf = (conversation: Conversation): ReviewApprovalInput => {
+  const context = (conversation.snapshot as { context?: { reviewId?: string; draft?: string } }).context ?? {};
+  return { reviewId: context.reviewId ?? conversation.subjectId ?? '', draft: context.draft ?? '' };
+};
+
+/** The tenant's approvals still waiting for the owner, by number. */
+export async function pendingApprovals(tenantId: string): Promise<Conversation[]> {
+  const open = await ConversationModel.find({ tenantId, kind: 'review_approval', status: 'open' }).sort({ number: 1 });
+  return open.filter((c) => c.machineVersion === VERSION && isAwaitingOwner(c.snapshot as never));
+}
+
+/** The smallest number ≥ 1 not used by an open approval. */
+export function nextFreeNumber(used: Iterable<number>): number {
+  const taken = new Set(used);
+  let n = 1;
+  while (taken.has(n)) n += 1;
+  return n;
+}
+
+/**
+ * Starts the approval of a review's reply (idempotent: one approval per review): writes the draft,
+ * numbers it, and sends it to the tenant's primary owner with approve/skip buttons.
+ */
+export async function startReviewApproval(services: Services, tenant: Tenant, reviewId: string): Promise<Conversation | null> {
+  const review = await ReviewModel.findOne({ tenantId: tenant.id, _id: reviewId });
+  const ownerPhone = tenant.ownerPhones[0];
+  if (!review || !ownerPhone) return null;
+
+  // Written before any lock is taken: the AI call may take seconds.
+  let draft = review.reply?.draft;
+  if (!draft) {
+    const written = await services.text.writeReviewReply({
+      reviewerName: review.reviewerName ?? '',
+      stars: review.stars ?? 1,
+      comment: review.comment ?? '',
+      businessName: tenant.name,
+      defaultLanguage: tenant.language as Language,
+    });
+    draft = written.text;
+    await ReviewModel.updateOne({ tenantId: tenant.id, _id: review._id }, { $set: { 'reply.draft': draft, language: written.language } });
+  }
+
+  const conversation = await withLock(tenant.id, 'approval-numbers', async () => {
+    const existing = await ConversationModel.findOne({ tenantId: tenant.id, kind: 'review_approval', subjectId: review.id });
+    if (existing) return existing;
+    const open = await ConversationModel.find({ tenantId: tenant.id, kind: 'review_approval', status: 'open' }, { number: 1 });
+    const number = nextFreeNumber(open.map((c) => c.number ?? 0));
+    const started = await startConversation(reviewApproval, { tenantId: tenant.id, phone: ownerPhone, subjectId: review.id, number }, { reviewId: review.id, draft: draft! });
+    await ReviewModel.updateOne({ tenantId: tenant.id, _id: review._id }, { $set: { 'reply.state': 'awaiting_owner', 'reply.draft': draft } });
+    await recordActivity(tenant.id, 'review.draft', `draft ${number} for ${review.stars}★ review from ${reviewerLabel(tenant, review)} sent to the owner`, review.id);
+    return started.conversation;
+  });
+  return withLock(tenant.id, lockKey(review.id), async () => {
+    const current = await ConversationModel.findOne({ tenantId: tenant.id, _id: conversation._id });
+    return flushOutbox(current!, executor(services, tenant));
+  });
+}
+
+/**
+ * Applies an event from a job (reminder due, reply posted or failed) to the approval of a review.
+ * `key` makes it apply once.
+ */
+export async function applyApprovalEvent(services: Services, tenant: Tenant, reviewId: string, event: ReviewApprovalEvent, key: string): Promise<void> {
+  await withLock(tenant.id, lockKey(reviewId), async () => {
+    const conversation = await ConversationModel.findOne({ tenantId: tenant.id, kind: 'review_approval', subjectId: reviewId });
+    if (!conversation) return;
+    await advanceConversation(reviewApproval, conversation, event, key, inputOf(conversation), executor(services, tenant));
+  });
+}
+
+/**
+ * An owner's message, if it answers a pending draft. Returns true when it did (or tried to: an
+ * ambiguous answer gets `owner.whichDraft`), false to let the owner's commands have it.
+ */
+export async function handleOwnerApprovalReply(services: Services, tenant: Tenant, item: WhatsAppInboundMessage): Promise<boolean> {
+  if (!tenant.ownerPhones.includes(item.from)) return false;
+  const language = tenant.language as Language;
+
+  let target: Conversation | null = null;
+  let reply: ApprovalReply;
+  const button = item.replyId?.match(APPROVAL_BUTTON);
+  if (button) {
+    target = await ConversationModel.findOne({ tenantId: tenant.id, _id: button[1], kind: 'review_approval' });
+    if (!target) return false;
+    reply = { action: button[2] as 'approve' | 'skip' };
+  } else {
+    const text = item.text ?? '';
+    if (!text.trim()) return false;
+    reply = parseApprovalReply(text);
+    // "עזרה" quoted on a draft is still the help command, never a reply to post on Google.
+    if (reply.action === 'text' && parseOwnerCommand(text) !== null) return false;
+    if (item.contextMessageId) target = await approvalQuotedBy(tenant.id, item.contextMessageId);
+    if (!target) {
+      const pending = await pendingApprovals(tenant.id);
+      if (pending.length === 0) return false;
+      if (reply.number !== undefined) target = pending.find((c) => c.number === reply.number) ?? null;
+      else if (pending.length === 1) target = pending[0]!;
+      if (!target) {
+        await whichDraft(services, tenant, item, pending, language);
+        return true;
+      }
+    }
+  }
+
+  // Answered before (a second tap, a late "1"): nothing more happens, and nothing is posted twice.
+  if (target.status !== 'open' || !isAwaitingOwner(target.snapshot as never)) return true;
+  const event: ReviewApprovalEvent =
+    reply.action === 'approve' ? { type: 'OWNER_APPROVED' }
+      : reply.action === 'skip' ? { type: 'OWNER_SKIPPED' }
+        : { type: 'OWNER_WROTE', text: reply.text ?? '' };
+  const reviewId = target.subjectId!;
+  await withLock(tenant.id, lockKey(reviewId), async () => {
+    const current = await ConversationModel.findOne({ tenantId: tenant.id, _id: target._id });
+    if (!current) return;
+    await advanceConversation(reviewApproval, current, event, `wa:${item.messageId}`, inputOf(current), executor(services, tenant));
+  });
+  return true;
+}
+
+/** The approval whose draft (or reminder) message the owner quoted, if any. */
+async function approvalQuotedBy(tenantId: string, waMessageId: string): Promise<Conversation | null> {
+  const quoted = await MessageModel.findOne({ tenantId, waMessageId, direction: 'out' }, { conversationId: 1 });
+  if (!quoted?.conversationId) return null;
+  return ConversationModel.findOne({ tenantId, _id: quoted.conversationId, kind: 'review_approval' });
+}
+
+async function whichDraft(services: Services, tenant: Tenant, item: WhatsAppInboundMessage, pending: Conversation[], language: Language) {
+  await sendMessage(services, {
+    tenantId: tenant.id, phone: item.from, audience: 'owner', idempotencyKey: `which-draft:${item.messageId}`,
+    content: { kind: 'text', text: t(language, 'owner.whichDraft', { numbers: pending.map((c) => c.number).join(', ') }) },
+    replyToMessageId: item.messageId,
+  });
+}
+
+/** Carries out the approval machine's actions. Every message is keyed by its effect. */
+function executor(services: Services, tenant: Tenant): EffectExecutor {
+  const language = tenant.language as Language;
+  return async (effect, conversation) => {
+    const type = effect.type as keyof ReviewApprovalActionParams;
+    const { reviewId } = effect.params as { reviewId: string };
+    const review = await ReviewModel.findOne({ tenantId: tenant.id, _id: reviewId });
+    const reviewer = review ? reviewerLabel(tenant, review) : t(language, 'owner.unknownValue');
+    const number = conversation.number ?? 0;
+    const toOwner = (text: string, buttons = false) =>
+      sendMessage(services, {
+        tenantId: tenant.id, phone: conversation.phone, audience: 'owner', idempotencyKey: effect.key, conversationId: conversation.id,
+        content: buttons
+          ? { kind: 'buttons', text, buttons: [
+            { id: `approval:${conversation.id}:approve`, title: t(language, 'owner.button.approve') },
+            { id: `approval:${conversation.id}:skip`, title: t(language, 'owner.button.skip') },
+          ] }
+          : { kind: 'text', text },
+      });
+
+    switch (type) {
+      case 'sendDraftToOwner': {
+        const { draft } = effect.params as ReviewApprovalActionParams['sendDraftToOwner'];
+        await toOwner(t(language, 'owner.reviewDraft', { number, reviewer, stars: review?.stars ?? 0, comment: review?.comment ?? '', draft }), true);
+        return;
+      }
+      case 'scheduleReminder':
+        await enqueueApprovalReminder(services.agenda, { tenantId: tenant.id, conversationRef: conversation.id });
+        return;
+      case 'remindOwner':
+        await toOwner(t(language, 'owner.draftReminder', { reviewer, number }), true);
+        return;
+      case 'postReply': {
+        const { text } = effect.params as ReviewApprovalActionParams['postReply'];
+        await ReviewModel.updateOne(
+          { tenantId: tenant.id, _id: reviewId, 'reply.state': { $in: ['none', 'awaiting_owner'] } },
+          { $set: { 'reply.state': 'posting', 'reply.text': text, 'reply.auto': false } },
+        );
+        await enqueuePostReviewReply(services.agenda, { tenantId: tenant.id, reviewRef: reviewId });
+        return;
+      }
+      case 'confirmToOwner': {
+        const { outcome } = effect.params as ReviewApprovalActionParams['confirmToOwner'];
+        switch (outcome) {
+          case 'posted':
+            await toOwner(t(language, 'owner.reviewPosted', { reviewer }));
+            return;
+          case 'skipped':
+            await ReviewModel.updateOne({ tenantId: tenant.id, _id: reviewId, 'reply.state': 'awaiting_owner' }, { $set: { 'reply.state': 'skipped' } });
+            await recordActivity(tenant.id, 'review.replied', `owner skipped the reply to ${reviewer}`, reviewId);
+            await toOwner(t(language, 'owner.reviewSkipped', { reviewer }));
+            return;
+          case 'failed':
+            await toOwner(t(language, 'owner.replyRejected', { reviewer }));
+            return;
+        }
+        return;
+      }
+    }
+  };
 }
