@@ -7,7 +7,8 @@
  */
 import type { Customer, Tenant } from './db/models/index.ts';
 import { handleOwnerMessage } from './flows/owner.ts';
-import { endLeadConversationOnOptOut, handleLeadMessage, openLeadConversation } from './flows/lead-capture.ts';
+import { endLeadConversationOnOptOut, handleLeadMessage, openLeadConversation, recentlyHandedOff } from './flows/lead-capture.ts';
+import { forwardToOwners } from './flows/owner.ts';
 import { forwardReviewRequestReply } from './flows/review-requests.ts';
 import { withLock } from './locks.ts';
 import type { Services } from './services.ts';
@@ -27,6 +28,7 @@ export async function routeInboundMessage(services: Services, tenant: Tenant, it
     }
     const text = item.text ?? '';
     if (conversation) return handleLeadMessage(services, tenant, item.from, { id: item.messageId, text }, conversation);
+    if (await recentlyHandedOff(tenant.id, item.from)) return forwardToOwners(services, tenant, item, customer);
     if (await forwardReviewRequestReply(services, tenant, item, customer)) return;
     if (customer.optedOut || !text.trim()) return;
     await handleLeadMessage(services, tenant, item.from, { id: item.messageId, text }, null);

@@ -10,16 +10,21 @@ import { leadSilenceCheckJob } from './lead-silence-check.ts';
 import { missedCallFollowupJob } from './missed-call-followup.ts';
 import { processEventJob } from './process-event.ts';
 import { reviewRequestJob } from './review-request.ts';
+import { approvalReminderJob } from './approval-reminder.ts';
+import { postReviewReplyJob } from './post-review-reply.ts';
+import { reviewCheckDueJob, reviewCheckJob, scheduleReviewChecks } from './review-check.ts';
 import { sendMessageJob } from './send-message.ts';
 import { sweepStaleEventsJob, SWEEP_INTERVAL } from './sweep-stale-events.ts';
 
 export const ALL_JOBS: JobDefinition[] = [
   processEventJob, sweepStaleEventsJob, sendMessageJob, missedCallFollowupJob, leadSilenceCheckJob, reviewRequestJob,
+  reviewCheckDueJob, reviewCheckJob, postReviewReplyJob, approvalReminderJob,
 ] as JobDefinition[];
 
 /** Periodic jobs: `every` upserts by name, so any number of workers schedule them once. */
 export async function scheduleRecurringJobs(agenda: Agenda): Promise<void> {
   await agenda.every(SWEEP_INTERVAL, sweepStaleEventsJob.name, {}, { skipImmediate: true });
+  await scheduleReviewChecks(agenda);
 }
 
 export function registerJobs(agenda: Agenda, services: Services, jobs: JobDefinition[] = ALL_JOBS): void {

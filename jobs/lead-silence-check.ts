@@ -1,15 +1,17 @@
 /**
  * lead-silence-check: when a customer has not answered the bot's last question for
  * `leadNudgeDelay`, the conversation gets one nudge (inside the 24-hour window), and after another
- * silence it closes with a partial lead. One pending check per conversation: each new question
- * replaces it, and a check that was overtaken by a reply (the conversation moved on) does nothing.
+ * silence it closes with a partial lead. Each bot question schedules a check for the conversation's
+ * sequence number at that moment; a check overtaken by a reply (the conversation moved on) does
+ * nothing. (A new job per question rather than one rescheduled job: a job rescheduled from inside
+ * its own run would have its new time overwritten when that run completes.)
  */
 import { backoffStrategies, type Agenda } from 'agenda';
 import { z } from 'zod';
 import { ConversationModel, TenantModel, type Conversation, type Tenant } from '../bot/db/models/index.ts';
 import { applySilenceTimeout } from '../bot/flows/lead-capture.ts';
 import { withLock } from '../bot/locks.ts';
-import { defineJob } from './define.ts';
+import { defineJob, enqueue } from './define.ts';
 
 export const leadSilenceCheckJob = defineJob({
   name: 'lead-silence-check',
@@ -31,11 +33,10 @@ export const leadSilenceCheckJob = defineJob({
 });
 
 export async function scheduleSilenceCheck(agenda: Agenda, tenant: Tenant, conversation: Conversation) {
-  const job = agenda.create(leadSilenceCheckJob.name, { tenantId: tenant.id, conversationRef: conversation.id, seq: conversation.seq });
-  // Without insertOnly, saving replaces the pending check's time and data.
-  job.unique({ name: leadSilenceCheckJob.name, 'data.conversationRef': conversation.id });
-  job.schedule(new Date(Date.now() + tenant.settings!.leadNudgeDelay));
-  await job.save();
+  await enqueue(agenda, leadSilenceCheckJob, { tenantId: tenant.id, conversationRef: conversation.id, seq: conversation.seq }, {
+    when: new Date(Date.now() + tenant.settings!.leadNudgeDelay),
+    uniqueBy: { name: leadSilenceCheckJob.name, 'data.conversationRef': conversation.id, 'data.seq': conversation.seq },
+  });
 }
 
 export async function cancelSilenceCheck(agenda: Agenda, conversation: Conversation) {

@@ -6,7 +6,7 @@
 import { backoffStrategies, type Agenda } from 'agenda';
 import { z } from 'zod';
 import { recordActivity } from '../bot/activity.ts';
-import { EventModel } from '../bot/db/models/index.ts';
+import { EventModel, TenantModel, UNROUTED_TENANT } from '../bot/db/models/index.ts';
 import { dispatchEvent } from '../bot/events/dispatch.ts';
 import { defineJob, enqueue } from './define.ts';
 
@@ -50,6 +50,7 @@ export async function enqueueEventProcessing(agenda: Agenda, event: { tenantId: 
 
 /** Replays an event (staff): processed effects are idempotent, so nothing happens twice. */
 export async function replayEvent(agenda: Agenda, tenantId: string, eventRef: string) {
+  if (tenantId === UNROUTED_TENANT) return rerouteWhatsAppEvent(agenda, eventRef);
   const event = await EventModel.findOneAndUpdate(
     { tenantId, _id: eventRef },
     { $set: { status: 'accepted' }, $unset: { reason: '' }, $inc: { replays: 1 } },
@@ -58,4 +59,29 @@ export async function replayEvent(agenda: Agenda, tenantId: string, eventRef: st
   if (!event) return null;
   await enqueueEventProcessing(agenda, event);
   return event;
+}
+
+/**
+ * Replays a WhatsApp item that no tenant's phone_number_id matched when it arrived. A tenantId is
+ * immutable, so once a tenant has that number the item is stored again as that tenant's event (the
+ * unique key makes a second replay find it) and processed; the unrouted copy stays as it was.
+ * Returns null when still no active tenant has the number (or the event is not a routable item).
+ */
+async function rerouteWhatsAppEvent(agenda: Agenda, eventRef: string) {
+  const unrouted = await EventModel.findOne({ tenantId: UNROUTED_TENANT, _id: eventRef });
+  const phoneNumberId = (unrouted?.body as { phoneNumberId?: unknown } | undefined)?.phoneNumberId;
+  if (!unrouted || typeof phoneNumberId !== 'string') return null;
+  const tenant = await TenantModel.findOne({ whatsappNumberId: phoneNumberId, disabled: { $ne: true } }, { _id: 1 });
+  if (!tenant) return null;
+  try {
+    const routed = await EventModel.create({
+      provider: unrouted.provider, tenantId: tenant.id, eventId: unrouted.eventId, status: 'accepted',
+      contentType: unrouted.contentType, body: unrouted.body, receivedAt: unrouted.receivedAt,
+    });
+    await enqueueEventProcessing(agenda, routed);
+    return routed;
+  } catch (error) {
+    if ((error as { code?: number })?.code !== 11000) throw error;
+    return replayEvent(agenda, tenant.id, (await EventModel.findOne({ tenantId: tenant.id, provider: unrouted.provider, eventId: unrouted.eventId }, { _id: 1 }))!.id);
+  }
 }

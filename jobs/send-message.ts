@@ -11,7 +11,7 @@ import { defineJob, enqueue } from './define.ts';
 
 export const sendMessageJob = defineJob({
   name: 'send-message',
-  schema: z.object({ tenantId: z.string(), messageRef: z.string() }),
+  schema: z.object({ tenantId: z.string(), messageRef: z.string(), sendAfter: z.string() }),
   concurrency: 10,
   lockLifetime: 60_000,
   backoff: backoffStrategies.exponential({ delay: 5_000, maxDelay: 10 * 60_000, maxRetries: 8, jitter: 0.2 }),
@@ -24,8 +24,11 @@ export const sendMessageJob = defineJob({
 });
 
 export async function enqueueDeferredSend(agenda: Agenda, input: { tenantId: string; messageRef: string; sendAfter: Date }) {
-  await enqueue(agenda, sendMessageJob, { tenantId: input.tenantId, messageRef: input.messageRef }, {
+  const sendAfter = input.sendAfter.toISOString();
+  await enqueue(agenda, sendMessageJob, { tenantId: input.tenantId, messageRef: input.messageRef, sendAfter }, {
     when: input.sendAfter,
-    uniqueBy: { name: sendMessageJob.name, 'data.messageRef': input.messageRef, nextRunAt: { $ne: null } },
+    // One run per message and time: deferring again (from inside this job's own run) makes a new
+    // run rather than rescheduling the running one, whose completion would clear the new time.
+    uniqueBy: { name: sendMessageJob.name, 'data.messageRef': input.messageRef, 'data.sendAfter': sendAfter },
   });
 }

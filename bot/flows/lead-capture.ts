@@ -43,6 +43,15 @@ export async function openLeadConversation(tenantId: string, phone: string): Pro
   return open;
 }
 
+/** How long after a handoff the customer's messages go to the owner instead of the bot. */
+const HANDOFF_QUIET_MS = 24 * 3_600_000;
+
+/** The customer asked for a person recently: the bot stays quiet and the owner gets their messages. */
+export async function recentlyHandedOff(tenantId: string, phone: string): Promise<boolean> {
+  const last = await ConversationModel.findOne({ tenantId, phone, kind: 'lead_capture' }).sort({ createdAt: -1 });
+  return !!last && last.state === 'handedOff' && Date.now() - (last.closedAt ?? last.updatedAt).getTime() < HANDOFF_QUIET_MS;
+}
+
 /** Starts the conversation a missed-call follow-up opened (the template was just sent). */
 export async function startMissedCallConversation(services: Services, tenant: Tenant, phone: string): Promise<Conversation> {
   const { conversation } = await startConversation(leadCapture, { tenantId: tenant.id, phone }, { origin: 'missed_call' });

@@ -3,7 +3,7 @@
  * drafts, and the commands help, leads, stats, pause and resume.
  */
 import { recordActivity } from '../activity.ts';
-import { LeadModel, ReviewModel, ReviewRequestModel, TenantModel, type Tenant } from '../db/models/index.ts';
+import { LeadModel, ReviewModel, ReviewRequestModel, TenantModel, type Customer, type Tenant } from '../db/models/index.ts';
 import { parseOwnerCommand } from '../intents.ts';
 import { sendMessage } from '../outbound/sender.ts';
 import { formatNational } from '../phone.ts';
@@ -68,3 +68,14 @@ export async function handleOwnerMessage(services: Services, tenant: Tenant, ite
   }
 }
 
+
+/** A customer's message that a person should read (after a handoff, or a reply to a request). */
+export async function forwardToOwners(services: Services, tenant: Tenant, item: WhatsAppInboundMessage, customer: Customer, fallbackName?: string) {
+  const language = tenant.language as Language;
+  const text = t(language, 'owner.customerReply', {
+    phone: formatNational(item.from), name: customer.name ?? fallbackName ?? t(language, 'owner.unknownValue'), text: item.text ?? `[${item.type}]`,
+  });
+  for (const owner of tenant.ownerPhones) {
+    await sendMessage(services, { tenantId: tenant.id, phone: owner, audience: 'owner', idempotencyKey: `forward:${item.messageId}:${owner}`, content: { kind: 'text', text } });
+  }
+}

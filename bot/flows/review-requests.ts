@@ -8,12 +8,12 @@
 import { recordActivity } from '../activity.ts';
 import { CustomerModel, ReviewRequestModel, type Customer, type ReviewRequest, type Tenant } from '../db/models/index.ts';
 import { sendMessage, type OutboundContent } from '../outbound/sender.ts';
-import { formatNational } from '../phone.ts';
 import type { Services } from '../services.ts';
 import { t, type Language } from '../texts/index.ts';
 import type { DocumentIssuedEvent } from '../../integrations/events.ts';
 import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
 import { enqueueReviewRequestStep } from '../../jobs/review-request.ts';
+import { forwardToOwners } from './owner.ts';
 
 /** How long after a request a customer's message counts as a reply to it. */
 const REPLY_WINDOW_MS = 14 * 24 * 3_600_000;
@@ -98,12 +98,7 @@ export async function forwardReviewRequestReply(services: Services, tenant: Tena
   }).sort({ sentAt: -1 });
   if (!request) return false;
   const language = tenant.language as Language;
-  const text = t(language, 'owner.customerReply', {
-    phone: formatNational(item.from), name: customer.name ?? request.customerName ?? t(language, 'owner.unknownValue'), text: item.text ?? `[${item.type}]`,
-  });
-  for (const owner of tenant.ownerPhones) {
-    await sendMessage(services, { tenantId: tenant.id, phone: owner, audience: 'owner', idempotencyKey: `request-reply:${item.messageId}:${owner}`, content: { kind: 'text', text } });
-  }
+  await forwardToOwners(services, tenant, item, customer, request.customerName ?? undefined);
   await sendMessage(services, {
     tenantId: tenant.id, phone: item.from, audience: 'customer', idempotencyKey: `request-reply-thanks:${item.messageId}`,
     content: { kind: 'text', text: t(language, 'reviewRequest.replyThanks', { business: tenant.name }) },

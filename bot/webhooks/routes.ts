@@ -116,21 +116,26 @@ export function createWebhookRouter({ config, agenda, logger }: WebhookRouterOpt
       const numberIds = [...new Set(parsed.items.map((item) => item.phoneNumberId))];
       const tenants = await TenantModel.find({ whatsappNumberId: { $in: numberIds } }, { _id: 1, whatsappNumberId: 1, disabled: 1 });
       const tenantByNumber = new Map(tenants.map((t) => [t.whatsappNumberId!, t]));
-      const results: { eventId: string; outcome: IntakeOutcome }[] = [];
+      const results: { eventId: string; outcome: IntakeOutcome; reason?: string }[] = [];
       for (const item of parsed.items) {
         const tenant = tenantByNumber.get(item.phoneNumberId);
         const quarantineReason = !tenant ? `no tenant has phone_number_id ${item.phoneNumberId}` : tenant.disabled ? 'tenant disabled' : undefined;
         const { outcome } = await takeEvent(agenda, {
           provider: 'whatsapp', tenantId: tenant?.id ?? UNROUTED_TENANT, eventId: item.eventId, contentType: 'application/json', body: item, quarantineReason,
         });
-        results.push({ eventId: item.eventId, outcome });
+        results.push({ eventId: item.eventId, outcome, reason: quarantineReason });
       }
       if (results.length === 0) return answer('accepted', bodyDigestId('whatsapp', raw), { eventIds: [] });
       const overall: IntakeOutcome = results.some((r) => r.outcome === 'accepted')
         ? 'accepted'
         : results.every((r) => r.outcome === 'duplicate') ? 'duplicate' : 'quarantined';
-      // Meta retries anything but 200: a delivery we stored is always answered 200.
-      return { status: 200, body: { status: overall, eventId: results[0].eventId, eventIds: results.map((r) => r.eventId) }, outcome: overall };
+      const eventIds = results.map((r) => r.eventId);
+      // Nothing in the delivery could be routed: 202 with the reason, as for any quarantined event (§4).
+      if (overall === 'quarantined') {
+        const reason = results.find((r) => r.outcome === 'quarantined')?.reason ?? 'not routed';
+        return { status: 202, body: { status: overall, reason, eventId: results[0].eventId, eventIds }, outcome: overall };
+      }
+      return { status: 200, body: { status: overall, eventId: results[0].eventId, eventIds }, outcome: overall };
     }),
   );
 
