@@ -56,6 +56,7 @@ async function handleInboundMessage(services: Services, tenant: Tenant, item: Wh
       if ((error as { code?: number }).code === 11000) return; // the same message, being handled by another run
       throw error;
     }
+    await recordActivity(tenant.id, 'message.received', `${audience} message from ${item.from}`, stored.id);
   }
   const receivedAt = new Date(item.timestamp);
   const customer = await CustomerModel.findOneAndUpdate(
