@@ -78,6 +78,7 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
     logger.info({ url, role }, 'Findo is listening');
   }
   if (!config.anthropic.apiKey) logger.info('no ANTHROPIC_API_KEY: using built-in texts and rules instead of Claude');
+  logger.info({ role, pid: process.pid }, 'Findo started');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

@@ -1,0 +1,86 @@
+/**
+ * Nothing lost: the job worker is a separate process that is killed (SIGKILL) between two customer
+ * replies and started again; the conversation completes without a lost or duplicated message.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LeadModel, type Tenant } from '../../bot/db/models/index.ts';
+import { setTenantSettings, type WebhookKeys } from '../../bot/tenants.ts';
+import { postProviderWebhook } from '../../integrations/providers.ts';
+import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
+import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/findo.js', import.meta.url));
+
+describe('a worker killed mid-flow', () => {
+  let h: Harness;
+  let tenant: Tenant;
+  let keys: WebhookKeys;
+  let worker: ChildProcess | undefined;
+
+  const startWorker = () =>
+    new Promise<ChildProcess>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'start', '--role', 'worker'], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...h.env, LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        // The worker logs once its database, indexes and Agenda are up.
+        if (output.includes('Findo started')) resolve(child);
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`worker exited early (${code}): ${output}`)));
+    });
+
+  beforeAll(async () => {
+    // This process serves HTTP only; jobs run in the child worker.
+    h = await startHarness(import.meta.filename, { role: 'web' });
+    ({ tenant, webhookKeys: keys } = await h.createTenant());
+    tenant = await setTenantSettings(tenant, ['leadFollowupDelay=1s'], h.findo.services.vault);
+    worker = await startWorker();
+  });
+  afterAll(async () => {
+    worker?.kill('SIGKILL');
+    await h?.stop();
+  });
+
+  it('completes the conversation after a SIGKILL and restart, with every message sent once', async () => {
+    const customer = '+972527651111';
+    const reply = (text: string) => h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, { phoneNumberId: BUSINESS_NUMBER_ID, from: customer, text });
+    const toCustomer = () => h.whatsapp.sent.filter((m) => m.to === customer);
+
+    await postProviderWebhook(h.webhookUrl('voicenter', keys.voicenter), voicenterMissedCall({ caller: '052-765-1111', callerPhone: '052-765-1111', ivruniqueid: 'crash-1' }) as never);
+    await h.whatsapp.waitForSent((m) => m.to === customer, 15_000);
+
+    await reply('היי');
+    await eventually(async () => toCustomer().length >= 2, 15_000, 'the question for the name');
+    await reply('רונית');
+    await eventually(async () => toCustomer().length >= 3, 15_000, 'the question for the need');
+
+    worker!.kill('SIGKILL');
+    await new Promise((r) => worker!.once('exit', r));
+    // While no worker runs, the web process still takes the customer's answer and stores it.
+    const accepted = await reply('החלפת ברז במטבח');
+    expect(accepted.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(toCustomer()).toHaveLength(3);
+
+    worker = await startWorker();
+    await eventually(async () => toCustomer().length >= 4, 20_000, 'the question for the time after restart');
+    await reply('מחר אחרי 5');
+    const lead = await eventually(() => LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }), 20_000, 'the lead');
+    expect(lead).toMatchObject({ name: 'רונית', need: 'החלפת ברז במטבח', preferredTime: 'מחר אחרי 5' });
+
+    await new Promise((r) => setTimeout(r, 1_000));
+    const texts = toCustomer().map((m) => m.text ?? m.template?.name);
+    // template, name?, need?, time?, thanks — each exactly once.
+    expect(texts).toHaveLength(5);
+    expect(new Set(texts).size).toBe(5);
+    const ownerAlerts = h.whatsapp.sent.filter((m) => m.to === '+972547654321');
+    expect(ownerAlerts).toHaveLength(1);
+  });
+});
