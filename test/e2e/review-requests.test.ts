@@ -1,0 +1,73 @@
+/**
+ * Flow F2 end to end: a Greeninvoice or iCount document webhook → one review request after the
+ * (1-second) delay → one reminder after another; nothing for an opted-out customer or a tenant
+ * without a review link; a customer's reply goes to the owner.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReviewRequestModel, type Tenant } from '../../bot/db/models/index.ts';
+import { setTenantSettings, type WebhookKeys } from '../../bot/tenants.ts';
+import { greeninvoiceDocument } from '../../integrations/greeninvoice/fake.ts';
+import { icountDocument } from '../../integrations/icount/fake.ts';
+import { postProviderWebhook } from '../../integrations/providers.ts';
+import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.ts';
+
+describe('invoice → review request → reminder', () => {
+  let h: Harness;
+  let tenant: Tenant;
+  let keys: WebhookKeys;
+
+  beforeAll(async () => {
+    h = await startHarness(import.meta.filename);
+    ({ tenant, webhookKeys: keys } = await h.createTenant({ reviewLink: 'https://g.page/r/dani-plumbing/review' }));
+    tenant = await setTenantSettings(tenant, ['reviewRequestDelay=1s', 'reviewReminderDelay=2s'], h.findo.services.vault);
+  });
+  afterAll(() => h?.stop());
+
+  const templatesTo = (phone: string) => h.whatsapp.sent.filter((m) => m.to === phone).map((m) => m.template?.name);
+
+  it('a Greeninvoice invoice-receipt leads to one request and one reminder, never more', async () => {
+    const customer = '+972547650101';
+    const doc = greeninvoiceDocument({ recipient: { name: 'דנה לוי', mobile: '054-765-0101' } });
+    const first = await postProviderWebhook(h.webhookUrl('greeninvoice', keys.greeninvoice), doc as never);
+    expect(first.status).toBe(200);
+    // The same document delivered again is a duplicate and asks nothing twice.
+    expect((await postProviderWebhook(h.webhookUrl('greeninvoice', keys.greeninvoice), doc as never)).json).toMatchObject({ status: 'duplicate' });
+
+    const request = await h.whatsapp.waitForSent((m) => m.to === customer, 10_000);
+    expect(request.template).toMatchObject({ name: 'findo_review_request', language: 'he' });
+    expect(request.template!.bodyParams).toEqual(['דנה לוי', 'Dani Plumbing', 'https://g.page/r/dani-plumbing/review']);
+
+    await eventually(async () => templatesTo(customer).includes('findo_review_reminder'), 10_000, 'the reminder');
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(templatesTo(customer)).toEqual(['findo_review_request', 'findo_review_reminder']);
+    expect(await ReviewRequestModel.findOne({ tenantId: tenant.id, phone: customer })).toMatchObject({ status: 'reminded', provider: 'greeninvoice' });
+  });
+
+  it('an iCount document leads to one request; the customer’s reply reaches the owner', async () => {
+    const customer = '+972547650202';
+    const res = await postProviderWebhook(h.webhookUrl('icount', keys.icount), icountDocument({ docnum: 50001, client_name: 'יוסי כהן', phone: '054-765-0202' }) as never);
+    expect(res.json).toMatchObject({ status: 'accepted', eventId: 'ic:invrec:50001' });
+    await h.whatsapp.waitForSent((m) => m.to === customer && m.template?.name === 'findo_review_request', 10_000);
+
+    await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, { phoneNumberId: BUSINESS_NUMBER_ID, from: customer, text: 'היה שירות מעולה, תודה!' });
+    const forwarded = await h.whatsapp.waitForSent((m) => m.to === '+972547654321' && JSON.stringify(m.request).includes('שירות מעולה'), 10_000);
+    expect(forwarded.to).toBe('+972547654321');
+    await eventually(async () => h.whatsapp.sent.some((m) => m.to === customer && m.text?.includes('תודה על התגובה')), 10_000, 'thanks');
+  });
+
+  it('asks nobody who opted out, and nobody when the tenant has no review link', async () => {
+    const optedOut = '+972547650303';
+    await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, { phoneNumberId: BUSINESS_NUMBER_ID, from: optedOut, text: 'STOP' });
+    await eventually(async () => h.whatsapp.sent.some((m) => m.to === optedOut), 10_000, 'opt-out confirmation');
+    await postProviderWebhook(h.webhookUrl('icount', keys.icount), icountDocument({ docnum: 50002, phone: '054-765-0303' }) as never);
+    await eventually(() => ReviewRequestModel.findOne({ tenantId: tenant.id, phone: optedOut, status: 'skipped' }), 10_000, 'skipped request');
+    expect(templatesTo(optedOut).filter(Boolean)).toHaveLength(0);
+
+    tenant = await setTenantSettings(tenant, ['reviewLink='], h.findo.services.vault);
+    const noLink = '+972547650404';
+    await postProviderWebhook(h.webhookUrl('icount', keys.icount), icountDocument({ docnum: 50003, phone: '054-765-0404' }) as never);
+    const skipped = await eventually(() => ReviewRequestModel.findOne({ tenantId: tenant.id, phone: noLink, status: 'skipped' }), 10_000, 'no-link skip');
+    expect(skipped.skipReason).toBe('no review link');
+    expect(templatesTo(noLink)).toHaveLength(0);
+  });
+});
