@@ -71,6 +71,9 @@ export function makeGoogleCommand(): Command {
         try {
           tokens = await oauth.exchangeCode(o.code.trim());
         } catch (error) {
+          if (isIntegrationError(error) && error.details.code === 'invalid_grant') {
+            throw new Error(`Google did not accept the code (invalid_grant: used already, expired, or made for another redirect URI); get a fresh one with: findo google connect ${tenant.slug}`);
+          }
           throw googleFailureLine(tenant, error);
         }
         await mongoTokenStore({ tenantId: tenant.id, vault: services.vault }).save(tokens);
