@@ -21,6 +21,9 @@ export function parsePhone(raw: string): string {
   return phone;
 }
 
+/** `1 lead`, `2 leads`: labels are plural; drop the final `s` for one. */
+const counted = (n: number, label: string) => `${n} ${n === 1 ? label.replace(/s$/, '') : label}`;
+
 /** A stored document as exported: `_id` becomes `id`, mongoose's version key goes. */
 function exported(doc: Record<string, unknown>): Record<string, unknown> {
   const { _id, __v: _version, ...rest } = doc;
@@ -129,9 +132,9 @@ export function makeCustomerCommand(): Command {
         if (!o.yes) {
           const counts = await Promise.all(CUSTOMER_DATA.map(({ model }) => model.countDocuments(scope)));
           const record = await CustomerModel.countDocuments(scope);
-          const summary = CUSTOMER_DATA.map(({ label }, i) => `${counts[i]} ${label}`).join(', ');
+          const summary = CUSTOMER_DATA.map(({ label }, i) => counted(counts[i], label)).join(', ');
           const ok = await confirmOnTerminal(
-            `Delete ${summary} and ${record} customer record of ${phone} at ${tenant.slug}? This cannot be undone. [y/N] `,
+            `Delete ${summary} and ${counted(record, 'customer records')} of ${phone} at ${tenant.slug}? This cannot be undone. [y/N] `,
           );
           if (!ok) throw new Error('not confirmed; nothing was deleted');
         }
@@ -146,7 +149,7 @@ export function makeCustomerCommand(): Command {
         progressDone();
         const result = { tenantId: tenant.id as string, tenantSlug: tenant.slug, phone, deleted };
         if (o.json) return printJson(result);
-        const parts = [...CUSTOMER_DATA.map(({ key, label }) => `${deleted[key]} ${label}`), `${deleted.customers} customer record`];
+        const parts = [...CUSTOMER_DATA.map(({ key, label }) => counted(deleted[key], label)), counted(deleted.customers, 'customer records')];
         process.stdout.write(`forgot ${phone} at ${tenant.slug}: deleted ${parts.join(', ')}\n`);
       });
     });
