@@ -6,7 +6,7 @@
 import { backoffStrategies, type Agenda } from 'agenda';
 import { z } from 'zod';
 import { recordActivity } from '../bot/activity.ts';
-import { EventModel, TenantModel, UNROUTED_TENANT } from '../bot/db/models/index.ts';
+import { EventModel, TenantModel, UNROUTED_TENANT, type StoredEvent } from '../bot/db/models/index.ts';
 import { dispatchEvent } from '../bot/events/dispatch.ts';
 import { defineJob, enqueue } from './define.ts';
 
@@ -49,7 +49,7 @@ export async function enqueueEventProcessing(agenda: Agenda, event: { tenantId: 
 }
 
 /** Replays an event (staff): processed effects are idempotent, so nothing happens twice. */
-export async function replayEvent(agenda: Agenda, tenantId: string, eventRef: string) {
+export async function replayEvent(agenda: Agenda, tenantId: string, eventRef: string): Promise<StoredEvent | null> {
   if (tenantId === UNROUTED_TENANT) return rerouteWhatsAppEvent(agenda, eventRef);
   const event = await EventModel.findOneAndUpdate(
     { tenantId, _id: eventRef },
@@ -67,7 +67,7 @@ export async function replayEvent(agenda: Agenda, tenantId: string, eventRef: st
  * unique key makes a second replay find it) and processed; the unrouted copy stays as it was.
  * Returns null when still no active tenant has the number (or the event is not a routable item).
  */
-async function rerouteWhatsAppEvent(agenda: Agenda, eventRef: string) {
+async function rerouteWhatsAppEvent(agenda: Agenda, eventRef: string): Promise<StoredEvent | null> {
   const unrouted = await EventModel.findOne({ tenantId: UNROUTED_TENANT, _id: eventRef });
   const phoneNumberId = (unrouted?.body as { phoneNumberId?: unknown } | undefined)?.phoneNumberId;
   if (!unrouted || typeof phoneNumberId !== 'string') return null;

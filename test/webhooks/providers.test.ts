@@ -237,10 +237,10 @@ describe('activity', () => {
     await eventsWith('icount', (b.json as { eventId: string }).eventId);
     await eventually(() => ActivityModel.exists({ tenantId: tenant.id, type: 'event.accepted', ref: callEvent.id }), 10_000, 'call activity');
     const requested = await eventually(
-      () => ActivityModel.findOne({ tenantId: tenant.id, type: 'review_request.scheduled', text: { $regex: doc.phone.replace(/\D/g, '').slice(-7) } }),
+      async () => ActivityModel.findOne({ tenantId: tenant.id, type: 'review_request.scheduled', text: { $regex: doc.phone.replace(/\D/g, '').slice(-7) } }),
       10_000,
       'document activity',
     );
-    expect(requested.text).toContain('review request');
+    expect(requested?.text).toContain('review request');
   });
 });

@@ -116,12 +116,13 @@ describe('POST /webhooks/whatsapp', () => {
     const before = await countAll();
     const signed = harness.whatsapp.signedInbound({ phoneNumberId: BUSINESS_NUMBER_ID, from: freshMobile(), text: 'hello' });
     const tampered = Buffer.from(signed.rawBody.toString('utf8').replace('hello', 'hellO'));
-    for (const headers of [
+    const cases: Record<string, string>[] = [
       { 'content-type': 'application/json', 'x-hub-signature-256': signed.signature },
       { 'content-type': 'application/json', 'x-hub-signature-256': 'sha256=' + '0'.repeat(64) },
       { 'content-type': 'application/json', 'x-hub-signature-256': 'sha1=abc' },
       { 'content-type': 'application/json' },
-    ]) {
+    ];
+    for (const headers of cases) {
       const body = headers['x-hub-signature-256'] === signed.signature ? tampered : signed.rawBody;
       const response = await post(body, headers);
       expect(response.status).toBe(401);
