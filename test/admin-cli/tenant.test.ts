@@ -89,7 +89,7 @@ describe('findo tenant (the real CLI as a child process)', () => {
     }
     const after = await TenantModel.findById(tenantId).lean();
     expect(after).toEqual(before);
-  });
+  }, 120_000);
 
   it('reports usage errors with exit code 2 and failures with 1', async () => {
     const missing = await runCli(['tenant', 'create', '--name', 'X'], env);

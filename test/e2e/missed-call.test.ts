@@ -104,7 +104,7 @@ describe('missed call → WhatsApp lead capture', () => {
     await reply(customer, 'הסר');
     await eventually(() => CustomerModel.findOne({ tenantId: tenant.id, phone: customer, optedOut: true }));
     await reply(customer, 'התחל');
-    await eventually(() => CustomerModel.findOne({ tenantId: tenant.id, phone: customer, optedOut: false }));
+    await eventually(async () => textsTo(customer).some((t) => t.includes('חזרת לקבל')), 10_000, 'opt-in confirmation');
     const before = sentTo(customer).length;
     await missedCall('052-765-0003');
     await new Promise((r) => setTimeout(r, 2_500));
