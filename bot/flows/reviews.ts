@@ -121,7 +121,7 @@ for (const [hebrew, latin] of Object.entries(TRANSLITERATIONS)) {
 // A rough consonant skeleton for names outside the table: Hebrew matres lectionis and gutturals,
 // and Latin vowels and h, carry no weight; letters that sound alike share a class.
 const HEBREW_SOUNDS: Record<string, string> = {
-  'ב': 'b', 'ג': 'g', 'ד': 'd', 'ז': 'z', 'ט': 't', 'כ': 'k', 'ל': 'l', 'מ': 'm', 'נ': 'n', 'ס': 's', 'פ': 'p', 'צ': 'c',
+  'ב': 'b', 'ג': 'g', 'ד': 'd', 'ז': 'z', 'ט': 't', 'כ': 'k', 'ל': 'l', 'מ': 'm', 'נ': 'n', 'ס': 's', 'פ': 'p', 'צ': 'C',
   'ק': 'k', 'ר': 'r', 'ש': 's', 'ת': 't', 'ח': 'k',
 };
 function hebrewSkeletons(word: string): string[] {
@@ -135,7 +135,8 @@ function hebrewSkeletons(word: string): string[] {
 }
 function latinSkeleton(word: string): string {
   return word
-    .replace(/tz|ts/g, 'c')
+    // Upper case marks the ts sound, so the c → k rule below leaves it alone.
+    .replace(/tz|ts/g, 'C')
     .replace(/ch|kh|ck|c|q|x/g, 'k')
     .replace(/sh/g, 's')
     .replace(/ph|f/g, 'p')
