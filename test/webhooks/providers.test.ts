@@ -241,6 +241,6 @@ describe('activity', () => {
       10_000,
       'document activity',
     );
-    expect(String((requested as { text?: string }).text)).toContain('review request');
+    expect(String((requested as unknown as { text?: string }).text)).toContain('review request');
   });
 });
