@@ -6,7 +6,10 @@
  * restart loses nothing, a revoked grant disconnects the tenant, and nothing is posted twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActivityModel, ConversationModel, MessageModel, ReviewModel, TenantModel, type Tenant } from '../../bot/db/models/index.ts';
+import {
+  ActivityModel, ConversationModel, MessageModel, ReviewModel, TenantModel,
+  type Conversation, type Message, type Review, type Tenant,
+} from '../../bot/db/models/index.ts';
 import { approvalReminderOptions } from '../../jobs/approval-reminder.ts';
 import { enqueueReviewCheck, reviewCheckOptions } from '../../jobs/review-check.ts';
 import type { FakeLocation } from '../../integrations/google/fake-server.ts';
@@ -34,13 +37,14 @@ describe('Google reviews, end to end', () => {
   const ownerSays = (text: string, contextMessageId?: string) =>
     h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, { phoneNumberId: BUSINESS_NUMBER_ID, from: OWNER, text, ...(contextMessageId ? { contextMessageId } : {}) });
   const repliesTo = (review: ReviewJson) => h.google.repliesReceived.filter((r) => r.reviewName === review.name);
-  const mirrored = (review: ReviewJson) => eventually(() => ReviewModel.findOne({ tenantId: tenant.id, googleReviewId: review.reviewId }), 10_000, `review ${review.reviewId} mirrored`);
+  const mirrored = (review: ReviewJson) =>
+    eventually<Review>(async () => await ReviewModel.findOne({ tenantId: tenant.id, googleReviewId: review.reviewId }), 10_000, `review ${review.reviewId} mirrored`);
   /** The draft message (its WhatsApp id) sent to the owner for a review. */
   async function draftFor(review: ReviewJson) {
     const stored = await mirrored(review);
-    const conversation = await eventually(() => ConversationModel.findOne({ tenantId: tenant.id, kind: 'review_approval', subjectId: stored.id }), 10_000, 'approval');
-    const message = await eventually(
-      () => MessageModel.findOne({ tenantId: tenant.id, conversationId: conversation.id, status: 'sent' }).sort({ createdAt: 1 }),
+    const conversation = await eventually<Conversation>(async () => await ConversationModel.findOne({ tenantId: tenant.id, kind: 'review_approval', subjectId: stored.id }), 10_000, 'approval');
+    const message = await eventually<Message>(
+      async () => await MessageModel.findOne({ tenantId: tenant.id, conversationId: conversation.id, status: 'sent' }).sort({ createdAt: 1 }),
       10_000, 'draft sent',
     );
     const withDraft = (await ReviewModel.findOne({ tenantId: tenant.id, _id: stored._id }))!;
