@@ -10,6 +10,8 @@ import { makeActivityCommand } from './commands/activity.ts';
 import { makeStatsCommand } from './commands/stats.ts';
 import { makeTemplatesCommand } from './commands/templates.ts';
 import { makeCustomerCommand } from './commands/customer.ts';
+import { makeGoogleCommand } from './commands/google.ts';
+import { makeReviewsCommand } from './commands/reviews.ts';
 
 export function buildProgram(): Command {
   const program = new Command('findo')
@@ -20,6 +22,7 @@ export function buildProgram(): Command {
   for (const command of [
     makeStartCommand(), makeTenantCommand(), makeLeadsCommand(), makeConversationsCommand(), makeEventsCommand(),
     makeJobsCommand(), makeActivityCommand(), makeStatsCommand(), makeTemplatesCommand(), makeCustomerCommand(),
+    makeGoogleCommand(), makeReviewsCommand(),
   ]) {
     program.addCommand(command);
   }
