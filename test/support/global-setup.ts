@@ -18,7 +18,12 @@ export default async function setup(project: TestProject) {
     return;
   }
   const { MongoMemoryServer } = await import('mongodb-memory-server');
-  const server = await MongoMemoryServer.create();
+  const server = await MongoMemoryServer.create().catch((error: Error) => {
+    throw new Error(
+      `the tests need MongoDB: the embedded mongod could not start (${error.message.split('\n')[0]}). ` +
+        'Set MONGODB_URI, or run: eval "$(scripts/test-db.sh start)" && npm test',
+    );
+  });
   project.provide('mongoUri', server.getUri());
   return async () => {
     await server.stop();
