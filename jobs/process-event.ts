@@ -40,10 +40,19 @@ export const processEventJob = defineJob({
 /**
  * Enqueues processing of a stored event, once per generation: a second enqueue of the same
  * generation (the stale-event sweep, a duplicate) is a no-op; a replay bumps the generation.
+ *
+ * `justStored`: the caller inserted the event a moment ago (webhook intake), so no job for it can
+ * exist yet and a plain insert is enough. The uniqueness check is a query on the job's data, which
+ * no index covers, so it scans Agenda's whole collection; on the request path that made every
+ * webhook slower as jobs accumulated. The sweep and replays, off the request path, keep it.
  */
-export async function enqueueEventProcessing(agenda: Agenda, event: { tenantId: string; id: string; replays?: number | null }) {
+export async function enqueueEventProcessing(
+  agenda: Agenda,
+  event: { tenantId: string; id: string; replays?: number | null },
+  options: { justStored?: boolean } = {},
+) {
   const generation = event.replays ?? 0;
-  await enqueue(agenda, processEventJob, { tenantId: event.tenantId, eventRef: event.id, generation }, {
+  await enqueue(agenda, processEventJob, { tenantId: event.tenantId, eventRef: event.id, generation }, options.justStored ? {} : {
     uniqueBy: { name: processEventJob.name, 'data.eventRef': event.id, 'data.generation': generation },
   });
 }

@@ -47,7 +47,7 @@ export async function takeEvent(agenda: Agenda, incoming: IncomingEvent): Promis
     return { outcome: 'quarantined', event };
   }
   // Stored first: if this enqueue is lost (crash), the stale-event sweep enqueues it later.
-  await enqueueEventProcessing(agenda, event);
+  await enqueueEventProcessing(agenda, event, { justStored: true });
   return { outcome: 'accepted', event };
 }
 
