@@ -134,14 +134,17 @@ export function makeEventsCommand(): Command {
     .description('process a stored event again (its effects are idempotent: nothing happens twice)')
     .argument('<eventRef>', 'the event id (from `findo events list`)')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nThe event goes back to "accepted" and a new process-event job is queued for the workers.\n\nExample:\n  findo events replay 66f1c0ffee0000000000abcd')
+    .addHelpText(
+      'after',
+      '\nThe event goes back to "accepted" and a new process-event job is queued for the workers.\n' +
+        'A WhatsApp event that matched no tenant is re-routed, once a tenant has its number, as a new\n' +
+        'event of that tenant (the unrouted one stays as it was).\n\nExample:\n  findo events replay 66f1c0ffee0000000000abcd',
+    )
     .action(async (ref: string, o: { json?: boolean }) => {
       parseObjectId(ref, 'event');
       await withDatabase(async ({ config }) => {
         const event = await findEvent(ref);
-        if (event.tenantId === UNROUTED_TENANT) {
-          throw new Error(`event ${ref} was not routed to any tenant (unknown WhatsApp phone_number_id), so it cannot be replayed`);
-        }
+        const sourceId = String(event._id);
         // Agenda only to enqueue: never started here, so this process runs no jobs. Its log goes
         // to stderr to keep stdout for the result.
         const agenda = await createAgenda(mongoose.connection, {
@@ -150,26 +153,41 @@ export function makeEventsCommand(): Command {
         });
         let replayed;
         try {
-          replayed = await replayEvent(agenda, event.tenantId, String(event._id));
+          replayed = await replayEvent(agenda, event.tenantId, sourceId);
         } finally {
           await agenda.stop();
         }
-        if (!replayed) throw new NotFoundError(`no event with id ${ref}`);
-        const tenant = await TenantModel.findById(event.tenantId, { slug: 1 }).lean();
+        if (!replayed && event.tenantId === UNROUTED_TENANT) {
+          const numberId = (event.body as { phoneNumberId?: unknown } | null)?.phoneNumberId;
+          throw new Error(
+            `event ${sourceId} is still unrouted: no active tenant has WhatsApp number id ${typeof numberId === 'string' ? numberId : '(none in the event)'}; ` +
+              'give it to one with `findo tenant set <tenant> whatsappNumberId=<id>` and replay again',
+          );
+        }
+        if (!replayed) throw new NotFoundError(`no event with id ${sourceId}`);
+        const tenant = await TenantModel.findById(replayed.tenantId, { slug: 1 }).lean();
         const result = {
+          /** The event that will be processed: for an unrouted WhatsApp event, its copy for the tenant. */
           id: replayed.id as string,
           tenantId: replayed.tenantId,
           provider: replayed.provider,
           eventId: replayed.eventId,
+          /** The unrouted event's id when it was re-routed to a tenant, else null. */
+          reroutedFrom: replayed.id === sourceId ? null : sourceId,
           previousStatus: event.status,
           status: replayed.status,
           job: 'process-event',
           generation: replayed.replays ?? 0,
         };
         if (o.json) return printJson(result);
+        const what = `${result.provider} event ${result.eventId}`;
+        const tenantName = tenant?.slug ?? result.tenantId;
         process.stdout.write(
-          `replayed ${result.provider} event ${result.eventId} (${result.id}) of ${tenant?.slug ?? result.tenantId}: ` +
-            `${result.previousStatus} → ${result.status}; process-event job queued (generation ${result.generation})\n`,
+          result.reroutedFrom
+            ? `re-routed unrouted ${what} (${result.reroutedFrom}) to ${tenantName} as event ${result.id}; ` +
+                `process-event job queued (generation ${result.generation})\n`
+            : `replayed ${what} (${result.id}) of ${tenantName}: ${result.previousStatus} → ${result.status}; ` +
+                `process-event job queued (generation ${result.generation})\n`,
         );
       });
     });

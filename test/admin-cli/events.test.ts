@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mongoose from 'mongoose';
-import { EventModel, UNROUTED_TENANT, type Tenant } from '../../bot/db/models/index.ts';
+import { EventModel, TenantModel, UNROUTED_TENANT, type Tenant } from '../../bot/db/models/index.ts';
 import { runCli } from '../support/cli.ts';
 import { connectTestDatabase, TEST_MASTER_KEY } from '../support/database.ts';
 import { ago, cliEnv, MINUTE, oneErrorLine, seedTenant } from './seed.ts';
@@ -44,7 +44,7 @@ describe('findo events (the real CLI as a child process)', { timeout: 120_000 },
     });
     await seed('unrouted', {
       tenantId: UNROUTED_TENANT, provider: 'whatsapp', eventId: 'wa-unrouted', status: 'quarantined', reason: 'unknown phone_number_id',
-      body: { entry: [{ id: 'x' }] }, receivedAt: ago(5 * MINUTE),
+      body: { phoneNumberId: '106540352242922', message: { id: 'wamid.1', from: '972527654321', text: 'שלום' } }, receivedAt: ago(5 * MINUTE),
     });
   });
   afterAll(() => db.close());
@@ -128,7 +128,7 @@ describe('findo events (the real CLI as a child process)', { timeout: 120_000 },
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.json()).toEqual({
-      id: ids.invoice, tenantId: dani.id, provider: 'greeninvoice', eventId: 'doc-7',
+      id: ids.invoice, tenantId: dani.id, provider: 'greeninvoice', eventId: 'doc-7', reroutedFrom: null,
       previousStatus: 'failed', status: 'accepted', job: 'process-event', generation: 1,
     });
     const stored = await EventModel.findOne({ tenantId: dani.id, _id: ids.invoice }).lean();
@@ -160,7 +160,7 @@ describe('findo events (the real CLI as a child process)', { timeout: 120_000 },
     expect(await agendaJobs().countDocuments({ name: 'process-event', 'data.eventRef': ids.quarantined })).toBe(1);
   });
 
-  it('refuses to replay an unknown, malformed or unrouted event, and queues nothing', async () => {
+  it('refuses to replay an unknown or malformed event, or one still unrouted, and queues nothing', async () => {
     const before = await agendaJobs().countDocuments({});
     const [missing, malformed, unrouted] = await Promise.all([
       runCli(['events', 'replay', '0123456789abcdef01234567'], env),
@@ -171,8 +171,26 @@ describe('findo events (the real CLI as a child process)', { timeout: 120_000 },
     expect(oneErrorLine(missing)).toBe('findo: no event with id 0123456789abcdef01234567');
     expect(malformed.code).toBe(2);
     expect(unrouted.code).toBe(1);
-    expect(oneErrorLine(unrouted)).toMatch(/not routed to any tenant/);
+    expect(oneErrorLine(unrouted)).toMatch(/still unrouted: no active tenant has WhatsApp number id 106540352242922; give it to one with/);
     expect(await agendaJobs().countDocuments({})).toBe(before);
+    expect(await EventModel.countDocuments({ eventId: 'wa-unrouted' }).setOptions({ allTenants: true })).toBe(1);
+  });
+
+  it('re-routes an unrouted WhatsApp event once a tenant has its number', async () => {
+    await TenantModel.updateOne({ _id: dani._id }, { $set: { whatsappNumberId: '106540352242922' } });
+    const result = await runCli(['events', 'replay', ids.unrouted, '--json'], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const replayed = result.json();
+    expect(replayed).toMatchObject({
+      tenantId: dani.id, provider: 'whatsapp', eventId: 'wa-unrouted', reroutedFrom: ids.unrouted,
+      previousStatus: 'quarantined', status: 'accepted', generation: 0,
+    });
+    expect(replayed.id).not.toBe(ids.unrouted);
+    const copy = await EventModel.findOne({ tenantId: dani.id, _id: replayed.id }).lean();
+    expect(copy?.body).toMatchObject({ phoneNumberId: '106540352242922' });
+    expect(await agendaJobs().countDocuments({ name: 'process-event', 'data.eventRef': replayed.id, 'data.generation': 0 })).toBe(1);
+    // The unrouted original stays as it was.
     expect((await EventModel.findOne({ tenantId: UNROUTED_TENANT, _id: ids.unrouted }).lean())?.status).toBe('quarantined');
   });
 });

@@ -1,7 +1,7 @@
 /** `findo leads`, `findo conversations`, `findo stats` and `findo templates`. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ConversationModel, EventModel, LeadModel, MessageModel, ReviewModel, ReviewRequestModel, type Tenant,
+  ConversationModel, EventModel, LeadModel, MessageModel, ReviewModel, ReviewRequestModel, type EventStatus, type LeadStatus, type Tenant,
 } from '../../bot/db/models/index.ts';
 import { renderTemplatesForMetaManager, TEMPLATES } from '../../bot/templates.ts';
 import { runCli } from '../support/cli.ts';
@@ -49,7 +49,7 @@ describe('findo leads, conversations, stats and templates (the real CLI as a chi
     await conversation('daniClosed', dani, OTHER_CUSTOMER, 'closed', ago(2 * DAY));
     await conversation('noaOpen', noa, CUSTOMER, 'open', ago(5 * MINUTE));
 
-    const lead = async (key: string, tenant: Tenant, status: string, createdAt: Date, extra: Record<string, unknown> = {}) => {
+    const lead = async (key: string, tenant: Tenant, status: LeadStatus, createdAt: Date, extra: Record<string, unknown> = {}) => {
       const created = await LeadModel.create({
         tenantId: tenant.id, phone: CUSTOMER, source: 'missed_call', status, conversationId: `c-${key}`, ...extra,
       });
@@ -77,7 +77,7 @@ describe('findo leads, conversations, stats and templates (the real CLI as a chi
     });
     await ReviewModel.create({ tenantId: dani.id, googleReviewId: 'r2', name: 'accounts/1/locations/2/reviews/r2', stars: 2, createTime: ago(2 * DAY) });
     await ReviewModel.create({ tenantId: noa.id, googleReviewId: 'r3', name: 'accounts/1/locations/3/reviews/r3', stars: 4, createTime: ago(40 * DAY) });
-    const event = (tenant: Tenant, eventId: string, status: string, receivedAt: Date) =>
+    const event = (tenant: Tenant, eventId: string, status: EventStatus, receivedAt: Date) =>
       EventModel.create({ tenantId: tenant.id, provider: 'voicenter', eventId, status, body: {}, receivedAt });
     await event(dani, 'e1', 'processed', ago(HOUR));
     await event(dani, 'e2', 'processed', ago(2 * HOUR));
