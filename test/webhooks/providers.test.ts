@@ -11,6 +11,7 @@ import { icountDocument } from '../../integrations/icount/fake.ts';
 import { postProviderWebhook, type WebhookRecord } from '../../integrations/providers.ts';
 import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
 import { replayEvent } from '../../jobs/process-event.ts';
+import { sweepStaleEventsJob } from '../../jobs/sweep-stale-events.ts';
 import { eventually, startHarness, type Harness } from '../support/harness.ts';
 
 type KeyedProvider = 'voicenter' | 'greeninvoice' | 'icount';
@@ -242,5 +243,24 @@ describe('activity', () => {
       'document activity',
     );
     expect(String((requested as unknown as { text?: string }).text)).toContain('review request');
+  });
+});
+
+describe('stale-event sweep', () => {
+  it('an event stored by a process that died before enqueueing is processed by the sweep, once', async () => {
+    const body = voicenterMissedCall({ caller: freshMobile(), callerPhone: '' });
+    // What a crash between "stored" and "enqueued" leaves behind: the event, and no job.
+    const orphan = await EventModel.create({
+      provider: 'voicenter', tenantId: tenant.id, eventId: `vc-missed:${body.ivruniqueid}`, status: 'accepted',
+      contentType: 'application/json', body, receivedAt: new Date(Date.now() - 5 * 60_000),
+    });
+    const sweep = () => sweepStaleEventsJob.handler({}, harness.findo.services, undefined as never);
+    await sweep();
+    await eventually(async () => (await EventModel.findOne({ tenantId: tenant.id, _id: orphan.id }))?.status === 'processed', 10_000, 'swept event processed');
+    await sweep();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await jobs().countDocuments({ name: 'process-event', 'data.eventRef': orphan.id })).toBe(1);
+    expect((await EventModel.findOne({ tenantId: tenant.id, _id: orphan.id }))!.attempts).toBe(1);
+    expect(await effectsOf('voicenter', orphan.id, body.caller)).toBe(1);
   });
 });
