@@ -6,7 +6,7 @@ import { buildProgram } from './program.ts';
 import { errorLine, exitCodeFor } from './runtime.ts';
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  await (await buildProgram(process.argv)).parseAsync(process.argv);
 } catch (error) {
   const line = errorLine(error);
   if (line) process.stderr.write(`${line}\n`);

@@ -1,36 +1,40 @@
-/** Assembles the `findo` command tree from one factory per command group. */
+/**
+ * Assembles the `findo` command tree from one factory per command group. Only the group being run
+ * is loaded (some pull in the Google and Anthropic SDKs, which take a second to import); help with
+ * no group named loads them all.
+ */
 import { Command } from 'commander';
-import { makeStartCommand } from './commands/start.ts';
-import { makeTenantCommand } from './commands/tenant.ts';
-import { makeLeadsCommand } from './commands/leads.ts';
-import { makeConversationsCommand } from './commands/conversations.ts';
-import { makeEventsCommand } from './commands/events.ts';
-import { makeJobsCommand } from './commands/jobs.ts';
-import { makeActivityCommand } from './commands/activity.ts';
-import { makeStatsCommand } from './commands/stats.ts';
-import { makeTemplatesCommand } from './commands/templates.ts';
-import { makeCustomerCommand } from './commands/customer.ts';
-import { makeGoogleCommand } from './commands/google.ts';
-import { makeReviewsCommand } from './commands/reviews.ts';
 
-export function buildProgram(): Command {
+const GROUPS: Record<string, () => Promise<Command>> = {
+  start: async () => (await import('./commands/start.ts')).makeStartCommand(),
+  tenant: async () => (await import('./commands/tenant.ts')).makeTenantCommand(),
+  google: async () => (await import('./commands/google.ts')).makeGoogleCommand(),
+  reviews: async () => (await import('./commands/reviews.ts')).makeReviewsCommand(),
+  leads: async () => (await import('./commands/leads.ts')).makeLeadsCommand(),
+  conversations: async () => (await import('./commands/conversations.ts')).makeConversationsCommand(),
+  events: async () => (await import('./commands/events.ts')).makeEventsCommand(),
+  jobs: async () => (await import('./commands/jobs.ts')).makeJobsCommand(),
+  activity: async () => (await import('./commands/activity.ts')).makeActivityCommand(),
+  stats: async () => (await import('./commands/stats.ts')).makeStatsCommand(),
+  templates: async () => (await import('./commands/templates.ts')).makeTemplatesCommand(),
+  customer: async () => (await import('./commands/customer.ts')).makeCustomerCommand(),
+};
+
+export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command('findo')
     .description('Findo staff CLI: run the service and manage tenants, leads, reviews and events.')
     .version('0.1.0')
-    .exitOverride()
-    .showHelpAfterError('(run with --help for usage)');
-  for (const command of [
-    makeStartCommand(), makeTenantCommand(), makeLeadsCommand(), makeConversationsCommand(), makeEventsCommand(),
-    makeJobsCommand(), makeActivityCommand(), makeStatsCommand(), makeTemplatesCommand(), makeCustomerCommand(),
-    makeGoogleCommand(), makeReviewsCommand(),
-  ]) {
-    program.addCommand(command);
-  }
-  // exitOverride is inherited only by commands created after it: apply it to the whole tree.
-  const override = (command: Command) => {
+    // Commander's own usage errors in Findo's one-line form (`findo: …`, exit code 2).
+    .configureOutput({ outputError: (message, write) => write(`findo: ${message.replace(/^error: /, '')}`) });
+  const named = argv[2];
+  const groups = named && named in GROUPS ? [named] : Object.keys(GROUPS);
+  for (const group of groups) program.addCommand(await GROUPS[group]());
+  // exitOverride and the output format are inherited only by commands created after them.
+  const configure = (command: Command) => {
     command.exitOverride();
-    command.commands.forEach(override);
+    command.configureOutput(program.configureOutput());
+    command.commands.forEach(configure);
   };
-  override(program);
+  configure(program);
   return program;
 }

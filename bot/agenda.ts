@@ -22,5 +22,19 @@ export async function createAgenda(
   });
   agenda.on('error', (error: Error) => options.logger.error({ err: error.message }, 'agenda error'));
   await agenda.ready;
+  await ensureJobIndexes(connection);
   return agenda;
+}
+
+/**
+ * Indexes for the job-data fields our unique enqueues look up (one pending job per event, caller,
+ * conversation, request, message, review, tenant). Without them every enqueue scans all jobs.
+ */
+async function ensureJobIndexes(connection: mongoose.Connection): Promise<void> {
+  const jobs = connection.db!.collection(AGENDA_COLLECTION);
+  await Promise.all(
+    ['eventRef', 'conversationRef', 'requestRef', 'messageRef', 'reviewRef', 'tenantId'].map((field) =>
+      jobs.createIndex({ name: 1, [`data.${field}`]: 1 }, { name: `findo_${field}` }),
+    ),
+  );
 }

@@ -15,6 +15,8 @@ export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
   lockLifetime: number;
   /** Retry policy for thrown errors; `undefined` means a failure is final. */
   backoff?: BackoffStrategy;
+  /** Delete the job record once it succeeds (for jobs that run often and need no history). */
+  removeOnComplete?: boolean;
   handler: (data: z.infer<Schema>, services: Services, job: Job<z.infer<Schema>>) => Promise<void>;
 }
 

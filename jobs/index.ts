@@ -52,6 +52,7 @@ export function registerJobs(agenda: Agenda, services: Services, jobs: JobDefini
         concurrency: definition.concurrency,
         lockLifetime: definition.lockLifetime,
         backoff: definition.backoff,
+        removeOnComplete: definition.removeOnComplete,
       },
     );
   }

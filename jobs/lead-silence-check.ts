@@ -18,6 +18,7 @@ export const leadSilenceCheckJob = defineJob({
   schema: z.object({ tenantId: z.string(), conversationRef: z.string(), seq: z.number().int() }),
   concurrency: 5,
   lockLifetime: 2 * 60_000,
+  removeOnComplete: true,
   backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: 5 }),
   async handler({ tenantId, conversationRef, seq }, services) {
     const tenant = await TenantModel.findById(tenantId);

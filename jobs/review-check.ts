@@ -30,6 +30,7 @@ export const reviewCheckJob = defineJob({
   schema: z.object({ tenantId: z.string() }),
   concurrency: 5,
   lockLifetime: 5 * 60_000,
+  removeOnComplete: true,
   backoff: (context) => googleBackoff(reviewCheckOptions.retry)(context),
   async handler({ tenantId }, services) {
     const tenant = await TenantModel.findById(tenantId);

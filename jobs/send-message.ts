@@ -14,6 +14,7 @@ export const sendMessageJob = defineJob({
   schema: z.object({ tenantId: z.string(), messageRef: z.string(), sendAfter: z.string() }),
   concurrency: 10,
   lockLifetime: 60_000,
+  removeOnComplete: true,
   backoff: backoffStrategies.exponential({ delay: 5_000, maxDelay: 10 * 60_000, maxRetries: 8, jitter: 0.2 }),
   async handler({ tenantId, messageRef }, services) {
     const tenant = await TenantModel.findById(tenantId);

@@ -1,7 +1,7 @@
 /** `findo start`: the HTTP server and job workers, in one process or split by role. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../../bot/config.ts';
-import { startFindo, type Role } from '../../bot/service.ts';
+import type { Role } from '../../bot/service.ts';
 
 const parsePort = (value: string) => {
   const port = Number(value);
@@ -17,6 +17,7 @@ export function makeStartCommand(): Command {
     .action(async (options: { role: Role; port?: number }) => {
       const config = loadConfig();
       if (options.port) config.port = options.port;
+      const { startFindo } = await import('../../bot/service.ts');
       const findo = await startFindo({ config, role: options.role });
       const shutdown = (signal: string) => {
         findo.services.logger.info({ signal }, 'shutting down');

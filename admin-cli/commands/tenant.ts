@@ -26,6 +26,7 @@ export function tenantView(tenant: Tenant) {
     disabled: tenant.disabled,
     settings: {
       leadFollowupDelay: formatDuration(s.leadFollowupDelay),
+      leadNudgeDelay: formatDuration(s.leadNudgeDelay),
       reviewRequestDelay: formatDuration(s.reviewRequestDelay),
       reviewReminderDelay: formatDuration(s.reviewReminderDelay),
       reviewRequestCooldown: formatDuration(s.reviewRequestCooldown),

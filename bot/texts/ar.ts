@@ -17,7 +17,7 @@ export const ar = {
   'consent.optedIn': 'رائع، ستصلك رسائلنا من جديد. لإلغاء الاشتراك، أرسل «توقف» في أي وقت.',
 
   // Lead capture (customer)
-  'lead.greeting': `مرحباً! معك ${isolate('{business}')} 😊 يسعدنا مساعدتك.\nما اسمك؟`,
+  'lead.greeting': `مرحباً! معك ${isolate('{business}')} 😊 يسعدنا مساعدتك.`,
   'lead.askName': 'حتى نتمكن من العودة إليك، ما اسمك؟',
   'lead.askNeed': `تشرفنا يا ${isolate('{name}')}! كيف يمكننا مساعدتك؟ يكفي وصف قصير.`,
   'lead.askTime': 'ومتى يناسبك أن نتواصل معك؟ (مثلاً: اليوم بعد الساعة 5، غداً صباحاً)',

@@ -13,7 +13,7 @@ export const en = {
   'consent.optedIn': 'Great, you’ll get messages from us again. To unsubscribe, send STOP at any time.',
 
   // Lead capture (customer)
-  'lead.greeting': 'Hi! This is {business} 😊 Happy to help.\nWhat’s your name?',
+  'lead.greeting': 'Hi! This is {business} 😊 Happy to help.',
   'lead.askName': 'So we can get back to you, what’s your name?',
   'lead.askNeed': 'Nice to meet you, {name}! How can we help? A few words are enough.',
   'lead.askTime': 'And when would suit you for us to get back to you? (e.g. today after 5, tomorrow morning)',

@@ -20,7 +20,7 @@ export const he = {
   'consent.optedIn': 'מעולה, חזרת לקבל מאיתנו הודעות. להסרה אפשר לשלוח "הסר" בכל עת.',
 
   // Lead capture (customer)
-  'lead.greeting': `שלום! כאן ${isolate('{business}')} 😊 נשמח לעזור.\nאיך קוראים לך?`,
+  'lead.greeting': `שלום! כאן ${isolate('{business}')} 😊 נשמח לעזור.`,
   'lead.askName': 'כדי שנוכל לחזור אליך, איך קוראים לך?',
   'lead.askNeed': `נעים מאוד, ${isolate('{name}')}! במה אפשר לעזור? אפשר לתאר בכמה מילים.`,
   'lead.askTime': 'ומתי נוח שנחזור אליך? (למשל: היום אחרי 5, מחר בבוקר)',

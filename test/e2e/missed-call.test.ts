@@ -4,7 +4,7 @@
  * Real server, real Agenda workers, real database; fake WhatsApp over real HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConversationModel, CustomerModel, LeadModel, MessageModel, type Tenant } from '../../bot/db/models/index.ts';
+import { ConversationModel, CustomerModel, LeadModel, MessageModel, type Tenant, type Lead, type Customer } from '../../bot/db/models/index.ts';
 import { setTenantSettings, type WebhookKeys } from '../../bot/tenants.ts';
 import { postProviderWebhook } from '../../integrations/providers.ts';
 import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
@@ -47,7 +47,7 @@ describe('missed call → WhatsApp lead capture', () => {
     expect(template.template!.bodyParams).toEqual(['Dani Plumbing']);
 
     await reply(customer, 'אני דני, צריך תיקון לדוד שמש, אפשר מחר אחרי 4');
-    const lead = await eventually(() => LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }), 10_000, 'the lead');
+    const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }), 10_000, 'the lead');
     expect(lead).toMatchObject({ name: 'דני', need: expect.stringContaining('דוד שמש'), preferredTime: expect.stringContaining('מחר'), source: 'missed_call' });
 
     const inWindow = await h.whatsapp.waitForSent((m) => m.to === OWNERS[0] && m.type === 'interactive', 10_000);
@@ -79,7 +79,7 @@ describe('missed call → WhatsApp lead capture', () => {
       // One bot answer per customer message, in order.
       await eventually(async () => sentTo(customer).length >= i + 2, 10_000, `bot answer ${i + 1}`);
     }
-    const lead = await eventually(() => LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }), 10_000, 'lead');
+    const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }), 10_000, 'lead');
     expect(lead).toMatchObject({ name: 'משה', need: 'תיקון מזגן שמטפטף', preferredTime: 'מחר בבוקר' });
 
     await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, {
@@ -102,7 +102,7 @@ describe('missed call → WhatsApp lead capture', () => {
     await h.whatsapp.waitForSent((m) => m.to === customer, 10_000);
     // The conversation ends (opt-out closes it), then the same number calls again.
     await reply(customer, 'הסר');
-    await eventually(() => CustomerModel.findOne({ tenantId: tenant.id, phone: customer, optedOut: true }));
+    await eventually<Customer>(async () => await CustomerModel.findOne({ tenantId: tenant.id, phone: customer, optedOut: true }));
     await reply(customer, 'התחל');
     await eventually(async () => textsTo(customer).some((t) => t.includes('חזרת לקבל')), 10_000, 'opt-in confirmation');
     const before = sentTo(customer).length;
@@ -159,7 +159,7 @@ describe('missed call → WhatsApp lead capture', () => {
       await missedCall('052-765-0006');
       await h.whatsapp.waitForSent((m) => m.to === customer, 10_000);
       await reply(customer, 'היי, מה המחיר לתיקון?');
-      const lead = await eventually(() => LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'partial' }), 15_000, 'partial lead');
+      const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'partial' }), 15_000, 'partial lead');
       expect(textsTo(customer).filter((t) => t.includes('רק מוודאים'))).toHaveLength(1);
       expect(lead.need ?? lead.name ?? '').not.toBe('');
       await eventually(async () => sentTo(OWNERS[0]).some((m) => m.text?.includes('765-0006')), 10_000, 'owner partial alert');

@@ -4,7 +4,7 @@
  * without a review link; a customer's reply goes to the owner.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReviewRequestModel, type Tenant } from '../../bot/db/models/index.ts';
+import { ReviewRequestModel, type Tenant, type ReviewRequest } from '../../bot/db/models/index.ts';
 import { setTenantSettings, type WebhookKeys } from '../../bot/tenants.ts';
 import { greeninvoiceDocument } from '../../integrations/greeninvoice/fake.ts';
 import { icountDocument } from '../../integrations/icount/fake.ts';
@@ -60,13 +60,13 @@ describe('invoice → review request → reminder', () => {
     await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, { phoneNumberId: BUSINESS_NUMBER_ID, from: optedOut, text: 'STOP' });
     await eventually(async () => h.whatsapp.sent.some((m) => m.to === optedOut), 10_000, 'opt-out confirmation');
     await postProviderWebhook(h.webhookUrl('icount', keys.icount), icountDocument({ docnum: 50002, phone: '054-765-0303' }) as never);
-    await eventually(() => ReviewRequestModel.findOne({ tenantId: tenant.id, phone: optedOut, status: 'skipped' }), 10_000, 'skipped request');
+    await eventually<ReviewRequest>(async () => await ReviewRequestModel.findOne({ tenantId: tenant.id, phone: optedOut, status: 'skipped' }), 10_000, 'skipped request');
     expect(templatesTo(optedOut).filter(Boolean)).toHaveLength(0);
 
     tenant = await setTenantSettings(tenant, ['reviewLink='], h.findo.services.vault);
     const noLink = '+972547650404';
     await postProviderWebhook(h.webhookUrl('icount', keys.icount), icountDocument({ docnum: 50003, phone: '054-765-0404' }) as never);
-    const skipped = await eventually(() => ReviewRequestModel.findOne({ tenantId: tenant.id, phone: noLink, status: 'skipped' }), 10_000, 'no-link skip');
+    const skipped = await eventually<ReviewRequest>(async () => await ReviewRequestModel.findOne({ tenantId: tenant.id, phone: noLink, status: 'skipped' }), 10_000, 'no-link skip');
     expect(skipped.skipReason).toBe('no review link');
     expect(templatesTo(noLink)).toHaveLength(0);
   });

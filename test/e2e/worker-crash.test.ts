@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeadModel, type Tenant } from '../../bot/db/models/index.ts';
+import { LeadModel, type Tenant, type Lead } from '../../bot/db/models/index.ts';
 import { setTenantSettings, type WebhookKeys } from '../../bot/tenants.ts';
 import { postProviderWebhook } from '../../integrations/providers.ts';
 import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
@@ -72,7 +72,7 @@ describe('a worker killed mid-flow', () => {
     worker = await startWorker();
     await eventually(async () => toCustomer().length >= 4, 20_000, 'the question for the time after restart');
     await reply('מחר אחרי 5');
-    const lead = await eventually(() => LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }), 20_000, 'the lead');
+    const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }), 20_000, 'the lead');
     expect(lead).toMatchObject({ name: 'רונית', need: 'החלפת ברז במטבח', preferredTime: 'מחר אחרי 5' });
 
     await new Promise((r) => setTimeout(r, 1_000));
