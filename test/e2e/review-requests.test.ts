@@ -4,12 +4,14 @@
  * without a review link; a customer's reply goes to the owner.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReviewRequestModel, type Tenant, type ReviewRequest } from '../../bot/db/models/index.ts';
+import { ReviewRequestModel, TenantModel, type Tenant, type ReviewRequest } from '../../bot/db/models/index.ts';
 import { setTenantSettings, type WebhookKeys } from '../../bot/tenants.ts';
 import { greeninvoiceDocument } from '../../integrations/greeninvoice/fake.ts';
 import { icountDocument } from '../../integrations/icount/fake.ts';
 import { postProviderWebhook } from '../../integrations/providers.ts';
 import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.ts';
+import { connectGoogle } from '../flows/reviews-support.ts';
+import { checkReviews } from '../../bot/flows/reviews.ts';
 
 describe('invoice → review request → reminder', () => {
   let h: Harness;
@@ -53,6 +55,25 @@ describe('invoice → review request → reminder', () => {
     const forwarded = await h.whatsapp.waitForSent((m) => m.to === '+972547654321' && JSON.stringify(m.request).includes('שירות מעולה'), 10_000);
     expect(forwarded.to).toBe('+972547654321');
     await eventually(async () => h.whatsapp.sent.some((m) => m.to === customer && m.text?.includes('תודה על התגובה')), 10_000, 'thanks');
+  });
+
+  it('a review from the customer between request and reminder closes the request: no reminder', async () => {
+    const { location } = await connectGoogle(h, tenant, { due: false });
+    tenant = await setTenantSettings(tenant, ['reviewReminderDelay=4s'], h.findo.services.vault);
+    const customer = '+972547650505';
+    await postProviderWebhook(h.webhookUrl('icount', keys.icount), icountDocument({ docnum: 50005, client_name: 'רונית אברהם', phone: '054-765-0505' }) as never);
+    await h.whatsapp.waitForSent((m) => m.to === customer && m.template?.name === 'findo_review_request', 10_000);
+
+    // The customer writes a review on Google (in English spelling); the next check sees it.
+    h.google.addReview(location.name, { reviewer: { displayName: 'Ronit Avraham', isAnonymous: false }, starRating: 'FIVE', comment: 'Great service!' });
+    const summary = await checkReviews(h.findo.services, (await TenantModel.findById(tenant.id))!);
+    expect(summary).toMatchObject({ requestsClosed: 1 });
+    const closed = await eventually<ReviewRequest>(async () => await ReviewRequestModel.findOne({ tenantId: tenant.id, phone: customer, status: 'reviewed' }), 15_000, 'request closed by the review');
+    expect(closed.reviewId).toBeTruthy();
+
+    await new Promise((r) => setTimeout(r, 5_000));
+    expect(templatesTo(customer)).toEqual(['findo_review_request']);
+    tenant = await setTenantSettings(tenant, ['reviewReminderDelay=2s'], h.findo.services.vault);
   });
 
   it('asks nobody who opted out, and nobody when the tenant has no review link', async () => {
