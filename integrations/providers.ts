@@ -6,6 +6,7 @@
  * None of these providers has an API Findo calls: they push to us. So their "fake server" is a
  * realistic sender (`postProviderWebhook`) plus payload builders in each provider's `fake.ts`.
  */
+import { utcOffsetMs } from '../bot/clock.ts';
 import { createHash } from 'node:crypto';
 import { toE164 } from '../bot/phone.ts';
 import type { DocumentIssuedEvent, DocumentType, NormaliseResult, Provider } from './events.ts';
@@ -109,22 +110,10 @@ export function cleanEmail(raw: unknown): string | null {
 }
 
 const ISRAEL_TIME_ZONE = 'Asia/Jerusalem';
-const israelClock = new Intl.DateTimeFormat('en-US', {
-  timeZone: ISRAEL_TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-});
 
 /** How far Israeli clocks are ahead of UTC at the instant `epochMs`. */
 function israelOffsetMs(epochMs: number): number {
-  const wholeSecond = Math.floor(epochMs / 1000) * 1000;
-  const part = Object.fromEntries(israelClock.formatToParts(wholeSecond).map((p) => [p.type, Number(p.value)]));
-  return Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute, part.second) - wholeSecond;
+  return utcOffsetMs(epochMs, ISRAEL_TIME_ZONE);
 }
 
 /**

@@ -200,6 +200,16 @@ function details(d: LeadDetails): LeadDetails {
   return out;
 }
 
+/** "Who is this?": introduce the business, keep what was learnt, and ask on. */
+const INTRODUCE_OURSELVES = {
+  guard: 'asksWhoWeAre',
+  target: 'routing',
+  actions: [
+    { type: 'learn', params: { expecting: null } },
+    { type: 'say', params: { key: 'lead.whoAreWe', vars: {} } },
+  ],
+} as const;
+
 export const leadCaptureMachine = setup({
   types: {} as {
     context: LeadCaptureContext;
@@ -263,15 +273,8 @@ export const leadCaptureMachine = setup({
       on: {
         CUSTOMER_MESSAGE: [
           { guard: 'asksForHuman', target: 'handedOff' },
-          {
-            guard: 'asksWhoWeAre',
-            target: 'routing',
-            // The introduction stands in for the greeting: saying both repeats ourselves.
-            actions: [
-              { type: 'learn', params: { expecting: null } },
-              { type: 'say', params: { key: 'lead.whoAreWe', vars: {} } },
-            ],
-          },
+          // The introduction stands in for the greeting: saying both repeats ourselves.
+          INTRODUCE_OURSELVES,
           {
             guard: 'isInbound',
             target: 'routing',
@@ -359,14 +362,7 @@ export const leadCaptureMachine = setup({
 function answerTo(field: LeadField) {
   return [
     { guard: 'asksForHuman', target: 'handedOff' },
-    {
-      guard: 'asksWhoWeAre',
-      target: 'routing',
-      actions: [
-        { type: 'learn', params: { expecting: null } },
-        { type: 'say', params: { key: 'lead.whoAreWe', vars: {} } },
-      ],
-    },
+    INTRODUCE_OURSELVES,
     { target: 'routing', actions: [{ type: 'learn', params: { expecting: field } }] },
   ] as const;
 }
