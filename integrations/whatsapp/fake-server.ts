@@ -390,7 +390,7 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
     sent,
     rejected,
     reads,
-    waitForSent(predicate, timeoutMs = 5_000) {
+    waitForSent(predicate, timeoutMs = 15_000) {
       const already = sent.find(predicate);
       if (already) return Promise.resolve(already);
       return new Promise((resolve, reject) => {

@@ -38,11 +38,11 @@ describe('Google reviews, end to end', () => {
     h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, { phoneNumberId: BUSINESS_NUMBER_ID, from: OWNER, text, ...(contextMessageId ? { contextMessageId } : {}) });
   const repliesTo = (review: ReviewJson) => h.google.repliesReceived.filter((r) => r.reviewName === review.name);
   const mirrored = (review: ReviewJson) =>
-    eventually<Review>(async () => await ReviewModel.findOne({ tenantId: tenant.id, googleReviewId: review.reviewId }), 10_000, `review ${review.reviewId} mirrored`);
+    eventually<Review>(async () => await ReviewModel.findOne({ tenantId: tenant.id, googleReviewId: review.reviewId }), 20_000, `review ${review.reviewId} mirrored`);
   /** The draft message (its WhatsApp id) sent to the owner for a review. */
   async function draftFor(review: ReviewJson) {
     const stored = await mirrored(review);
-    const conversation = await eventually<Conversation>(async () => await ConversationModel.findOne({ tenantId: tenant.id, kind: 'review_approval', subjectId: stored.id }), 10_000, 'approval');
+    const conversation = await eventually<Conversation>(async () => await ConversationModel.findOne({ tenantId: tenant.id, kind: 'review_approval', subjectId: stored.id }), 20_000, 'approval');
     const message = await eventually<Message>(
       async () => await MessageModel.findOne({ tenantId: tenant.id, conversationId: conversation.id, status: 'sent' }).sort({ createdAt: 1 }),
       10_000, 'draft sent',
@@ -56,11 +56,11 @@ describe('Google reviews, end to end', () => {
     const review = h.google.addReview(location.name, { starRating: 'FIVE', reviewer: { displayName: 'Dana Levi', isAnonymous: false }, comment: 'שירות מעולה, ממליצה בחום!' });
     await checkDueNow(tenant);
 
-    await eventually(async () => repliesTo(review).length === 1, 10_000, 'the automatic reply on Google');
+    await eventually(async () => repliesTo(review).length === 1, 20_000, 'the automatic reply on Google');
     expect(repliesTo(review)[0]!.comment).toContain('Dana');
-    await eventually(async () => (await mirrored(review)).reply?.state === 'posted', 10_000, 'state posted');
+    await eventually(async () => (await mirrored(review)).reply?.state === 'posted', 20_000, 'state posted');
     expect((await mirrored(review)).reply).toMatchObject({ auto: true, state: 'posted' });
-    await eventually(async () => countSent('פרסמנו תשובה אוטומטית') === 1, 10_000, 'owner told');
+    await eventually(async () => countSent('פרסמנו תשובה אוטומטית') === 1, 20_000, 'owner told');
   });
 
   it('a 2★ review reaches the owner as a draft; "אשר" posts exactly that draft', async () => {
@@ -72,9 +72,9 @@ describe('Google reviews, end to end', () => {
     expect(repliesTo(review)).toHaveLength(0);
 
     await ownerSays('אשר');
-    await eventually(async () => repliesTo(review).length === 1, 10_000, 'the draft on Google');
+    await eventually(async () => repliesTo(review).length === 1, 20_000, 'the draft on Google');
     expect(repliesTo(review)[0]!.comment).toBe(draft.review.reply!.draft);
-    await eventually(async () => countSent('פורסמה בגוגל') === 1, 10_000, 'owner told it was posted');
+    await eventually(async () => countSent('פורסמה בגוגל') === 1, 20_000, 'owner told it was posted');
 
     // A second "אשר" (and another check) post nothing more.
     await ownerSays('אשר');
@@ -90,7 +90,7 @@ describe('Google reviews, end to end', () => {
 
     const own = 'רונית, אנחנו מצטערים מאוד. דיברנו עם הצוות ונחזור אלייך היום.';
     await ownerSays(own);
-    await eventually(async () => repliesTo(review).length === 1, 10_000, 'own text on Google');
+    await eventually(async () => repliesTo(review).length === 1, 20_000, 'own text on Google');
     expect(repliesTo(review)[0]!.comment).toBe(own);
     expect((await mirrored(review)).reply).toMatchObject({ state: 'posted', text: own, auto: false });
   });
@@ -104,17 +104,17 @@ describe('Google reviews, end to end', () => {
     expect(new Set([a.conversation.number, b.conversation.number]).size).toBe(2);
 
     await ownerSays('אשר');
-    await eventually(async () => countSent('יש כמה טיוטות') === 1, 10_000, 'which draft?');
+    await eventually(async () => countSent('יש כמה טיוטות') === 1, 20_000, 'which draft?');
     expect(repliesTo(first).length + repliesTo(second).length).toBe(0);
 
     await ownerSays('אשר', b.waMessageId);
-    await eventually(async () => repliesTo(second).length === 1, 10_000, 'the quoted draft posted');
+    await eventually(async () => repliesTo(second).length === 1, 20_000, 'the quoted draft posted');
     expect(repliesTo(second)[0]!.comment).toBe(b.review.reply!.draft);
     expect(repliesTo(first)).toHaveLength(0);
 
     await ownerSays(`#${a.conversation.number} דלג`);
-    await eventually(async () => (await mirrored(first)).reply?.state === 'skipped', 10_000, 'skipped');
-    await eventually(async () => countSent('דילגנו על הביקורת') === 1, 10_000, 'owner told it was skipped');
+    await eventually(async () => (await mirrored(first)).reply?.state === 'skipped', 20_000, 'skipped');
+    await eventually(async () => countSent('דילגנו על הביקורת') === 1, 20_000, 'owner told it was skipped');
     expect(repliesTo(first)).toHaveLength(0);
   });
 
@@ -135,11 +135,11 @@ describe('Google reviews, end to end', () => {
       const review = h.google.addReview(location.name, { starRating: 'TWO', reviewer: { displayName: 'Omer', isAnonymous: false }, comment: 'איטי' });
       await checkDueNow(tenant);
       await draftFor(review);
-      await eventually(async () => countSent('תזכורת') === 1, 10_000, 'the reminder');
+      await eventually(async () => countSent('תזכורת') === 1, 20_000, 'the reminder');
       await new Promise((r) => setTimeout(r, 2_000));
       expect(countSent('תזכורת')).toBe(1);
       await ownerSays('דלג');
-      await eventually(async () => (await mirrored(review)).reply?.state === 'skipped', 10_000, 'skipped');
+      await eventually(async () => (await mirrored(review)).reply?.state === 'skipped', 20_000, 'skipped');
     } finally {
       approvalReminderOptions.delayMs = 24 * 3_600_000;
     }
@@ -168,8 +168,8 @@ describe('Google reviews, end to end', () => {
     h.google.addReview(location.name, { starRating: 'FIVE' });
     await checkDueNow(tenant);
 
-    await eventually(async () => (await TenantModel.findById(tenant._id))?.google?.connected === false, 10_000, 'disconnected');
-    await eventually(async () => countSent('החיבור לפרופיל העסק בגוגל התנתק') === 1, 10_000, 'owner told');
+    await eventually(async () => (await TenantModel.findById(tenant._id))?.google?.connected === false, 20_000, 'disconnected');
+    await eventually(async () => countSent('החיבור לפרופיל העסק בגוגל התנתק') === 1, 20_000, 'owner told');
     expect(await ActivityModel.countDocuments({ tenantId: tenant.id, type: 'google.revoked' })).toBe(1);
 
     // Another check (staff, or a job already queued) tells nobody again; the dispatcher skips the tenant.

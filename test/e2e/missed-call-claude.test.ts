@@ -39,13 +39,14 @@ describe('missed call → lead, with Claude through the fake Messages API', () =
     });
     const customer = '+972527652222';
     await postProviderWebhook(h.webhookUrl('voicenter', keys.voicenter), voicenterMissedCall({ caller: '052-765-2222', callerPhone: '052-765-2222', ivruniqueid: 'claude-1' }) as never);
-    await h.whatsapp.waitForSent((m) => m.to === customer, 10_000);
+    await h.whatsapp.waitForSent((m) => m.to === customer, 20_000);
     await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, {
       phoneNumberId: BUSINESS_NUMBER_ID, from: customer, text: 'היי, כאן אבי. הדוד שלי לא מחמם מאתמול, תוכלו לבוא מחר בבוקר?',
     });
-    const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }), 10_000, 'lead');
+    // The summary is written when the owner is told, just after the lead is saved.
+    const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new', summary: { $exists: true } }), 20_000, 'lead with its summary');
     expect(lead).toMatchObject({ name: 'אבי', need: 'תיקון דוד שלא מחמם', preferredTime: 'מחר בבוקר', summary: 'אבי – תיקון דוד שלא מחמם, נוח לו מחר בבוקר' });
-    const alert = await h.whatsapp.waitForSent((m) => m.to === '+972547654321', 10_000);
+    const alert = await h.whatsapp.waitForSent((m) => m.to === '+972547654321', 20_000);
     expect(alert.template?.bodyParams[0]).toContain('אבי – תיקון דוד שלא מחמם');
     // The customer's words reached Claude; the phone number never did.
     expect(h.anthropic.requests.some((r) => userTextOf(r).includes('הדוד שלי לא מחמם'))).toBe(true);
@@ -59,11 +60,11 @@ describe('missed call → lead, with Claude through the fake Messages API', () =
         : 'משה – התקנת מזגן, 050-1234567');
     const customer = '+972527653333';
     await postProviderWebhook(h.webhookUrl('voicenter', keys.voicenter), voicenterMissedCall({ caller: '052-765-3333', callerPhone: '052-765-3333', ivruniqueid: 'claude-2' }) as never);
-    await h.whatsapp.waitForSent((m) => m.to === customer, 10_000);
+    await h.whatsapp.waitForSent((m) => m.to === customer, 20_000);
     await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, {
       phoneNumberId: BUSINESS_NUMBER_ID, from: customer, text: 'אני משה, צריך התקנת מזגן, אפשר ביום ראשון אחרי 5',
     });
-    const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }), 10_000, 'lead');
+    const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new', summary: { $exists: true } }), 20_000, 'lead with its summary');
     expect(lead.name).toBe('משה');
     expect(`${lead.need} ${lead.summary}`).not.toContain('050-1234567');
     expect(lead.preferredTime).toContain('אחרי 5');

@@ -37,25 +37,25 @@ describe('missed call → WhatsApp lead capture', () => {
     const customer = '+972527659876';
     // The first owner wrote recently (open 24-hour window); the second did not.
     await reply(OWNERS[0], 'עזרה');
-    await h.whatsapp.waitForSent((m) => m.to === OWNERS[0], 10_000);
+    await h.whatsapp.waitForSent((m) => m.to === OWNERS[0], 20_000);
     const call = await missedCall('052-765-9876');
     expect(call.status).toBe(200);
     expect(call.json).toMatchObject({ status: 'accepted', Err: 0 });
 
-    const template = await h.whatsapp.waitForSent((m) => m.to === customer, 10_000);
+    const template = await h.whatsapp.waitForSent((m) => m.to === customer, 20_000);
     expect(template.template).toMatchObject({ name: 'findo_missed_call', language: 'he' });
     expect(template.template!.bodyParams).toEqual(['Dani Plumbing']);
 
     await reply(customer, 'אני דני, צריך תיקון לדוד שמש, אפשר מחר אחרי 4');
-    const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }), 10_000, 'the lead');
+    const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }), 20_000, 'the lead');
     expect(lead).toMatchObject({ name: 'דני', need: expect.stringContaining('דוד שמש'), preferredTime: expect.stringContaining('מחר'), source: 'missed_call' });
 
-    const inWindow = await h.whatsapp.waitForSent((m) => m.to === OWNERS[0] && m.type === 'interactive', 10_000);
+    const inWindow = await h.whatsapp.waitForSent((m) => m.to === OWNERS[0] && m.type === 'interactive', 20_000);
     expect(inWindow.text).toContain('דני');
     expect(inWindow.text).toContain('052-765-9876');
     expect(inWindow.buttons?.map((b) => b.id)).toEqual([`lead:${lead.id}:calling_back`, `lead:${lead.id}:done`]);
     // Outside the window the same alert goes as the approved owner-alert template.
-    const outside = await h.whatsapp.waitForSent((m) => m.to === OWNERS[1], 10_000);
+    const outside = await h.whatsapp.waitForSent((m) => m.to === OWNERS[1], 20_000);
     expect(outside.template?.name).toBe('findo_owner_alert');
     expect(outside.template?.bodyParams[0]).toContain('דני');
     expect(outside.template?.bodyParams[0]).toContain('052-765-9876');
@@ -72,26 +72,26 @@ describe('missed call → WhatsApp lead capture', () => {
   it('asks name, need and time one by one, and the owner’s button updates the lead', async () => {
     const customer = '+972527650001';
     await missedCall('0527650001');
-    await h.whatsapp.waitForSent((m) => m.to === customer && m.template?.name === 'findo_missed_call', 10_000);
+    await h.whatsapp.waitForSent((m) => m.to === customer && m.template?.name === 'findo_missed_call', 20_000);
     const answers = ['היי', 'משה', 'תיקון מזגן שמטפטף', 'מחר בבוקר'];
     for (const [i, answer] of answers.entries()) {
       await reply(customer, answer);
       // One bot answer per customer message, in order.
-      await eventually(async () => sentTo(customer).length >= i + 2, 10_000, `bot answer ${i + 1}`);
+      await eventually(async () => sentTo(customer).length >= i + 2, 20_000, `bot answer ${i + 1}`);
     }
-    const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }), 10_000, 'lead');
+    const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }), 20_000, 'lead');
     expect(lead).toMatchObject({ name: 'משה', need: 'תיקון מזגן שמטפטף', preferredTime: 'מחר בבוקר' });
 
     await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, {
       phoneNumberId: BUSINESS_NUMBER_ID, from: OWNERS[0], buttonReply: { id: `lead:${lead.id}:done`, title: 'טופל' },
     });
-    await eventually(async () => (await LeadModel.findOne({ tenantId: tenant.id, _id: lead._id }))?.status === 'done', 10_000, 'lead done');
+    await eventually(async () => (await LeadModel.findOne({ tenantId: tenant.id, _id: lead._id }))?.status === 'done', 20_000, 'lead done');
   });
 
   it('three calls in a minute from one number send one message', async () => {
     const customer = '+972527650002';
     await Promise.all([missedCall('052-765-0002'), missedCall('052-765-0002'), missedCall('052-765-0002')]);
-    await h.whatsapp.waitForSent((m) => m.to === customer, 10_000);
+    await h.whatsapp.waitForSent((m) => m.to === customer, 20_000);
     await new Promise((r) => setTimeout(r, 2_500));
     expect(sentTo(customer)).toHaveLength(1);
   });
@@ -99,12 +99,12 @@ describe('missed call → WhatsApp lead capture', () => {
   it('a second call from the same number within 12 hours sends nothing', async () => {
     const customer = '+972527650003';
     await missedCall('052-765-0003');
-    await h.whatsapp.waitForSent((m) => m.to === customer, 10_000);
+    await h.whatsapp.waitForSent((m) => m.to === customer, 20_000);
     // The conversation ends (opt-out closes it), then the same number calls again.
     await reply(customer, 'הסר');
     await eventually<Customer>(async () => await CustomerModel.findOne({ tenantId: tenant.id, phone: customer, optedOut: true }));
     await reply(customer, 'התחל');
-    await eventually(async () => textsTo(customer).some((t) => t.includes('חזרת לקבל')), 10_000, 'opt-in confirmation');
+    await eventually(async () => textsTo(customer).some((t) => t.includes('חזרת לקבל')), 20_000, 'opt-in confirmation');
     const before = sentTo(customer).length;
     await missedCall('052-765-0003');
     await new Promise((r) => setTimeout(r, 2_500));
@@ -124,15 +124,15 @@ describe('missed call → WhatsApp lead capture', () => {
   it('"נציג" hands the customer to the owner and the bot goes quiet', async () => {
     const customer = '+972527650004';
     await missedCall('052-765-0004');
-    await h.whatsapp.waitForSent((m) => m.to === customer, 10_000);
+    await h.whatsapp.waitForSent((m) => m.to === customer, 20_000);
     const ownerBefore = sentTo(OWNERS[0]).length;
     await reply(customer, 'נציג');
-    await eventually(async () => textsTo(customer).some((t) => t.includes('יחזור אליך')), 10_000, 'handoff answer');
-    await eventually(async () => sentTo(OWNERS[0]).length > ownerBefore, 10_000, 'owner handoff alert');
+    await eventually(async () => textsTo(customer).some((t) => t.includes('יחזור אליך')), 20_000, 'handoff answer');
+    await eventually(async () => sentTo(OWNERS[0]).length > ownerBefore, 20_000, 'owner handoff alert');
     expect(sentTo(OWNERS[0]).at(-1)!.text).toContain('765-0004');
     const customerCount = sentTo(customer).length;
     await reply(customer, 'מתי תתקשרו?');
-    await eventually(async () => sentTo(OWNERS[0]).some((m) => m.text?.includes('מתי תתקשרו?')), 10_000, 'forwarded message');
+    await eventually(async () => sentTo(OWNERS[0]).some((m) => m.text?.includes('מתי תתקשרו?')), 20_000, 'forwarded message');
     expect(sentTo(customer)).toHaveLength(customerCount);
     expect(await LeadModel.findOne({ tenantId: tenant.id, phone: customer })).toMatchObject({ status: 'handoff' });
   });
@@ -140,11 +140,11 @@ describe('missed call → WhatsApp lead capture', () => {
   it('opting out mid-conversation ends it with one confirmation', async () => {
     const customer = '+972527650005';
     await missedCall('052-765-0005');
-    await h.whatsapp.waitForSent((m) => m.to === customer, 10_000);
+    await h.whatsapp.waitForSent((m) => m.to === customer, 20_000);
     await reply(customer, 'היי');
     await eventually(async () => sentTo(customer).length >= 2);
     await reply(customer, 'הסר');
-    await eventually(async () => textsTo(customer).some((t) => t.includes('הוסרת')), 10_000, 'opt-out confirmation');
+    await eventually(async () => textsTo(customer).some((t) => t.includes('הוסרת')), 20_000, 'opt-out confirmation');
     await reply(customer, 'הסר');
     await new Promise((r) => setTimeout(r, 1_500));
     expect(textsTo(customer).filter((t) => t.includes('הוסרת'))).toHaveLength(1);
@@ -157,12 +157,12 @@ describe('missed call → WhatsApp lead capture', () => {
     tenant = await setTenantSettings(tenant, ['leadNudgeDelay=1s'], h.findo.services.vault);
     try {
       await missedCall('052-765-0006');
-      await h.whatsapp.waitForSent((m) => m.to === customer, 10_000);
+      await h.whatsapp.waitForSent((m) => m.to === customer, 20_000);
       await reply(customer, 'היי, מה המחיר לתיקון?');
       const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'partial' }), 15_000, 'partial lead');
       expect(textsTo(customer).filter((t) => t.includes('רק מוודאים'))).toHaveLength(1);
       expect(lead.need ?? lead.name ?? '').not.toBe('');
-      await eventually(async () => sentTo(OWNERS[0]).some((m) => m.text?.includes('765-0006')), 10_000, 'owner partial alert');
+      await eventually(async () => sentTo(OWNERS[0]).some((m) => m.text?.includes('765-0006')), 20_000, 'owner partial alert');
       expect(await ConversationModel.findOne({ tenantId: tenant.id, phone: customer })).toMatchObject({ status: 'closed', state: 'closed' });
     } finally {
       tenant = await setTenantSettings(tenant, ['leadNudgeDelay=3h'], h.findo.services.vault);

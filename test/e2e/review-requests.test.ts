@@ -35,11 +35,11 @@ describe('invoice → review request → reminder', () => {
     // The same document delivered again is a duplicate and asks nothing twice.
     expect((await postProviderWebhook(h.webhookUrl('greeninvoice', keys.greeninvoice), doc as never)).json).toMatchObject({ status: 'duplicate' });
 
-    const request = await h.whatsapp.waitForSent((m) => m.to === customer, 10_000);
+    const request = await h.whatsapp.waitForSent((m) => m.to === customer, 20_000);
     expect(request.template).toMatchObject({ name: 'findo_review_request', language: 'he' });
     expect(request.template!.bodyParams).toEqual(['דנה לוי', 'Dani Plumbing', 'https://g.page/r/dani-plumbing/review']);
 
-    await eventually(async () => templatesTo(customer).includes('findo_review_reminder'), 10_000, 'the reminder');
+    await eventually(async () => templatesTo(customer).includes('findo_review_reminder'), 20_000, 'the reminder');
     await new Promise((r) => setTimeout(r, 3_000));
     expect(templatesTo(customer)).toEqual(['findo_review_request', 'findo_review_reminder']);
     expect(await ReviewRequestModel.findOne({ tenantId: tenant.id, phone: customer })).toMatchObject({ status: 'reminded', provider: 'greeninvoice' });
@@ -49,12 +49,12 @@ describe('invoice → review request → reminder', () => {
     const customer = '+972547650202';
     const res = await postProviderWebhook(h.webhookUrl('icount', keys.icount), icountDocument({ docnum: 50001, client_name: 'יוסי כהן', phone: '054-765-0202' }) as never);
     expect(res.json).toMatchObject({ status: 'accepted', eventId: 'ic:invrec:50001' });
-    await h.whatsapp.waitForSent((m) => m.to === customer && m.template?.name === 'findo_review_request', 10_000);
+    await h.whatsapp.waitForSent((m) => m.to === customer && m.template?.name === 'findo_review_request', 20_000);
 
     await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, { phoneNumberId: BUSINESS_NUMBER_ID, from: customer, text: 'היה שירות מעולה, תודה!' });
-    const forwarded = await h.whatsapp.waitForSent((m) => m.to === '+972547654321' && JSON.stringify(m.request).includes('שירות מעולה'), 10_000);
+    const forwarded = await h.whatsapp.waitForSent((m) => m.to === '+972547654321' && JSON.stringify(m.request).includes('שירות מעולה'), 20_000);
     expect(forwarded.to).toBe('+972547654321');
-    await eventually(async () => h.whatsapp.sent.some((m) => m.to === customer && m.text?.includes('תודה על התגובה')), 10_000, 'thanks');
+    await eventually(async () => h.whatsapp.sent.some((m) => m.to === customer && m.text?.includes('תודה על התגובה')), 20_000, 'thanks');
   });
 
   it('a review from the customer between request and reminder closes the request: no reminder', async () => {
@@ -62,7 +62,7 @@ describe('invoice → review request → reminder', () => {
     tenant = await setTenantSettings(tenant, ['reviewReminderDelay=4s'], h.findo.services.vault);
     const customer = '+972547650505';
     await postProviderWebhook(h.webhookUrl('icount', keys.icount), icountDocument({ docnum: 50005, client_name: 'רונית אברהם', phone: '054-765-0505' }) as never);
-    await h.whatsapp.waitForSent((m) => m.to === customer && m.template?.name === 'findo_review_request', 10_000);
+    await h.whatsapp.waitForSent((m) => m.to === customer && m.template?.name === 'findo_review_request', 20_000);
 
     // The customer writes a review on Google (in English spelling); the next check sees it.
     h.google.addReview(location.name, { reviewer: { displayName: 'Ronit Avraham', isAnonymous: false }, starRating: 'FIVE', comment: 'Great service!' });
@@ -79,15 +79,15 @@ describe('invoice → review request → reminder', () => {
   it('asks nobody who opted out, and nobody when the tenant has no review link', async () => {
     const optedOut = '+972547650303';
     await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, { phoneNumberId: BUSINESS_NUMBER_ID, from: optedOut, text: 'STOP' });
-    await eventually(async () => h.whatsapp.sent.some((m) => m.to === optedOut), 10_000, 'opt-out confirmation');
+    await eventually(async () => h.whatsapp.sent.some((m) => m.to === optedOut), 20_000, 'opt-out confirmation');
     await postProviderWebhook(h.webhookUrl('icount', keys.icount), icountDocument({ docnum: 50002, phone: '054-765-0303' }) as never);
-    await eventually<ReviewRequest>(async () => await ReviewRequestModel.findOne({ tenantId: tenant.id, phone: optedOut, status: 'skipped' }), 10_000, 'skipped request');
+    await eventually<ReviewRequest>(async () => await ReviewRequestModel.findOne({ tenantId: tenant.id, phone: optedOut, status: 'skipped' }), 20_000, 'skipped request');
     expect(templatesTo(optedOut).filter(Boolean)).toHaveLength(0);
 
     tenant = await setTenantSettings(tenant, ['reviewLink='], h.findo.services.vault);
     const noLink = '+972547650404';
     await postProviderWebhook(h.webhookUrl('icount', keys.icount), icountDocument({ docnum: 50003, phone: '054-765-0404' }) as never);
-    const skipped = await eventually<ReviewRequest>(async () => await ReviewRequestModel.findOne({ tenantId: tenant.id, phone: noLink, status: 'skipped' }), 10_000, 'no-link skip');
+    const skipped = await eventually<ReviewRequest>(async () => await ReviewRequestModel.findOne({ tenantId: tenant.id, phone: noLink, status: 'skipped' }), 20_000, 'no-link skip');
     expect(skipped.skipReason).toBe('no review link');
     expect(templatesTo(noLink)).toHaveLength(0);
   });
