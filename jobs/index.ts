@@ -9,6 +9,7 @@ import type { JobDefinition } from './define.ts';
 import { leadSilenceCheckJob } from './lead-silence-check.ts';
 import { missedCallFollowupJob } from './missed-call-followup.ts';
 import { processEventJob } from './process-event.ts';
+import { WEEKLY_DIGEST_SCHEDULE, WEEKLY_DIGEST_TIMEZONE, weeklyDigestJob } from './weekly-digest.ts';
 import { reviewRequestJob } from './review-request.ts';
 import { approvalReminderJob } from './approval-reminder.ts';
 import { postReviewReplyJob } from './post-review-reply.ts';
@@ -18,13 +19,14 @@ import { sweepStaleEventsJob, SWEEP_INTERVAL } from './sweep-stale-events.ts';
 
 export const ALL_JOBS: JobDefinition[] = [
   processEventJob, sweepStaleEventsJob, sendMessageJob, missedCallFollowupJob, leadSilenceCheckJob, reviewRequestJob,
-  reviewCheckDueJob, reviewCheckJob, postReviewReplyJob, approvalReminderJob,
+  reviewCheckDueJob, reviewCheckJob, postReviewReplyJob, approvalReminderJob, weeklyDigestJob,
 ] as JobDefinition[];
 
 /** Periodic jobs: `every` upserts by name, so any number of workers schedule them once. */
 export async function scheduleRecurringJobs(agenda: Agenda): Promise<void> {
   await agenda.every(SWEEP_INTERVAL, sweepStaleEventsJob.name, {}, { skipImmediate: true });
   await scheduleReviewChecks(agenda);
+  await agenda.every(WEEKLY_DIGEST_SCHEDULE, weeklyDigestJob.name, {}, { timezone: WEEKLY_DIGEST_TIMEZONE, skipImmediate: true });
 }
 
 export function registerJobs(agenda: Agenda, services: Services, jobs: JobDefinition[] = ALL_JOBS): void {

@@ -15,6 +15,36 @@ import { handleOwnerApprovalReply } from './review-approvals.ts';
 const LEAD_BUTTON = /^lead:([0-9a-f]{24}):(calling_back|done)$/;
 const WEEK_MS = 7 * 24 * 3_600_000;
 
+/** The owner's week in numbers (the `סטטיסטיקה` answer and the Sunday digest). */
+export async function weekInNumbers(tenant: Tenant, now = new Date()): Promise<string> {
+  const since = new Date(now.getTime() - WEEK_MS);
+  const [leads, requests, reviews, replies] = await Promise.all([
+    LeadModel.countDocuments({ tenantId: tenant.id, createdAt: { $gte: since } }),
+    ReviewRequestModel.countDocuments({ tenantId: tenant.id, sentAt: { $gte: since } }),
+    ReviewModel.countDocuments({ tenantId: tenant.id, createTime: { $gte: since } }),
+    ReviewModel.countDocuments({ tenantId: tenant.id, 'reply.postedAt': { $gte: since } }),
+  ]);
+  return t(tenant.language as Language, 'owner.stats', { leads, requests, reviews, replies });
+}
+
+/**
+ * The Sunday digest (flow F4): each active tenant's owners get the week in numbers, once per week
+ * (the key names the week), through the sender (a template when the owner's window is closed).
+ */
+export async function sendWeeklyDigests(services: Services, now = new Date()): Promise<number> {
+  const week = now.toISOString().slice(0, 10);
+  const tenants = await TenantModel.find({ disabled: { $ne: true } });
+  for (const tenant of tenants) {
+    const text = await weekInNumbers(tenant, now);
+    for (const owner of tenant.ownerPhones) {
+      await sendMessage(services, {
+        tenantId: tenant.id, phone: owner, audience: 'owner', idempotencyKey: `digest:${week}:${owner}`, content: { kind: 'text', text },
+      });
+    }
+  }
+  return tenants.length;
+}
+
 export async function handleOwnerMessage(services: Services, tenant: Tenant, item: WhatsAppInboundMessage): Promise<void> {
   const language = tenant.language as Language;
   const reply = (text: string) =>
@@ -45,16 +75,8 @@ export async function handleOwnerMessage(services: Services, tenant: Tenant, ite
       const list = leads.map((l) => `• ${l.name ?? unknown} · ${l.need ?? unknown} · ${formatNational(l.phone)}`).join('\n');
       return void (await reply(t(language, 'owner.leadsList', { list })));
     }
-    case 'stats': {
-      const since = new Date(Date.now() - WEEK_MS);
-      const [leads, requests, reviews, replies] = await Promise.all([
-        LeadModel.countDocuments({ tenantId: tenant.id, createdAt: { $gte: since } }),
-        ReviewRequestModel.countDocuments({ tenantId: tenant.id, sentAt: { $gte: since } }),
-        ReviewModel.countDocuments({ tenantId: tenant.id, createTime: { $gte: since } }),
-        ReviewModel.countDocuments({ tenantId: tenant.id, 'reply.postedAt': { $gte: since } }),
-      ]);
-      return void (await reply(t(language, 'owner.stats', { leads, requests, reviews, replies })));
-    }
+    case 'stats':
+      return void (await reply(await weekInNumbers(tenant)));
     case 'pause':
     case 'resume': {
       const paused = parseOwnerCommand(item.text ?? '') === 'pause';
