@@ -1,6 +1,6 @@
 /**
  * Encrypted secrets of a tenant (Google tokens, its own WhatsApp token, webhook keys), one document
- * per name. `lock` serialises refreshes across workers; it always carries an expiry.
+ * per name.
  */
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
 import { tenantIdField, tenantScoped } from '../tenant-scope.ts';
@@ -10,7 +10,6 @@ const secretSchema = new Schema(
     tenantId: tenantIdField,
     name: { type: String, required: true },
     box: { keyId: String, iv: String, tag: String, data: String },
-    lock: { owner: String, until: Date },
   },
   { timestamps: true },
 );

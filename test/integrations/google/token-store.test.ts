@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SecretModel } from '../../../bot/db/models/secret.ts';
+import { LockModel, SecretModel } from '../../../bot/db/models/index.ts';
 import { Vault } from '../../../bot/vault.ts';
 import { createGoogleClient } from '../../../integrations/google/client.ts';
 import { startFakeGoogle, type FakeGoogle } from '../../../integrations/google/fake-server.ts';
@@ -25,8 +25,7 @@ afterEach(() => fake.close());
 
 /** Another worker's refresh lock on this tenant, as the store writes it. */
 async function holdLock(owner: string, until: Date) {
-  const lockSecret = { tenantId, name: GOOGLE_TOKENS_LOCK };
-  await SecretModel.create({ ...lockSecret, lock: { owner, until } });
+  await LockModel.create({ tenantId, key: GOOGLE_TOKENS_LOCK, owner, until });
 }
 
 describe('MongoDB token store', () => {
@@ -47,12 +46,12 @@ describe('MongoDB token store', () => {
     fake.setAccessTokenLifetime(3599);
     const location = fake.addLocation(fake.addAccount().name).name;
     // Two workers: separate stores and clients, shared only through the database.
-    const worker = () => createGoogleClient({ ...oauthConfig(fake), apiUrl: fake.url, tokens: mongoTokenStore({ tenantId, vault, lockPollMs: 10 }) });
+    const worker = () => createGoogleClient({ ...oauthConfig(fake), apiUrl: fake.url, tokens: mongoTokenStore({ tenantId, vault }) });
 
     await Promise.all([worker().listReviews(location), worker().listReviews(location)]);
 
     expect(fake.tokenRequests.refresh_token).toBe(1);
-    expect(await SecretModel.findOne({ tenantId, name: GOOGLE_TOKENS_LOCK })).toBeNull();
+    expect(await LockModel.findOne({ tenantId, key: GOOGLE_TOKENS_LOCK })).toBeNull();
   });
 
   it("a dead worker's expired lock does not block the refresh", async () => {
@@ -62,14 +61,14 @@ describe('MongoDB token store', () => {
     const result = await mongoTokenStore({ tenantId, vault, lockWaitMs: 500 }).withRefreshLock(async () => 'refreshed');
 
     expect(result).toBe('refreshed');
-    expect(await SecretModel.findOne({ tenantId, name: GOOGLE_TOKENS_LOCK })).toBeNull();
+    expect(await LockModel.findOne({ tenantId, key: GOOGLE_TOKENS_LOCK })).toBeNull();
   });
 
   it('a lock held by a live worker makes others wait, then give up as transient', async () => {
     await mongoTokenStore({ tenantId, vault }).save(await connectOwner(fake));
     await holdLock('busy-worker', new Date(Date.now() + 60_000));
 
-    const failure = await mongoTokenStore({ tenantId, vault, lockWaitMs: 200, lockPollMs: 20 })
+    const failure = await mongoTokenStore({ tenantId, vault, lockWaitMs: 200 })
       .withRefreshLock(async () => 'never')
       .catch((e: unknown) => e);
 
