@@ -21,7 +21,7 @@ import {
   isAwaitingOwner, reviewApprovalMachine, VERSION,
   type ReviewApprovalActionParams, type ReviewApprovalEvent, type ReviewApprovalInput,
 } from '../../machines/review-approval.ts';
-import { reviewerLabel } from './reviews.ts';
+import { reviewerLabel, writeReplyFor } from './reviews.ts';
 
 export const reviewApproval: ConversationDefinition<typeof reviewApprovalMachine> = {
   kind: 'review_approval',
@@ -66,13 +66,7 @@ export async function startReviewApproval(services: Services, tenant: Tenant, re
   // Written before any lock is taken: the AI call may take seconds.
   let draft = review.reply?.draft;
   if (!draft) {
-    const written = await services.text.writeReviewReply({
-      reviewerName: review.reviewerName ?? '',
-      stars: review.stars ?? 1,
-      comment: review.comment ?? '',
-      businessName: tenant.name,
-      defaultLanguage: tenant.language as Language,
-    });
+    const written = await writeReplyFor(services, tenant, review);
     draft = written.text;
     await ReviewModel.updateOne({ tenantId: tenant.id, _id: review._id }, { $set: { 'reply.draft': draft, language: written.language } });
   }

@@ -18,6 +18,18 @@ import { mongoTokenStore } from '../../integrations/google/token-store.ts';
 import { enqueuePostReviewReply } from '../../jobs/post-review-reply.ts';
 import { applyApprovalEvent, startReviewApproval } from './review-approvals.ts';
 
+/** An AI (or built-in) reply to a review, in the reviewer's language. */
+export function writeReplyFor(services: Services, tenant: Tenant, review: Review) {
+  return services.text.writeReviewReply({
+    reviewerName: review.reviewerName ?? '',
+    // Google always rates; a review mirrored without stars is answered in a neutral tone.
+    stars: review.stars ?? 3,
+    comment: review.comment ?? '',
+    businessName: tenant.name,
+    defaultLanguage: tenant.language as Language,
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Decisions
 
@@ -426,13 +438,7 @@ export async function postReviewReply(services: Services, tenantId: string, revi
     let text = review.reply.text;
     if (!text) {
       if (!review.reply.auto) return 'nothing_to_do';
-      const written = await services.text.writeReviewReply({
-        reviewerName: review.reviewerName ?? '',
-        stars: review.stars ?? 5,
-        comment: review.comment ?? '',
-        businessName: tenant.name,
-        defaultLanguage: tenant.language as Language,
-      });
+      const written = await writeReplyFor(services, tenant, review);
       text = written.text;
       await ReviewModel.updateOne({ tenantId, _id: review._id }, { $set: { 'reply.text': text, language: written.language } });
     }
