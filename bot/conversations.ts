@@ -8,6 +8,7 @@
  * Callers hold the conversation's lock (`withLock`) while advancing it.
  */
 import { createActor, type AnyStateMachine, type EventFromLogic, type InputFrom } from 'xstate';
+import { Types } from 'mongoose';
 import { ConversationModel, type Conversation, type ConversationKind } from './db/models/index.ts';
 
 /** An action the machine asked for, with its idempotency key. */
@@ -41,7 +42,11 @@ export async function startConversation<M extends AnyStateMachine>(
   if (initialEvent) actor.send(initialEvent.event);
   const snapshot = actor.getPersistedSnapshot();
   actor.stop();
+  // The id is chosen first so the effects' keys can name it: one insert, snapshot and outbox together.
+  const _id = new Types.ObjectId();
+  const keyed = effects.map((e, i) => ({ ...e, key: `${_id.toHexString()}:1:${i}` }));
   const conversation = await ConversationModel.create({
+    _id,
     ...fields,
     kind: definition.kind,
     machineVersion: definition.version,
@@ -49,14 +54,9 @@ export async function startConversation<M extends AnyStateMachine>(
     state: stateName(snapshot),
     status: (snapshot as { status?: string }).status === 'done' ? 'closed' : 'open',
     seq: 1,
-    outbox: [],
+    outbox: keyed,
     lastEventKeys: initialEvent ? [initialEvent.key] : [],
   });
-  const keyed = effects.map((e, i) => ({ ...e, key: `${conversation.id}:1:${i}` }));
-  if (keyed.length) {
-    await ConversationModel.updateOne({ tenantId: fields.tenantId, _id: conversation._id }, { $set: { outbox: keyed } });
-    conversation.outbox = keyed;
-  }
   return { conversation, effects: keyed };
 }
 

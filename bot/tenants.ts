@@ -149,7 +149,7 @@ function parseBoolean(key: string, value: string): boolean {
  * Parses `key=value` pairs into one `$set`/`$unset`; throws on the first unknown key or bad value,
  * before anything is written.
  */
-export async function settingsUpdate(tenant: Tenant, pairs: string[], vault: Vault) {
+async function settingsUpdate(tenant: Tenant, pairs: string[]) {
   if (pairs.length === 0) throw new TenantInputError('give at least one key=value');
   const set: Record<string, unknown> = {};
   const unset: Record<string, ''> = {};
@@ -210,12 +210,12 @@ export async function settingsUpdate(tenant: Tenant, pairs: string[], vault: Vau
       whatsappToken = value;
     }
   }
-  return { set, unset, whatsappToken, vault };
+  return { set, unset, whatsappToken };
 }
 
 /** Applies `key=value` pairs atomically; nothing changes when any pair is bad. */
 export async function setTenantSettings(tenant: Tenant, pairs: string[], vault: Vault): Promise<Tenant> {
-  const { set, unset, whatsappToken } = await settingsUpdate(tenant, pairs, vault);
+  const { set, unset, whatsappToken } = await settingsUpdate(tenant, pairs);
   if (whatsappToken) await putSecret(tenant.id, 'whatsappToken', whatsappToken, vault);
   const update: Record<string, unknown> = {};
   if (Object.keys(set).length) update.$set = set;

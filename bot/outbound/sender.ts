@@ -143,12 +143,10 @@ export async function deliverMessage(services: Services, tenant: Tenant, message
   if (!templated && !isWindowOpen(customer?.lastInboundAt, now)) {
     if (message.audience !== 'owner') return skip(message, 'window_closed');
     // Owners get the alert all the same, as the approved owner-alert template.
-    await MessageModel.updateOne(
-      { tenantId: tenant.id, _id: message._id },
-      { $set: { kind: 'template', template: { name: 'findo_owner_alert', language: tenant.language, params: templateBodyParams('findo_owner_alert', { text: message.text ?? '' }) } } },
-    );
+    const template = { name: 'findo_owner_alert', language: tenant.language, params: templateBodyParams('findo_owner_alert', { text: message.text ?? '' }) };
+    await MessageModel.updateOne({ tenantId: tenant.id, _id: message._id }, { $set: { kind: 'template', template } });
     message.kind = 'template';
-    message.template = { name: 'findo_owner_alert', language: tenant.language, params: templateBodyParams('findo_owner_alert', { text: message.text ?? '' }) } as never;
+    message.set('template', template);
   }
 
   const respectsQuietTime = message.audience === 'owner' ? !settings.ownerAlertsAnytime : message.kind === 'template';
