@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LeadModel, type Tenant, type Lead } from '../../bot/db/models/index.ts';
+import { EventModel, LeadModel, LockModel, type Tenant, type Lead } from '../../bot/db/models/index.ts';
 import { setTenantSettings, type WebhookKeys } from '../../bot/tenants.ts';
 import { postProviderWebhook } from '../../integrations/providers.ts';
 import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
@@ -60,6 +60,12 @@ describe('a worker killed mid-flow', () => {
     await eventually(async () => toCustomer().length >= 2, 15_000, 'the question for the name');
     await reply('רונית');
     await eventually(async () => toCustomer().length >= 3, 15_000, 'the question for the need');
+    // Killed between two replies: the name's event is done and its conversation lock released.
+    // (Killed inside a run, the lock would hold for its 30 s expiry before the next reply is taken.)
+    await eventually(async () => {
+      const pending = await EventModel.countDocuments({ tenantId: tenant.id, provider: 'whatsapp', status: { $ne: 'processed' } });
+      return pending === 0 && (await LockModel.countDocuments({ tenantId: tenant.id })) === 0;
+    }, 15_000, 'the name to be fully processed');
 
     worker!.kill('SIGKILL');
     await new Promise((r) => worker!.once('exit', r));
