@@ -57,3 +57,23 @@ export const toWhatsAppId = (e164: string): string => e164.replace(/^\+/, '');
 
 /** E.164 from WhatsApp's `wa_id` form. */
 export const fromWhatsAppId = (waId: string): string => (waId.startsWith('+') ? waId : `+${waId}`);
+
+/**
+ * Whether any string or number inside `data` (a raw webhook body, say) is the phone `e164`, in any
+ * form a provider writes it: `052-765-4321`, `0527654321`, `972527654321`, `+972 52-765-4321`.
+ */
+export function mentionsPhone(data: unknown, e164: string): boolean {
+  const national = parsePhoneNumberFromString(e164)?.nationalNumber;
+  // Cheap first look: without its digits anywhere, no field can hold the number.
+  if (!national || !JSON.stringify(data ?? null).replace(/\D/g, '').includes(national)) return false;
+  const isThePhone = (value: string) =>
+    value.length <= 32 && (toE164(value) === e164 || (/^\d{11,15}$/.test(value) && toE164(`+${value}`) === e164));
+  const visit = (value: unknown): boolean => {
+    if (typeof value === 'string') return isThePhone(value);
+    if (typeof value === 'number') return isThePhone(String(value));
+    if (Array.isArray(value)) return value.some(visit);
+    if (value && typeof value === 'object') return Object.values(value).some(visit);
+    return false;
+  };
+  return visit(data);
+}

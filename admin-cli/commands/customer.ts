@@ -3,12 +3,10 @@
  * forget it. The customer is named by tenant and phone, so nothing of another tenant is touched.
  */
 import { Command } from 'commander';
-import type { Model } from 'mongoose';
 import { createInterface } from 'node:readline/promises';
-import {
-  ConversationModel, CustomerModel, LeadModel, MessageModel, ReviewRequestModel, type Tenant,
-} from '../../bot/db/models/index.ts';
+import { CustomerModel, type Tenant } from '../../bot/db/models/index.ts';
 import { toE164 } from '../../bot/phone.ts';
+import { cancelPendingJobsFor, CUSTOMER_DATA, type CustomerDataKey } from '../../bot/privacy.ts';
 import { findTenant } from '../../bot/tenants.ts';
 import { printDetails, printJson, printTable, UsageError, withDatabase } from '../runtime.ts';
 import { transcriptLine, messageView } from './conversations.ts';
@@ -30,28 +28,14 @@ function exported(doc: Record<string, unknown>): Record<string, unknown> {
   return { id: String(_id), ...rest };
 }
 
-type DataKey = 'messages' | 'leads' | 'reviewRequests' | 'conversations';
-
-/**
- * What Findo holds on a customer, collection by collection. Each one is a model scoped by the
- * tenant guard, queried by the customer's `(tenantId, phone)`.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the models differ only in their document type
-const CUSTOMER_DATA: readonly { key: DataKey; label: string; model: Model<any> }[] = [
-  { key: 'messages', label: 'messages', model: MessageModel },
-  { key: 'leads', label: 'leads', model: LeadModel },
-  { key: 'reviewRequests', label: 'review requests', model: ReviewRequestModel },
-  { key: 'conversations', label: 'conversations', model: ConversationModel },
-];
-
 async function exportCustomer(tenant: Tenant, phone: string) {
   const scope = { tenantId: tenant.id as string, phone };
   progress('reading customer…');
   const customer = await CustomerModel.findOne(scope).lean();
-  const data = {} as Record<DataKey, Record<string, unknown>[]>;
-  for (const { key, label, model } of CUSTOMER_DATA) {
+  const data = {} as Record<CustomerDataKey, Record<string, unknown>[]>;
+  for (const { key, label, model, filter } of CUSTOMER_DATA) {
     progress(`reading ${label}…`);
-    const docs = (await model.find(scope).sort({ createdAt: 1, _id: 1 }).lean()) as Record<string, unknown>[];
+    const docs = (await model.find(await filter(scope.tenantId, phone)).sort({ _id: 1 }).lean()) as Record<string, unknown>[];
     data[key] = docs.map(exported);
   }
   progressDone();
@@ -78,7 +62,7 @@ export function makeCustomerCommand(): Command {
 
   customer
     .command('export')
-    .description('everything Findo holds on a customer of a tenant: customer record, messages, leads, review requests, conversations')
+    .description('everything Findo holds on a customer of a tenant: customer record, messages, leads, review requests, conversations, raw events, activity lines')
     .argument('<tenant>', 'id or slug')
     .argument('<phone>', 'the customer phone, any Israeli form or +E.164')
     .option('--json', 'print JSON')
@@ -89,7 +73,7 @@ export function makeCustomerCommand(): Command {
         const tenant = await findTenant(tenantRef);
         const view = await exportCustomer(tenant, phone);
         if (o.json) return printJson(view);
-        const total = view.messages.length + view.leads.length + view.reviewRequests.length + view.conversations.length;
+        const total = CUSTOMER_DATA.reduce((sum, { key }) => sum + view[key].length, 0);
         if (!view.customer && total === 0) {
           process.stdout.write(`Findo holds nothing on ${phone} for ${tenant.slug}\n`);
           return;
@@ -104,12 +88,16 @@ export function makeCustomerCommand(): Command {
         printTable(view.reviewRequests, ['id', 'createdAt', 'provider', 'documentId', 'status', 'sentAt']);
         process.stdout.write(`\nconversations (${view.conversations.length}):\n`);
         printTable(view.conversations, ['id', 'createdAt', 'kind', 'status', 'state']);
+        process.stdout.write(`\nraw events (${view.events.length}):\n`);
+        printTable(view.events, ['id', 'receivedAt', 'provider', 'eventId', 'status']);
+        process.stdout.write(`\nactivity lines (${view.activity.length}):\n`);
+        printTable(view.activity, ['at', 'type', 'text']);
       });
     });
 
   customer
     .command('forget')
-    .description("delete a customer's messages, leads, conversations, review requests and customer record (one tenant only)")
+    .description("delete a customer's messages, leads, conversations, review requests, raw events, activity lines, pending jobs and customer record (one tenant only)")
     .argument('<tenant>', 'id or slug')
     .argument('<phone>', 'the customer phone, any Israeli form or +E.164')
     .option('--yes', 'do not ask for confirmation (required when not on a terminal)')
@@ -128,28 +116,37 @@ export function makeCustomerCommand(): Command {
       }
       await withDatabase(async () => {
         const tenant = await findTenant(tenantRef);
-        const scope = { tenantId: tenant.id as string, phone };
+        const tenantId = tenant.id as string;
+        // Filters are settled first, so what is counted for the question is what gets deleted.
+        const filters = await Promise.all(CUSTOMER_DATA.map(({ filter }) => filter(tenantId, phone)));
         if (!o.yes) {
-          const counts = await Promise.all(CUSTOMER_DATA.map(({ model }) => model.countDocuments(scope)));
-          const record = await CustomerModel.countDocuments(scope);
+          const counts = await Promise.all(CUSTOMER_DATA.map(({ model }, i) => model.countDocuments(filters[i])));
+          const record = await CustomerModel.countDocuments({ tenantId, phone });
           const summary = CUSTOMER_DATA.map(({ label }, i) => counted(counts[i], label)).join(', ');
           const ok = await confirmOnTerminal(
             `Delete ${summary} and ${counted(record, 'customer records')} of ${phone} at ${tenant.slug}? This cannot be undone. [y/N] `,
           );
           if (!ok) throw new Error('not confirmed; nothing was deleted');
         }
-        const deleted = {} as Record<DataKey | 'customers', number>;
-        for (const { key, label, model } of CUSTOMER_DATA) {
+        progress('cancelling pending jobs…');
+        // Pending work goes first, so nothing messages the customer while the rest is deleted.
+        const pendingJobs = await cancelPendingJobsFor(tenantId, phone);
+        const deleted = { pendingJobs } as Record<CustomerDataKey | 'customers' | 'pendingJobs', number>;
+        for (const [i, { key, label, model }] of CUSTOMER_DATA.entries()) {
           progress(`deleting ${label}…`);
-          deleted[key] = (await model.deleteMany(scope)).deletedCount;
+          deleted[key] = (await model.deleteMany(filters[i])).deletedCount;
         }
         // The customer record goes last: until then a re-run can still find what is left.
         progress('deleting customer record…');
-        deleted.customers = (await CustomerModel.deleteMany(scope)).deletedCount;
+        deleted.customers = (await CustomerModel.deleteMany({ tenantId, phone })).deletedCount;
         progressDone();
-        const result = { tenantId: tenant.id as string, tenantSlug: tenant.slug, phone, deleted };
+        const result = { tenantId, tenantSlug: tenant.slug, phone, deleted };
         if (o.json) return printJson(result);
-        const parts = [...CUSTOMER_DATA.map(({ key, label }) => counted(deleted[key], label)), counted(deleted.customers, 'customer records')];
+        const parts = [
+          ...CUSTOMER_DATA.map(({ key, label }) => counted(deleted[key], label)),
+          counted(deleted.customers, 'customer records'),
+          counted(pendingJobs, 'pending jobs'),
+        ];
         process.stdout.write(`forgot ${phone} at ${tenant.slug}: deleted ${parts.join(', ')}\n`);
       });
     });

@@ -1,8 +1,12 @@
 /** `findo customer export|forget`: privacy requests, one customer of one tenant. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mongoose from 'mongoose';
+import { AGENDA_COLLECTION } from '../../bot/agenda.ts';
 import {
-  ActivityModel, ConversationModel, CustomerModel, LeadModel, MessageModel, ReviewRequestModel, type Tenant,
+  ActivityModel, ConversationModel, CustomerModel, EventModel, LeadModel, MessageModel, ReviewRequestModel, type Tenant, type WebhookProvider,
 } from '../../bot/db/models/index.ts';
+import { greeninvoiceDocument } from '../../integrations/greeninvoice/fake.ts';
+import { voicenterAnsweredCall, voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
 import { runCli } from '../support/cli.ts';
 import { connectTestDatabase, TEST_MASTER_KEY } from '../support/database.ts';
 import { cliEnv, oneErrorLine, seedTenant } from './seed.ts';
@@ -29,6 +33,27 @@ describe('findo customer (the real CLI as a child process)', { timeout: 120_000 
     await ReviewRequestModel.create({ tenantId: tenant.id, provider: 'icount', documentId: `doc-${phone}`, phone, customerName: name });
   }
 
+  /**
+   * The raw webhooks about a customer, each writing the phone its provider's way, the activity
+   * lines that name it, and a follow-up still waiting to message it.
+   */
+  async function seedTraces(tenant: Tenant, phone: string) {
+    const national = `0${phone.slice(4, 6)}-${phone.slice(6, 9)}-${phone.slice(9)}`;
+    const raw = (provider: WebhookProvider | 'whatsapp', eventId: string, body: unknown) =>
+      EventModel.create({ tenantId: tenant.id, provider, eventId, status: 'processed', body, receivedAt: new Date() });
+    await raw('voicenter', `vc:missed:${phone}`, voicenterMissedCall({ caller: national, callerPhone: national }));
+    await raw('voicenter', `vc:answered:${phone}`, voicenterAnsweredCall({ caller: phone.slice(1), callerPhone: phone.slice(1) }));
+    await raw('greeninvoice', `gi:${phone}`, greeninvoiceDocument({ recipient: { mobile: national.replace(/-/g, ''), phone: '' } }));
+    await raw('whatsapp', `wa:msg:${phone}`, { kind: 'whatsapp.message', from: phone, type: 'text', text: 'שלום' });
+    await raw('whatsapp', `wa:status:${phone}`, { kind: 'whatsapp.status', recipient: phone, status: 'read', errors: [] });
+    await ActivityModel.create({ tenantId: tenant.id, type: 'message.sent', text: `template findo_missed_call sent to ${phone}` });
+    await ActivityModel.create({ tenantId: tenant.id, type: 'lead.created', text: `new lead from ${phone}` });
+    await mongoose.connection.db!.collection(AGENDA_COLLECTION).insertOne({
+      name: 'missed-call-followup', type: 'normal', priority: 0, lockedAt: null,
+      nextRunAt: new Date(Date.now() + 3_600_000), data: { tenantId: tenant.id, phone, eventRef: 'call' },
+    });
+  }
+
   /** How many documents each collection holds for this tenant and phone. */
   async function holdings(tenant: Tenant, phone: string) {
     const entries = await Promise.all(
@@ -36,8 +61,20 @@ describe('findo customer (the real CLI as a child process)', { timeout: 120_000 
     );
     return Object.fromEntries(entries) as Record<keyof typeof MODELS, number>;
   }
+  /** The raw events, activity lines and pending jobs that name this tenant's customer. */
+  async function traces(tenant: Tenant, phone: string) {
+    const jobs = mongoose.connection.db!.collection(AGENDA_COLLECTION);
+    const lines = await ActivityModel.find({ tenantId: tenant.id }).lean();
+    return {
+      events: await EventModel.countDocuments({ tenantId: tenant.id, eventId: { $in: SEEDED_EVENT_IDS(phone) } }),
+      activity: lines.filter((line) => line.text.includes(phone)).length,
+      pendingJobs: await jobs.countDocuments({ 'data.tenantId': tenant.id, 'data.phone': phone }),
+    };
+  }
+  const SEEDED_EVENT_IDS = (phone: string) => ['vc:missed', 'vc:answered', 'gi', 'wa:msg', 'wa:status'].map((kind) => `${kind}:${phone}`);
   const everything = { customers: 1, messages: 2, leads: 1, reviewRequests: 1, conversations: 1 };
   const nothing = { customers: 0, messages: 0, leads: 0, reviewRequests: 0, conversations: 0 };
+  const allTraces = { events: 5, activity: 2, pendingJobs: 1 };
 
   beforeAll(async () => {
     db = await connectTestDatabase(import.meta.filename);
@@ -48,6 +85,7 @@ describe('findo customer (the real CLI as a child process)', { timeout: 120_000 
     await seedCustomer(dani, NEIGHBOUR, 'רונית');
     await seedCustomer(noa, CUSTOMER, 'יוסי');
     await ActivityModel.create({ tenantId: dani.id, type: 'lead.created', text: 'lead' });
+    for (const [tenant, phone] of [[dani, CUSTOMER], [dani, NEIGHBOUR], [noa, CUSTOMER]] as const) await seedTraces(tenant, phone);
   });
   afterAll(() => db.close());
 
@@ -75,12 +113,19 @@ describe('findo customer (the real CLI as a child process)', { timeout: 120_000 
       for (const doc of view[key]) expect(doc).toMatchObject({ tenantId: dani.id, phone: CUSTOMER });
     }
     expect(JSON.stringify(view)).not.toContain('רונית');
+    // The raw webhooks, whichever way their provider wrote the phone, and the activity lines.
+    expect(view.events.map((e: { eventId: string }) => e.eventId).sort()).toEqual(SEEDED_EVENT_IDS(CUSTOMER).sort());
+    expect(view.activity.map((a: { text: string }) => a.text)).toEqual([
+      `template findo_missed_call sent to ${CUSTOMER}`, `new lead from ${CUSTOMER}`,
+    ]);
 
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/^customer \+972527654321 of dani-plumbing\n/);
     expect(human.stdout).toContain('messages (2):');
+    expect(human.stdout).toContain('raw events (5):');
+    expect(human.stdout).toContain('activity lines (2):');
     expect(nobody.code).toBe(0);
-    expect(nobody.json()).toMatchObject({ customer: null, messages: [], leads: [], reviewRequests: [], conversations: [] });
+    expect(nobody.json()).toMatchObject({ customer: null, messages: [], leads: [], reviewRequests: [], conversations: [], events: [], activity: [] });
   });
 
   it('refuses a bad phone, an unknown tenant, and forgetting without --yes off a terminal; nothing changes', async () => {
@@ -101,6 +146,7 @@ describe('findo customer (the real CLI as a child process)', { timeout: 120_000 
     expect(oneErrorLine(unknownTenant)).toBe('findo: no tenant with id or slug "nobody"');
     expect(missingPhone.code).toBe(2);
     expect(await holdings(dani, CUSTOMER)).toEqual(everything);
+    expect(await traces(dani, CUSTOMER)).toEqual(allTraces);
   });
 
   it("forgets exactly that customer of that tenant: nothing of another customer or another tenant", async () => {
@@ -109,18 +155,23 @@ describe('findo customer (the real CLI as a child process)', { timeout: 120_000 
     expect(result.code).toBe(0);
     expect(result.json()).toEqual({
       tenantId: dani.id, tenantSlug: 'dani-plumbing', phone: CUSTOMER,
-      deleted: { messages: 2, leads: 1, reviewRequests: 1, conversations: 1, customers: 1 },
+      deleted: { messages: 2, leads: 1, reviewRequests: 1, conversations: 1, events: 5, activity: 2, customers: 1, pendingJobs: 1 },
     });
     expect(await holdings(dani, CUSTOMER)).toEqual(nothing);
+    expect(await traces(dani, CUSTOMER)).toEqual({ events: 0, activity: 0, pendingJobs: 0 });
     expect(await holdings(dani, NEIGHBOUR)).toEqual(everything);
+    expect(await traces(dani, NEIGHBOUR)).toEqual(allTraces);
     expect(await holdings(noa, CUSTOMER)).toEqual(everything);
-    expect(await ActivityModel.countDocuments({ tenantId: dani.id })).toBe(1);
+    expect(await traces(noa, CUSTOMER)).toEqual(allTraces);
+    // Lines that name nobody stay.
+    expect(await ActivityModel.countDocuments({ tenantId: dani.id, text: 'lead' })).toBe(1);
 
     // Forgetting again is harmless and says so.
     const again = await runCli(['customer', 'forget', 'dani-plumbing', '052-765-4321', '--yes'], env);
     expect(again.code).toBe(0);
     expect(again.stdout).toBe(
-      'forgot +972527654321 at dani-plumbing: deleted 0 messages, 0 leads, 0 review requests, 0 conversations, 0 customer records\n',
+      'forgot +972527654321 at dani-plumbing: deleted 0 messages, 0 leads, 0 review requests, 0 conversations, ' +
+        '0 raw events, 0 activity lines, 0 customer records, 0 pending jobs\n',
     );
   });
 });
