@@ -99,9 +99,10 @@ async function follow(scope: TenantScope, printer: FeedPrinter, printed: Activit
   // Lines remembered from the lookback window, by id, with their time so they can be forgotten.
   const seen = new Map<string, number>();
   // The window before the first poll holds lines older than the ones printed that `--limit` left
-  // out on purpose: mark them seen, or the first poll would print them.
+  // out on purpose: mark them seen, or the first poll would print them. Only those: a line newer
+  // than the last one printed arrived since, and is printed.
   for (const line of await since(scope, new Date(cursor.getTime() - LOOKBACK), BATCH)) {
-    seen.set(String(line._id), line.at.getTime());
+    if (line.at <= cursor) seen.set(String(line._id), line.at.getTime());
   }
   const { signal, dispose } = untilStopped();
   try {
