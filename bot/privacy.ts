@@ -6,7 +6,7 @@
 import mongoose, { type Model } from 'mongoose';
 import { AGENDA_COLLECTION } from './agenda.ts';
 import {
-  ActivityModel, ConversationModel, EventModel, LeadModel, MessageModel, ReviewRequestModel,
+  ActivityModel, ConversationModel, CustomerModel, EventModel, LeadModel, MessageModel, ReviewRequestModel,
 } from './db/models/index.ts';
 import { mentionsPhone } from './phone.ts';
 
@@ -53,4 +53,18 @@ export async function cancelPendingJobsFor(tenantId: string, phone: string): Pro
   const jobs = mongoose.connection.db!.collection(AGENDA_COLLECTION);
   const { deletedCount } = await jobs.deleteMany({ 'data.tenantId': tenantId, 'data.phone': phone, lockedAt: null });
   return deletedCount;
+}
+
+/**
+ * Deletes the customer record; of a customer who opted out, only the opt-out is kept (the phone,
+ * `optedOut` and when), so that a later call or invoice never messages them again.
+ */
+export async function forgetCustomerRecord(tenantId: string, phone: string): Promise<{ deleted: number; optOutKept: boolean }> {
+  const optedOut = await CustomerModel.updateOne(
+    { tenantId, phone, optedOut: true },
+    { $unset: { name: '', lastInboundAt: '', lastFollowupAt: '', lastReviewRequestAt: '' } },
+  );
+  if (optedOut.matchedCount > 0) return { deleted: 0, optOutKept: true };
+  const { deletedCount } = await CustomerModel.deleteMany({ tenantId, phone });
+  return { deleted: deletedCount, optOutKept: false };
 }

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { CustomerModel, type Tenant } from '../../bot/db/models/index.ts';
 import { toE164 } from '../../bot/phone.ts';
-import { cancelPendingJobsFor, CUSTOMER_DATA, type CustomerDataKey } from '../../bot/privacy.ts';
+import { cancelPendingJobsFor, CUSTOMER_DATA, forgetCustomerRecord, type CustomerDataKey } from '../../bot/privacy.ts';
 import { findTenant } from '../../bot/tenants.ts';
 import { printDetails, printJson, printTable, UsageError, withDatabase } from '../runtime.ts';
 import { transcriptLine, messageView } from './conversations.ts';
@@ -106,7 +106,8 @@ export function makeCustomerCommand(): Command {
       'after',
       '\nWithout --yes it asks on the terminal, and refuses (exit 2) when there is none.\n' +
         'This cannot be undone; run `findo customer export` first if the customer asked for a copy.\n' +
-        'A customer who had opted out is forgotten too: a later call or invoice may message them again.\n\n' +
+        'Of a customer who opted out, the opt-out alone is kept (phone, opted out, when), so that a later\n' +
+        'call or invoice never messages them again.\n\n' +
         'Example:\n  findo customer forget dani-plumbing 052-765-4321 --yes',
     )
     .action(async (tenantRef: string, rawPhone: string, o: { yes?: boolean; json?: boolean }) => {
@@ -138,16 +139,18 @@ export function makeCustomerCommand(): Command {
         }
         // The customer record goes last: until then a re-run can still find what is left.
         progress('deleting customer record…');
-        deleted.customers = (await CustomerModel.deleteMany({ tenantId, phone })).deletedCount;
+        const record = await forgetCustomerRecord(tenantId, phone);
+        deleted.customers = record.deleted;
         progressDone();
-        const result = { tenantId, tenantSlug: tenant.slug, phone, deleted };
+        const result = { tenantId, tenantSlug: tenant.slug, phone, deleted, optOutKept: record.optOutKept };
         if (o.json) return printJson(result);
         const parts = [
           ...CUSTOMER_DATA.map(({ key, label }) => counted(deleted[key], label)),
           counted(deleted.customers, 'customer records'),
           counted(pendingJobs, 'pending jobs'),
         ];
-        process.stdout.write(`forgot ${phone} at ${tenant.slug}: deleted ${parts.join(', ')}\n`);
+        const kept = record.optOutKept ? '; kept only their opt-out, so Findo never messages them again' : '';
+        process.stdout.write(`forgot ${phone} at ${tenant.slug}: deleted ${parts.join(', ')}${kept}\n`);
       });
     });
 

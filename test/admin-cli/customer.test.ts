@@ -156,6 +156,7 @@ describe('findo customer (the real CLI as a child process)', { timeout: 120_000 
     expect(result.json()).toEqual({
       tenantId: dani.id, tenantSlug: 'dani-plumbing', phone: CUSTOMER,
       deleted: { messages: 2, leads: 1, reviewRequests: 1, conversations: 1, events: 5, activity: 2, customers: 1, pendingJobs: 1 },
+      optOutKept: false,
     });
     expect(await holdings(dani, CUSTOMER)).toEqual(nothing);
     expect(await traces(dani, CUSTOMER)).toEqual({ events: 0, activity: 0, pendingJobs: 0 });
@@ -173,5 +174,21 @@ describe('findo customer (the real CLI as a child process)', { timeout: 120_000 
       'forgot +972527654321 at dani-plumbing: deleted 0 messages, 0 leads, 0 review requests, 0 conversations, ' +
         '0 raw events, 0 activity lines, 0 customer records, 0 pending jobs\n',
     );
+  });
+
+  it('of a customer who opted out, keeps the opt-out alone, so nothing messages them again', async () => {
+    const optedOut = '+972501234567';
+    await seedCustomer(dani, optedOut, 'מיכל');
+    await CustomerModel.updateOne({ tenantId: dani.id, phone: optedOut }, { $set: { optedOut: true, optedOutAt: new Date(), lastFollowupAt: new Date() } });
+
+    const result = await runCli(['customer', 'forget', 'dani-plumbing', '050-123-4567', '--yes'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/deleted 2 messages, 1 lead, 1 review request, 1 conversation, .*0 customer records, .*; kept only their opt-out, so Findo never messages them again\n$/);
+    expect(await holdings(dani, optedOut)).toEqual({ ...nothing, customers: 1 });
+    const kept = await CustomerModel.findOne({ tenantId: dani.id, phone: optedOut }).lean();
+    expect(kept).toMatchObject({ phone: optedOut, optedOut: true, optedOutAt: expect.any(Date) });
+    expect(kept).not.toHaveProperty('name');
+    expect(kept).not.toHaveProperty('lastFollowupAt');
+    expect(kept).not.toHaveProperty('lastInboundAt');
   });
 });
