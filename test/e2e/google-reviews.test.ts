@@ -92,6 +92,8 @@ describe('Google reviews, end to end', () => {
     await ownerSays(own);
     await eventually(async () => repliesTo(review).length === 1, 20_000, 'own text on Google');
     expect(repliesTo(review)[0]!.comment).toBe(own);
+    // Google has it a moment before the mirror records it.
+    await eventually(async () => (await mirrored(review)).reply?.state === 'posted', 20_000, 'state posted');
     expect((await mirrored(review)).reply).toMatchObject({ state: 'posted', text: own, auto: false });
   });
 
