@@ -6,7 +6,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['./test/support/global-setup.ts'],
     pool: 'forks',
-    testTimeout: 30_000,
+    // A ceiling, not a measure: every wait inside a test has its own bound, and a loaded CI machine
+    // may be several times slower than a laptop.
+    testTimeout: 90_000,
     hookTimeout: 60_000,
   },
 });

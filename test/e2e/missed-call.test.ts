@@ -159,7 +159,7 @@ describe('missed call → WhatsApp lead capture', () => {
       await missedCall('052-765-0006');
       await h.whatsapp.waitForSent((m) => m.to === customer, 20_000);
       await reply(customer, 'היי, מה המחיר לתיקון?');
-      const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'partial' }), 15_000, 'partial lead');
+      const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'partial' }), 30_000, 'partial lead');
       expect(textsTo(customer).filter((t) => t.includes('רק מוודאים'))).toHaveLength(1);
       expect(lead.need ?? lead.name ?? '').not.toBe('');
       await eventually(async () => sentTo(OWNERS[0]).some((m) => m.text?.includes('765-0006')), 20_000, 'owner partial alert');

@@ -156,11 +156,13 @@ describe('the review check against the fake Google', () => {
     expect(await handleOwnerApprovalReply(h.findo.services, tenant, item({ text: 'אשר', from: '+972501111111' }))).toBe(false);
 
     const review = (await ReviewModel.findOne({ tenantId: tenant.id, _id: pending!.subjectId }))!;
+    // The draft the owner was shown is the one the approval holds.
+    const shown = (pending!.snapshot as { context: { draft: string } }).context.draft;
     await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, {
       phoneNumberId: BUSINESS_NUMBER_ID, from: OWNER, buttonReply: { id: `approval:${pending!.id}:approve`, title: 'אשר ופרסם' },
     });
     await eventually(async () => h.google.repliesReceived.some((r) => r.reviewName === review.name), 10_000, 'posted by the button');
-    expect(h.google.repliesReceived.find((r) => r.reviewName === review.name)?.comment).toBe(review.reply?.draft);
+    expect(h.google.repliesReceived.find((r) => r.reviewName === review.name)?.comment).toBe(shown);
   });
 
   it('a reply Google rejects in moderation is recorded and the owner is told', async () => {

@@ -221,7 +221,7 @@ describe('replay', () => {
     const after = await eventually(async () => {
       const event = await EventModel.findOne({ tenantId: tenant.id, _id: stored.id });
       return event?.status === 'processed' && event.attempts === 2 && event;
-    }, 10_000, 'replayed event processed');
+    }, 20_000, 'replayed event processed');
     expect(after.replays).toBe(1);
     expect(await ReviewRequestModel.countDocuments({ tenantId: tenant.id, phone })).toBe(1);
     expect(await stepJobs()).toBe(jobsBefore);
