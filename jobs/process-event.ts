@@ -8,32 +8,41 @@ import { z } from 'zod';
 import { recordActivity } from '../bot/activity.ts';
 import { EventModel, TenantModel, UNROUTED_TENANT, type StoredEvent } from '../bot/db/models/index.ts';
 import { dispatchEvent } from '../bot/events/dispatch.ts';
+import { withLock } from '../bot/locks.ts';
 import { defineJob, enqueue } from './define.ts';
+
+const PROCESSING_LOCK_LIFETIME = 2 * 60_000;
 
 export const processEventJob = defineJob({
   name: 'process-event',
   schema: z.object({ tenantId: z.string(), eventRef: z.string(), generation: z.number().int().min(0) }),
   concurrency: 10,
-  lockLifetime: 2 * 60_000,
+  lockLifetime: PROCESSING_LOCK_LIFETIME,
   backoff: backoffStrategies.exponential({ delay: 2_000, maxDelay: 5 * 60_000, maxRetries: 6, jitter: 0.2 }),
-  async handler({ tenantId, eventRef }, services) {
-    const event = await EventModel.findOne({ tenantId, _id: eventRef });
-    if (!event || event.status === 'quarantined') return;
-    try {
-      await dispatchEvent(services, event);
-    } catch (error) {
-      const message = (error as Error).message;
+  async handler({ tenantId, eventRef, generation }, services) {
+    // A run may happen twice: a slow run outlives its job lock and another worker takes the job,
+    // or the database does not lock jobs atomically (FerretDB). The event's own lock makes the
+    // second run wait, and then find this generation already processed.
+    await withLock(tenantId, `event:${eventRef}`, async () => {
+      const event = await EventModel.findOne({ tenantId, _id: eventRef });
+      if (!event || event.status === 'quarantined') return;
+      if (event.status === 'processed' && (event.replays ?? 0) === generation) return;
+      try {
+        await dispatchEvent(services, event);
+      } catch (error) {
+        const message = (error as Error).message;
+        await EventModel.updateOne(
+          { tenantId, _id: eventRef },
+          { $set: { status: 'failed', lastError: message }, $inc: { attempts: 1 } },
+        );
+        await recordActivity(tenantId, 'event.failed', `${event.provider} event ${event.eventId} failed: ${message}`, eventRef);
+        throw error;
+      }
       await EventModel.updateOne(
         { tenantId, _id: eventRef },
-        { $set: { status: 'failed', lastError: message }, $inc: { attempts: 1 } },
+        { $set: { status: 'processed', processedAt: new Date() }, $unset: { lastError: '' }, $inc: { attempts: 1 } },
       );
-      await recordActivity(tenantId, 'event.failed', `${event.provider} event ${event.eventId} failed: ${message}`, eventRef);
-      throw error;
-    }
-    await EventModel.updateOne(
-      { tenantId, _id: eventRef },
-      { $set: { status: 'processed', processedAt: new Date() }, $unset: { lastError: '' }, $inc: { attempts: 1 } },
-    );
+    }, { ttlMs: PROCESSING_LOCK_LIFETIME });
   },
 });
 

@@ -1,6 +1,7 @@
 /**
  * Nothing lost: the job worker is a separate process that is killed (SIGKILL) between two customer
- * replies and started again; the conversation completes without a lost or duplicated message.
+ * replies, or in the middle of a run, and started again; the conversation completes without a lost
+ * or duplicated message.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
 import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/findo.js', import.meta.url));
+const OWNER = '+972547654321';
 
 describe('a worker killed mid-flow', () => {
   let h: Harness;
@@ -48,27 +50,32 @@ describe('a worker killed mid-flow', () => {
     await h?.stop();
   });
 
-  it('completes the conversation after a SIGKILL and restart, with every message sent once', async () => {
-    const customer = '+972527651111';
+  /**
+   * A missed call, then the customer answers name, need and time; the worker is killed after the
+   * name, while the need is sent, and started again. Every message must arrive exactly once.
+   */
+  async function conversationAcrossACrash(customer: string, national: string, killInsideRun: boolean) {
     const reply = (text: string) => h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, { phoneNumberId: BUSINESS_NUMBER_ID, from: customer, text });
     const toCustomer = () => h.whatsapp.sent.filter((m) => m.to === customer);
+    const ownerAlerts = () => h.whatsapp.sent.filter((m) => m.to === OWNER && JSON.stringify(m.request).includes(national.slice(4)));
 
-    await postProviderWebhook(h.webhookUrl('voicenter', keys.voicenter), voicenterMissedCall({ caller: '052-765-1111', callerPhone: '052-765-1111', ivruniqueid: 'crash-1' }) as never);
+    await postProviderWebhook(h.webhookUrl('voicenter', keys.voicenter), voicenterMissedCall({ caller: national, callerPhone: national, ivruniqueid: `crash-${customer}` }) as never);
     await h.whatsapp.waitForSent((m) => m.to === customer, 15_000);
 
     await reply('היי');
     await eventually(async () => toCustomer().length >= 2, 15_000, 'the question for the name');
     await reply('רונית');
     await eventually(async () => toCustomer().length >= 3, 15_000, 'the question for the need');
-    // Killed between two replies: the name's event is done and its conversation lock released.
-    // (Killed inside a run, the lock would hold for its 30 s expiry before the next reply is taken.)
-    await eventually(async () => {
-      const pending = await EventModel.countDocuments({ tenantId: tenant.id, provider: 'whatsapp', status: { $ne: 'processed' } });
-      return pending === 0 && (await LockModel.countDocuments({ tenantId: tenant.id })) === 0;
-    }, 15_000, 'the name to be fully processed');
-
+    if (!killInsideRun) {
+      // Between two replies: the name's event is done and its conversation lock released.
+      await eventually(async () => {
+        const pending = await EventModel.countDocuments({ tenantId: tenant.id, provider: 'whatsapp', status: { $ne: 'processed' } });
+        return pending === 0 && (await LockModel.countDocuments({ tenantId: tenant.id })) === 0;
+      }, 30_000, 'the name to be fully processed');
+    }
     worker!.kill('SIGKILL');
     await new Promise((r) => worker!.once('exit', r));
+
     // While no worker runs, the web process still takes the customer's answer and stores it.
     const accepted = await reply('החלפת ברז במטבח');
     expect(accepted.status).toBe(200);
@@ -76,19 +83,27 @@ describe('a worker killed mid-flow', () => {
     expect(toCustomer()).toHaveLength(3);
 
     worker = await startWorker();
-    await eventually(async () => toCustomer().length >= 4, 20_000, 'the question for the time after restart');
+    // Killed inside a run, the dead worker's conversation lock holds until its 30 s expiry.
+    await eventually(async () => toCustomer().length >= 4, killInsideRun ? 60_000 : 20_000, 'the question for the time after restart');
     await reply('מחר אחרי 5');
     const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }), 20_000, 'the lead');
     expect(lead).toMatchObject({ name: 'רונית', need: 'החלפת ברז במטבח', preferredTime: 'מחר אחרי 5' });
 
-    const owner = () => h.whatsapp.sent.filter((m) => m.to === '+972547654321');
-    await eventually(async () => toCustomer().length >= 5 && owner().length >= 1, 20_000, 'the thanks and the owner alert');
+    await eventually(async () => toCustomer().length >= 5 && ownerAlerts().length >= 1, 20_000, 'the thanks and the owner alert');
     // Then nothing more arrives: no message was sent twice.
     await new Promise((r) => setTimeout(r, 1_500));
     const texts = toCustomer().map((m) => m.text ?? m.template?.name);
     // template, name?, need?, time?, thanks — each exactly once.
     expect(texts).toHaveLength(5);
     expect(new Set(texts).size).toBe(5);
-    expect(owner()).toHaveLength(1);
+    expect(ownerAlerts()).toHaveLength(1);
+  }
+
+  it('completes the conversation after a SIGKILL between two replies, with every message sent once', async () => {
+    await conversationAcrossACrash('+972527651111', '052-765-1111', false);
+  });
+
+  it('completes it too when the worker dies inside a run, the moment a question is sent', { timeout: 150_000 }, async () => {
+    await conversationAcrossACrash('+972527652222', '052-765-2222', true);
   });
 });

@@ -10,7 +10,7 @@ import { greeninvoiceDocument } from '../../integrations/greeninvoice/fake.ts';
 import { icountDocument } from '../../integrations/icount/fake.ts';
 import { postProviderWebhook, type WebhookRecord } from '../../integrations/providers.ts';
 import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
-import { replayEvent } from '../../jobs/process-event.ts';
+import { processEventJob, replayEvent } from '../../jobs/process-event.ts';
 import { sweepStaleEventsJob } from '../../jobs/sweep-stale-events.ts';
 import { eventually, startHarness, type Harness } from '../support/harness.ts';
 
@@ -262,5 +262,20 @@ describe('stale-event sweep', () => {
     expect(await jobs().countDocuments({ name: 'process-event', 'data.eventRef': orphan.id })).toBe(1);
     expect((await EventModel.findOne({ tenantId: tenant.id, _id: orphan.id }))!.attempts).toBe(1);
     expect(await effectsOf('voicenter', orphan.id, body.caller)).toBe(1);
+  });
+});
+
+describe('a processing job run twice', () => {
+  it('processes its event once when three runs overlap (an expired job lock, or a database that locks jobs non-atomically)', async () => {
+    const body = voicenterMissedCall({ caller: freshMobile(), callerPhone: '' });
+    const event = await EventModel.create({
+      provider: 'voicenter', tenantId: tenant.id, eventId: `vc-missed:${body.ivruniqueid}`, status: 'accepted',
+      contentType: 'application/json', body, receivedAt: new Date(),
+    });
+    const run = () => processEventJob.handler({ tenantId: tenant.id, eventRef: event.id, generation: 0 }, harness.findo.services, undefined as never);
+    await Promise.all([run(), run(), run()]);
+    expect(await EventModel.findOne({ tenantId: tenant.id, _id: event.id })).toMatchObject({ status: 'processed', attempts: 1 });
+    expect(await effectsOf('voicenter', event.id, body.caller)).toBe(1);
+    expect(await ActivityModel.countDocuments({ tenantId: tenant.id, ref: event.id, type: 'event.accepted' })).toBe(1);
   });
 });

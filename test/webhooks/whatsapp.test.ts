@@ -256,7 +256,7 @@ describe('duplicate WhatsApp deliveries', () => {
     const before = sentTo(phone).length;
     expect(before).toBe(repliesToOneMessage);
     await replayEvent(harness.findo.services.agenda, tenant.id, event.id);
-    await eventually(async () => (await eventFor(`wa:msg:${signed.messageId}`))?.attempts === 2, 10_000, 'replay processed');
+    await eventually(async () => (await eventFor(`wa:msg:${signed.messageId}`))?.attempts === 2, 20_000, 'replay processed');
     await settle();
     expect(await inboundRecords(signed.messageId)).toHaveLength(1);
     expect(sentTo(phone)).toHaveLength(before);
