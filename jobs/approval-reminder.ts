@@ -3,11 +3,11 @@
  * draft is sent (one per approval, unique); when due it sends `REMINDER_DUE` to the approval,
  * which reminds only if the draft still waits and was not reminded before.
  */
-import { backoffStrategies, type Agenda } from 'agenda';
+import type { Agenda } from 'agenda';
 import { z } from 'zod';
 import { ConversationModel, TenantModel } from '../bot/db/models/index.ts';
 import { applyApprovalEvent } from '../bot/flows/review-approvals.ts';
-import { defineJob, enqueue } from './define.ts';
+import { defineJob, enqueue, SEND_RETRY } from './define.ts';
 
 /** Options of the reminder, read when a draft is sent. */
 export const approvalReminderOptions = {
@@ -20,7 +20,7 @@ export const approvalReminderJob = defineJob({
   schema: z.object({ tenantId: z.string(), conversationRef: z.string() }),
   concurrency: 5,
   lockLifetime: 60_000,
-  backoff: backoffStrategies.exponential({ delay: 5_000, maxDelay: 10 * 60_000, maxRetries: 8, jitter: 0.2 }),
+  backoff: SEND_RETRY,
   async handler({ tenantId, conversationRef }, services) {
     const tenant = await TenantModel.findById(tenantId);
     if (!tenant || tenant.disabled) return;

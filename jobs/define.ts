@@ -2,7 +2,7 @@
  * What every job file declares, in one place: name, payload schema, concurrency, lock lifetime,
  * retry policy and handler. `jobs/index.ts` registers them all with Agenda.
  */
-import type { Agenda, BackoffStrategy, Job } from 'agenda';
+import { backoffStrategies, type Agenda, type BackoffStrategy, type Job } from 'agenda';
 import type { z } from 'zod';
 import type { Services } from '../bot/services.ts';
 
@@ -19,6 +19,12 @@ export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
   removeOnComplete?: boolean;
   handler: (data: z.infer<Schema>, services: Services, job: Job<z.infer<Schema>>) => Promise<void>;
 }
+
+/**
+ * The retry policy of jobs that send a WhatsApp message: Meta's rate limits and outages pass within
+ * minutes, so retry from 5 s, doubling to at most 10 min, eight times.
+ */
+export const SEND_RETRY = backoffStrategies.exponential({ delay: 5_000, maxDelay: 10 * 60_000, maxRetries: 8, jitter: 0.2 });
 
 export const defineJob = <Schema extends z.ZodType>(definition: JobDefinition<Schema>) => definition;
 

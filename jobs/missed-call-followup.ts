@@ -2,19 +2,19 @@
  * missed-call-followup: the WhatsApp follow-up to a missed call, due `leadFollowupDelay` after it.
  * One pending follow-up per caller: three calls in a minute make one message.
  */
-import { backoffStrategies, type Agenda } from 'agenda';
+import type { Agenda } from 'agenda';
 import { z } from 'zod';
 import { TenantModel } from '../bot/db/models/index.ts';
 import { sendMissedCallFollowup } from '../bot/flows/missed-call.ts';
 import { withLock } from '../bot/locks.ts';
-import { defineJob, enqueue } from './define.ts';
+import { defineJob, enqueue, SEND_RETRY } from './define.ts';
 
 export const missedCallFollowupJob = defineJob({
   name: 'missed-call-followup',
   schema: z.object({ tenantId: z.string(), phone: z.string(), eventRef: z.string() }),
   concurrency: 5,
   lockLifetime: 2 * 60_000,
-  backoff: backoffStrategies.exponential({ delay: 5_000, maxDelay: 10 * 60_000, maxRetries: 8, jitter: 0.2 }),
+  backoff: SEND_RETRY,
   async handler({ tenantId, phone, eventRef }, services) {
     const tenant = await TenantModel.findById(tenantId);
     if (!tenant || tenant.disabled) return;

@@ -2,12 +2,12 @@
  * review-request: the due step of a review request — the request itself, or its one reminder.
  * One run per request and step (unique), so neither is ever sent twice.
  */
-import { backoffStrategies, type Agenda } from 'agenda';
+import type { Agenda } from 'agenda';
 import { z } from 'zod';
 import { ReviewRequestModel, TenantModel } from '../bot/db/models/index.ts';
 import { sendReviewRequestStep } from '../bot/flows/review-requests.ts';
 import { withLock } from '../bot/locks.ts';
-import { defineJob, enqueue } from './define.ts';
+import { defineJob, enqueue, SEND_RETRY } from './define.ts';
 
 const step = z.enum(['request', 'reminder']);
 
@@ -16,7 +16,7 @@ export const reviewRequestJob = defineJob({
   schema: z.object({ tenantId: z.string(), requestRef: z.string(), step }),
   concurrency: 5,
   lockLifetime: 2 * 60_000,
-  backoff: backoffStrategies.exponential({ delay: 5_000, maxDelay: 10 * 60_000, maxRetries: 8, jitter: 0.2 }),
+  backoff: SEND_RETRY,
   async handler({ tenantId, requestRef, step }, services) {
     const tenant = await TenantModel.findById(tenantId);
     if (!tenant || tenant.disabled) return;

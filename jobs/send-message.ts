@@ -3,11 +3,11 @@
  * Shabbat, or whose send hit a rate limit. The policy is applied again when it runs (the customer
  * may have opted out meanwhile). One pending run per message.
  */
-import { backoffStrategies, type Agenda } from 'agenda';
+import type { Agenda } from 'agenda';
 import { z } from 'zod';
 import { MessageModel, TenantModel } from '../bot/db/models/index.ts';
 import { deliverMessage } from '../bot/outbound/sender.ts';
-import { defineJob, enqueue } from './define.ts';
+import { defineJob, enqueue, SEND_RETRY } from './define.ts';
 
 export const sendMessageJob = defineJob({
   name: 'send-message',
@@ -15,7 +15,7 @@ export const sendMessageJob = defineJob({
   concurrency: 10,
   lockLifetime: 60_000,
   removeOnComplete: true,
-  backoff: backoffStrategies.exponential({ delay: 5_000, maxDelay: 10 * 60_000, maxRetries: 8, jitter: 0.2 }),
+  backoff: SEND_RETRY,
   async handler({ tenantId, messageRef }, services) {
     const tenant = await TenantModel.findById(tenantId);
     const message = await MessageModel.findOne({ tenantId, _id: messageRef });
