@@ -13,7 +13,8 @@ import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook
 import { handleOwnerApprovalReply } from './review-approvals.ts';
 
 const LEAD_BUTTON = /^lead:([0-9a-f]{24}):(calling_back|done)$/;
-const WEEK_MS = 7 * 24 * 3_600_000;
+const DAY_MS = 24 * 3_600_000;
+const WEEK_MS = 7 * DAY_MS;
 
 /** The owner's week in numbers (the `סטטיסטיקה` answer and the Sunday digest). */
 export async function weekInNumbers(tenant: Tenant, now = new Date()): Promise<string> {
@@ -32,7 +33,8 @@ export async function weekInNumbers(tenant: Tenant, now = new Date()): Promise<s
  * (the key names the week), through the sender (a template when the owner's window is closed).
  */
 export async function sendWeeklyDigests(services: Services, now = new Date()): Promise<number> {
-  const week = now.toISOString().slice(0, 10);
+  // The Sunday that starts this week (UTC): a rerun any day of the same week finds the same key.
+  const week = new Date(now.getTime() - now.getUTCDay() * DAY_MS).toISOString().slice(0, 10);
   const tenants = await TenantModel.find({ disabled: { $ne: true } });
   for (const tenant of tenants) {
     const text = await weekInNumbers(tenant, now);
@@ -65,7 +67,8 @@ export async function handleOwnerMessage(services: Services, tenant: Tenant, ite
 
   if (await handleOwnerApprovalReply(services, tenant, item)) return;
 
-  switch (parseOwnerCommand(item.text ?? '')) {
+  const command = parseOwnerCommand(item.text ?? '');
+  switch (command) {
     case 'help':
       return void (await reply(t(language, 'owner.help')));
     case 'leads': {
@@ -79,7 +82,7 @@ export async function handleOwnerMessage(services: Services, tenant: Tenant, ite
       return void (await reply(await weekInNumbers(tenant)));
     case 'pause':
     case 'resume': {
-      const paused = parseOwnerCommand(item.text ?? '') === 'pause';
+      const paused = command === 'pause';
       await TenantModel.updateOne({ _id: tenant._id }, { $set: { 'settings.paused': paused } });
       await recordActivity(tenant.id, 'tenant.changed', `automations ${paused ? 'paused' : 'resumed'} by the owner`);
       return void (await reply(t(language, paused ? 'owner.paused' : 'owner.resumed')));
