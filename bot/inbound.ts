@@ -4,7 +4,7 @@
  * opt-in words at any moment, and then go to the router.
  */
 import { recordActivity } from './activity.ts';
-import { CustomerModel, MessageModel, type Tenant } from './db/models/index.ts';
+import { CustomerModel, isDuplicateKey, MessageModel, type Tenant } from './db/models/index.ts';
 import { parseConsentKeyword } from './outbound/consent.ts';
 import { sendMessage } from './outbound/sender.ts';
 import { routeInboundMessage } from './router.ts';
@@ -53,7 +53,7 @@ async function handleInboundMessage(services: Services, tenant: Tenant, item: Wh
         status: 'received',
       });
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) return; // the same message, being handled by another run
+      if (isDuplicateKey(error)) return; // the same message, being handled by another run
       throw error;
     }
     await recordActivity(tenant.id, 'message.received', `${audience} message from ${item.from}`, stored.id);

@@ -1,7 +1,7 @@
 /** Runs work while holding a short database lock with an expiry (see bot/db/models/lock.ts). */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LockModel } from './db/models/index.ts';
+import { isDuplicateKey, LockModel } from './db/models/index.ts';
 
 export class LockTimeoutError extends Error {
   override name = 'LockTimeoutError';
@@ -23,7 +23,7 @@ export async function withLock<T>(tenantId: string, key: string, fn: () => Promi
       await LockModel.create({ tenantId, key, owner, until: new Date(Date.now() + ttlMs) });
       break;
     } catch (error) {
-      if ((error as { code?: number }).code !== 11000) throw error;
+      if (!isDuplicateKey(error)) throw error;
       // Clear a lock whose holder died; the unique key still lets only one of us take it.
       await LockModel.deleteOne({ tenantId, key, until: { $lt: new Date() } });
       if (Date.now() > deadline) throw new LockTimeoutError(`lock ${key} is busy`);

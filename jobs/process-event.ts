@@ -6,7 +6,7 @@
 import { backoffStrategies, type Agenda } from 'agenda';
 import { z } from 'zod';
 import { recordActivity } from '../bot/activity.ts';
-import { EventModel, TenantModel, UNROUTED_TENANT, type StoredEvent } from '../bot/db/models/index.ts';
+import { EventModel, isDuplicateKey, TenantModel, UNROUTED_TENANT, type StoredEvent } from '../bot/db/models/index.ts';
 import { dispatchEvent } from '../bot/events/dispatch.ts';
 import { withLock } from '../bot/locks.ts';
 import { defineJob, enqueue } from './define.ts';
@@ -99,7 +99,7 @@ async function rerouteWhatsAppEvent(agenda: Agenda, eventRef: string): Promise<S
     await enqueueEventProcessing(agenda, routed);
     return routed;
   } catch (error) {
-    if ((error as { code?: number })?.code !== 11000) throw error;
+    if (!isDuplicateKey(error)) throw error;
     return replayEvent(agenda, tenant.id, (await EventModel.findOne({ tenantId: tenant.id, provider: unrouted.provider, eventId: unrouted.eventId }, { _id: 1 }))!.id);
   }
 }

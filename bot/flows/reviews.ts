@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { recordActivity } from '../activity.ts';
-import { ConversationModel, ReviewModel, ReviewRequestModel, TenantModel, type Review, type Tenant } from '../db/models/index.ts';
+import { ConversationModel, isDuplicateKey, ReviewModel, ReviewRequestModel, TenantModel, type Review, type Tenant } from '../db/models/index.ts';
 import { withLock } from '../locks.ts';
 import { sendMessage } from '../outbound/sender.ts';
 import type { Services } from '../services.ts';
@@ -348,7 +348,7 @@ async function mirror(
     stored = await ReviewModel.create({ tenantId: tenant.id, googleReviewId: review.reviewId, ...fields, reply: external });
     await recordActivity(tenant.id, 'review.received', `${review.stars}★ review from ${review.reviewerName ?? 'an anonymous reviewer'}`, stored.id);
   } catch (error) {
-    if ((error as { code?: number }).code !== 11000) throw error;
+    if (!isDuplicateKey(error)) throw error;
     isNew = false;
     const updated = await ReviewModel.findOneAndUpdate(
       { tenantId: tenant.id, googleReviewId: review.reviewId },

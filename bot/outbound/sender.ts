@@ -15,7 +15,7 @@
  *    transient failures throw so the calling job retries with backoff.
  */
 import { recordActivity } from '../activity.ts';
-import { CustomerModel, MessageModel, TenantModel, type Message, type Tenant } from '../db/models/index.ts';
+import { CustomerModel, isDuplicateKey, MessageModel, TenantModel, type Message, type Tenant } from '../db/models/index.ts';
 import { parseQuietHours } from '../durations.ts';
 import { messagesOut } from '../metrics.ts';
 import { isWhatsAppReachable } from '../phone.ts';
@@ -62,13 +62,11 @@ export interface SendOutcome {
 }
 
 /** Whether a message kind starts a conversation (so needs a template and respects quiet time). */
-const isTemplate = (content: OutboundContent) => content.kind === 'template';
 
 /** The customer (or owner) wrote within the last 24 hours. */
 export const isWindowOpen = (lastInboundAt: Date | null | undefined, now = new Date()) =>
   !!lastInboundAt && now.getTime() - lastInboundAt.getTime() < WINDOW_MS;
 
-const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;
 
 function renderForRecord(language: Language, content: OutboundContent): string {
   if (content.kind !== 'template') return content.text;

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Agenda } from 'agenda';
 import { recordActivity } from '../activity.ts';
-import { EventModel, type StoredEvent } from '../db/models/index.ts';
+import { EventModel, isDuplicateKey, type StoredEvent } from '../db/models/index.ts';
 import type { Provider } from '../../integrations/events.ts';
 import { enqueueEventProcessing } from '../../jobs/process-event.ts';
 
@@ -22,7 +22,6 @@ export interface IncomingEvent {
   quarantineReason?: string;
 }
 
-const isDuplicateKey = (error: unknown) => (error as { code?: number })?.code === 11000;
 
 /** Stores the event and, unless quarantined, enqueues its processing. */
 export async function takeEvent(agenda: Agenda, incoming: IncomingEvent): Promise<{ outcome: IntakeOutcome; event?: StoredEvent }> {

@@ -27,6 +27,9 @@ export const ALL_MODELS = [
   ReviewRequestModel, ReviewModel, EventModel, ActivityModel, SecretModel, LockModel,
 ];
 
+/** Whether a write failed on a unique key: the document is already there (the basis of every dedupe). */
+export const isDuplicateKey = (error: unknown): boolean => (error as { code?: number } | null)?.code === 11000;
+
 /** Builds every index (unique keys are what make webhooks and sends idempotent). */
 export async function ensureIndexes(): Promise<void> {
   await Promise.all(ALL_MODELS.map((model) => model.init()));
