@@ -3,11 +3,11 @@
  * command (the running embedded instance, or one started for the command), output and errors.
  */
 import { CommanderError } from 'commander';
-import { ConfigError, loadConfig, type Config } from '../bot/config.ts';
-import { DatabaseUnavailableError, openDatabase } from '../bot/db/connection.ts';
+import { loadConfig, type Config } from '../bot/config.ts';
+import { openDatabase } from '../bot/db/connection.ts';
 import { ensureIndexes } from '../bot/db/models/index.ts';
-import { TenantInputError, TenantNotFoundError } from '../bot/tenants.ts';
-import { openVault, VaultError, type Vault } from '../bot/vault.ts';
+import { TenantInputError } from '../bot/tenants.ts';
+import { openVault, type Vault } from '../bot/vault.ts';
 
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {
@@ -75,11 +75,5 @@ export function exitCodeFor(error: unknown): number {
 /** The one line shown on stderr for an error (never a stack trace, never a secret). */
 export function errorLine(error: unknown): string | null {
   if (error instanceof CommanderError) return null; // commander already printed it
-  if (
-    error instanceof UsageError || error instanceof TenantInputError || error instanceof TenantNotFoundError ||
-    error instanceof ConfigError || error instanceof DatabaseUnavailableError || error instanceof VaultError
-  ) {
-    return `findo: ${error.message}`;
-  }
   return `findo: ${(error as Error)?.message ?? String(error)}`;
 }

@@ -30,22 +30,22 @@ export interface ConversationDefinition<M extends AnyStateMachine> {
 
 const KEPT_EVENT_KEYS = 20;
 
-/** Creates the conversation document with the machine's initial snapshot (no effects yet). */
+/**
+ * Creates the conversation document with the machine's initial snapshot and the outbox of what its
+ * entry asked for (carried out by the caller with `flushOutbox`).
+ */
 export async function startConversation<M extends AnyStateMachine>(
   definition: ConversationDefinition<M>,
   fields: { tenantId: string; phone: string; subjectId?: string; number?: number },
   input: InputFrom<M>,
-  initialEvent?: { event: EventFromLogic<M>; key: string },
-): Promise<{ conversation: Conversation; effects: Effect[] }> {
+): Promise<Conversation> {
   const effects: { type: string; params: unknown }[] = [];
   const actor = createActor(provideCollectors(definition, effects), { input }).start();
-  if (initialEvent) actor.send(initialEvent.event);
   const snapshot = actor.getPersistedSnapshot();
   actor.stop();
   // The id is chosen first so the effects' keys can name it: one insert, snapshot and outbox together.
   const _id = new Types.ObjectId();
-  const keyed = effects.map((e, i) => ({ ...e, key: `${_id.toHexString()}:1:${i}` }));
-  const conversation = await ConversationModel.create({
+  return ConversationModel.create({
     _id,
     ...fields,
     kind: definition.kind,
@@ -54,10 +54,9 @@ export async function startConversation<M extends AnyStateMachine>(
     state: stateName(snapshot),
     status: (snapshot as { status?: string }).status === 'done' ? 'closed' : 'open',
     seq: 1,
-    outbox: keyed,
-    lastEventKeys: initialEvent ? [initialEvent.key] : [],
+    outbox: effects.map((e, i) => ({ ...e, key: `${_id.toHexString()}:1:${i}` })),
+    lastEventKeys: [],
   });
-  return { conversation, effects: keyed };
 }
 
 /** Applies one event to a stored conversation and carries out what it asked for. */

@@ -54,7 +54,7 @@ export async function recentlyHandedOff(tenantId: string, phone: string): Promis
 
 /** Starts the conversation a missed-call follow-up opened (the template was just sent). */
 export async function startMissedCallConversation(services: Services, tenant: Tenant, phone: string): Promise<Conversation> {
-  const { conversation } = await startConversation(leadCapture, { tenantId: tenant.id, phone }, { origin: 'missed_call' });
+  const conversation = await startConversation(leadCapture, { tenantId: tenant.id, phone }, { origin: 'missed_call' });
   await recordActivity(tenant.id, 'conversation.started', `lead conversation with ${phone} (missed call)`, conversation.id);
   return flushOutbox(conversation, executor(services, tenant));
 }
@@ -75,7 +75,7 @@ export async function handleLeadMessage(
 }
 
 async function startInbound(services: Services, tenant: Tenant, phone: string): Promise<Conversation> {
-  const { conversation } = await startConversation(leadCapture, { tenantId: tenant.id, phone }, { origin: 'inbound' });
+  const conversation = await startConversation(leadCapture, { tenantId: tenant.id, phone }, { origin: 'inbound' });
   await recordActivity(tenant.id, 'conversation.started', `lead conversation with ${phone} (customer wrote first)`, conversation.id);
   return conversation;
 }

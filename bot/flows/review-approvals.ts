@@ -79,7 +79,7 @@ export async function startReviewApproval(services: Services, tenant: Tenant, re
     const started = await startConversation(reviewApproval, { tenantId: tenant.id, phone: ownerPhone, subjectId: review.id, number }, { reviewId: review.id, draft: draft! });
     await ReviewModel.updateOne({ tenantId: tenant.id, _id: review._id }, { $set: { 'reply.state': 'awaiting_owner', 'reply.draft': draft } });
     await recordActivity(tenant.id, 'review.draft', `draft ${number} for ${review.stars}★ review from ${reviewerLabel(tenant, review)} sent to the owner`, review.id);
-    return started.conversation;
+    return started;
   });
   return withLock(tenant.id, lockKey(review.id), async () => {
     const current = await ConversationModel.findOne({ tenantId: tenant.id, _id: conversation._id });

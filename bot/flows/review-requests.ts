@@ -37,7 +37,6 @@ export async function onDocumentIssued(services: Services, tenant: Tenant, docum
 /** Why a request (or reminder) is not sent, or null. */
 async function requestBlocker(tenant: Tenant, request: ReviewRequest, step: 'request' | 'reminder'): Promise<string | null> {
   if (!tenant.reviewLink) return 'no review link';
-  if (request.status === 'reviewed') return 'the customer already reviewed';
   const customer = await CustomerModel.findOne({ tenantId: tenant.id, phone: request.phone });
   if (customer?.optedOut) return 'opted out';
   if (step === 'request') {
