@@ -1,6 +1,6 @@
 /**
  * weekly-digest: Sunday 09:00 Israel time, every owner gets the week in numbers (flow F4).
- * Sends are keyed by the day, so a retried run never sends a digest twice.
+ * Sends are keyed by the week, so a retried run never sends a digest twice.
  */
 import { backoffStrategies } from 'agenda';
 import { z } from 'zod';
