@@ -10,6 +10,9 @@ import type { Logger } from './logger.ts';
 
 export const AGENDA_COLLECTION = 'agendaJobs';
 
+/** How long a run holds its job's lock unless its definition says otherwise. */
+export const DEFAULT_LOCK_LIFETIME = 5 * 60_000;
+
 export async function createAgenda(
   connection: mongoose.Connection,
   options: { name: string; logger: Logger; pollInterval?: number },
@@ -18,7 +21,7 @@ export async function createAgenda(
     backend: new MongoBackend({ mongo: connection.db as unknown as Db, collection: AGENDA_COLLECTION }),
     name: options.name,
     processEvery: options.pollInterval ?? Number(process.env.FINDO_JOB_POLL_INTERVAL ?? 2_000),
-    defaultLockLifetime: 5 * 60_000,
+    defaultLockLifetime: DEFAULT_LOCK_LIFETIME,
   });
   agenda.on('error', (error: Error) => options.logger.error({ err: error.message }, 'agenda error'));
   await agenda.ready;

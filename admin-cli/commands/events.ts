@@ -9,7 +9,6 @@ import {
   EVENT_STATUSES, EventModel, type EventStatus, TenantModel, UNROUTED_TENANT, WEBHOOK_PROVIDERS,
 } from '../../bot/db/models/index.ts';
 import { createLogger } from '../../bot/logger.ts';
-import { replayEvent } from '../../jobs/process-event.ts';
 import { printDetails, printJson, printTable, withDatabase } from '../runtime.ts';
 import {
   DEFAULT_LIMIT, NotFoundError, oneOf, orNull, parseLimit, parseObjectId, tenantScope, tenantSlugs,
@@ -151,6 +150,8 @@ export function makeEventsCommand(): Command {
           name: `findo-cli-${process.pid}`,
           logger: createLogger(config.logLevel, process.stderr),
         });
+        // Loaded here: it brings every flow, which list and show never need.
+        const { replayEvent } = await import('../../jobs/process-event.ts');
         let replayed;
         try {
           replayed = await replayEvent(agenda, event.tenantId, sourceId);

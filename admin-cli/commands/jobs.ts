@@ -6,13 +6,10 @@
 import { Command } from 'commander';
 import mongoose from 'mongoose';
 import { ObjectId, type Collection, type Document } from 'mongodb';
-import { AGENDA_COLLECTION } from '../../bot/agenda.ts';
+import { AGENDA_COLLECTION, DEFAULT_LOCK_LIFETIME } from '../../bot/agenda.ts';
 import { ALL_JOBS } from '../../jobs/index.ts';
 import { printDetails, printJson, printTable, UsageError, withDatabase } from '../runtime.ts';
 import { DEFAULT_LIMIT, NotFoundError, orNull, parseLimit, parseObjectId } from './leads.ts';
-
-/** Agenda's lock lifetime for jobs that don't set their own (as `createAgenda` configures it). */
-const DEFAULT_LOCK_LIFETIME = 5 * 60_000;
 
 /** A due job nobody has picked up for this long is overdue (no worker running, or all busy). */
 const OVERDUE_AFTER = 60_000;
