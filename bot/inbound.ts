@@ -7,7 +7,7 @@ import { recordActivity } from './activity.ts';
 import { CustomerModel, isDuplicateKey, MessageModel, type Tenant } from './db/models/index.ts';
 import { parseConsentKeyword } from './outbound/consent.ts';
 import { sendMessage } from './outbound/sender.ts';
-import { routeInboundMessage } from './router.ts';
+import { isOwner, routeInboundMessage } from './router.ts';
 import type { Services } from './services.ts';
 import { t, type Language } from './texts/index.ts';
 import type { WhatsAppInboundMessage, WhatsAppStatusUpdate, WhatsAppWebhookItem } from '../integrations/whatsapp/webhook.ts';
@@ -37,10 +37,9 @@ async function applyDeliveryStatus(tenant: Tenant, status: WhatsAppStatusUpdate)
   );
 }
 
-const isOwnerPhone = (tenant: Tenant, phone: string) => tenant.ownerPhones.includes(phone);
 
 async function handleInboundMessage(services: Services, tenant: Tenant, item: WhatsAppInboundMessage): Promise<void> {
-  const audience = isOwnerPhone(tenant, item.from) ? 'owner' : 'customer';
+  const audience = isOwner(tenant, item.from) ? 'owner' : 'customer';
   const key = `in:${item.messageId}`;
   let stored = await MessageModel.findOne({ tenantId: tenant.id, key });
   if (stored?.statusAt) return; // fully handled before: a redelivery or a replay

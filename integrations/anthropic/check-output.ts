@@ -6,9 +6,8 @@
 import { detectLanguage } from '../../bot/language.ts';
 import { stripIsolates } from '../../bot/texts/bidi.ts';
 import type { Language } from '../../bot/texts/index.ts';
+import { REVIEW_REPLY_MAX_BYTES } from '../google/wire.ts';
 
-/** Google's limit on a review reply, in UTF-8 bytes. */
-export const REVIEW_REPLY_MAX_BYTES = 4096;
 /** The longest owner summary, in characters. */
 export const OWNER_SUMMARY_MAX_CHARS = 300;
 

@@ -9,7 +9,7 @@ import { AccessTokenSource } from './access-token.ts';
 import { httpStatusOf, toIntegrationError } from './errors.ts';
 import { createOAuth2Client, GoogleOAuth, type GoogleOAuthConfig } from './oauth.ts';
 import type { TokenStore } from './tokens.ts';
-import type { ListReviewsJson, ReviewJson, ReviewReplyJson, ReviewReplyStateJson, StarRatingJson } from './wire.ts';
+import { REVIEW_REPLY_MAX_BYTES, type ListReviewsJson, type ReviewJson, type ReviewReplyJson, type ReviewReplyStateJson, type StarRatingJson } from './wire.ts';
 
 /** A Business Profile account the connected Google user can manage. */
 export interface GoogleAccount {
@@ -106,9 +106,6 @@ export interface GoogleClientOptions extends GoogleOAuthConfig {
   /** Refresh the access token this long before it expires. Default 60 000 ms. */
   refreshMarginMs?: number;
 }
-
-/** Google caps a reply at 4096 bytes of UTF-8. */
-export const MAX_REPLY_BYTES = 4096;
 
 const V4_DEFAULT_ROOT = 'https://mybusiness.googleapis.com/';
 const LOCATION_READ_MASK = 'name,title,metadata.placeId,metadata.newReviewUri,metadata.mapsUri';
@@ -208,9 +205,9 @@ export class GoogleClient implements ReviewsPort {
   async updateReply(reviewName: string, comment: string): Promise<ReviewReply> {
     requireName(reviewName, REVIEW_NAME, 'review');
     const bytes = Buffer.byteLength(comment, 'utf8');
-    if (comment.trim() === '' || bytes > MAX_REPLY_BYTES) {
+    if (comment.trim() === '' || bytes > REVIEW_REPLY_MAX_BYTES) {
       // Checked here so a reply Google would refuse does not spend quota.
-      throw new IntegrationError(`reply must be 1–${MAX_REPLY_BYTES} bytes of UTF-8, got ${bytes}`, 'permanent', {
+      throw new IntegrationError(`reply must be 1–${REVIEW_REPLY_MAX_BYTES} bytes of UTF-8, got ${bytes}`, 'permanent', {
         provider: 'google',
         code: 'invalid_reply',
       });

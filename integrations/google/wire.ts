@@ -4,6 +4,9 @@
  * https://developers.google.com/my-business/reference/rest/v4/accounts.locations.reviews
  */
 
+/** Google caps a review reply at 4096 bytes of UTF-8. */
+export const REVIEW_REPLY_MAX_BYTES = 4096;
+
 /** `starRating` as Google encodes it. */
 export type StarRatingJson = 'STAR_RATING_UNSPECIFIED' | 'ONE' | 'TWO' | 'THREE' | 'FOUR' | 'FIVE';
 
