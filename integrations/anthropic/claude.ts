@@ -5,6 +5,7 @@
  */
 import Anthropic, { APIConnectionError, APIError } from '@anthropic-ai/sdk';
 import { z } from 'zod';
+import { DEFAULT_AI_MODEL } from '../../bot/config.ts';
 import type { Language } from '../../bot/texts/index.ts';
 import { checkLeadDetail, checkOwnerSummary, checkReviewReply, type CheckResult } from './check-output.ts';
 import { firstName, LEAD_DETAIL_LIMITS, replyLanguageFor, RuleBasedTextGenerator } from './rules.ts';
@@ -17,8 +18,11 @@ import type {
   TextGenerator,
 } from './text-generator.ts';
 
-/** A current small, fast model: these are short texts where latency matters more than depth. */
-export const DEFAULT_MODEL = 'claude-haiku-4-5';
+/**
+ * A current small, fast model (`FINDO_AI_MODEL`'s default): these are short texts where latency
+ * matters more than depth.
+ */
+export const DEFAULT_MODEL = DEFAULT_AI_MODEL;
 
 /** Why a generated text was not used. */
 export interface TextGenerationFallback {

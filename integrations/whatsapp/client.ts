@@ -21,6 +21,7 @@ import {
   Text,
 } from 'whatsapp-api-js/messages';
 import type { ClientMessage } from 'whatsapp-api-js/types';
+import { DEFAULT_WHATSAPP_API_VERSION } from '../../bot/config.ts';
 import { IntegrationError } from '../errors.ts';
 import { classifyWhatsAppError } from './errors.ts';
 
@@ -126,7 +127,7 @@ class WhatsAppClient implements WhatsAppPort {
   /** Keyed by the parsed body the library hands back, so each answer keeps its own HTTP facts. */
   private readonly answers = new WeakMap<object, AnswerInfo>();
 
-  constructor({ apiUrl = GRAPH_ORIGIN, apiVersion = 'v24.0', token, appSecret, timeoutMs = 15_000 }: WhatsAppClientOptions) {
+  constructor({ apiUrl = GRAPH_ORIGIN, apiVersion = DEFAULT_WHATSAPP_API_VERSION, token, appSecret, timeoutMs = 15_000 }: WhatsAppClientOptions) {
     this.token = token;
     this.api = new WhatsAppAPI({
       token,
