@@ -4,7 +4,7 @@
  * Real server, real Agenda workers, real database; fake WhatsApp over real HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConversationModel, CustomerModel, LeadModel, MessageModel, type Tenant, type Lead, type Customer } from '../../bot/db/models/index.ts';
+import { ActivityModel, ConversationModel, CustomerModel, LeadModel, MessageModel, type Tenant, type Lead, type Customer } from '../../bot/db/models/index.ts';
 import { setTenantSettings, type WebhookKeys } from '../../bot/tenants.ts';
 import { postProviderWebhook } from '../../integrations/providers.ts';
 import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
@@ -31,6 +31,9 @@ describe('missed call → WhatsApp lead capture', () => {
   const reply = (from: string, text: string) =>
     h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, { phoneNumberId: BUSINESS_NUMBER_ID, from, text });
   const sentTo = (phone: string) => h.whatsapp.sent.filter((m) => m.to === phone);
+  /** Waits until the follow-up to `phone` was due and not sent, for `reason`. */
+  const followupSkipped = (phone: string, reason: string) =>
+    eventually(() => ActivityModel.exists({ tenantId: tenant.id, type: 'message.skipped', text: `no follow-up to ${phone}: ${reason}` }), 20_000, `follow-up to ${phone} skipped: ${reason}`);
   const textsTo = (phone: string) => sentTo(phone).map((m) => m.text ?? m.template?.name ?? '');
 
   it('captures a lead from one Hebrew free-text answer and tells every owner', async () => {
@@ -107,14 +110,15 @@ describe('missed call → WhatsApp lead capture', () => {
     await eventually(async () => textsTo(customer).some((t) => t.includes('חזרת לקבל')), 20_000, 'opt-in confirmation');
     const before = sentTo(customer).length;
     await missedCall('052-765-0003');
-    await new Promise((r) => setTimeout(r, 2_500));
+    await followupSkipped(customer, 'followed up within the last 12 hours');
     expect(sentTo(customer)).toHaveLength(before);
   });
 
   it('a landline caller and an owner calling their own business get nothing', async () => {
     await missedCall('02-6234567');
     await missedCall('054-765-4321');
-    await new Promise((r) => setTimeout(r, 2_500));
+    await followupSkipped('+97226234567', 'landline: not reachable on WhatsApp');
+    await followupSkipped(OWNERS[0], 'the caller is an owner of the business');
     expect(sentTo('+97226234567')).toHaveLength(0);
     expect(sentTo(OWNERS[0]).filter((m) => m.template?.name === 'findo_missed_call')).toHaveLength(0);
     const skipped = await MessageModel.countDocuments({ tenantId: tenant.id, phone: '+97226234567', status: 'sent' });
