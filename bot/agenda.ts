@@ -58,6 +58,19 @@ async function ensureJobIndexes(connection: mongoose.Connection): Promise<void> 
 }
 
 /**
+ * Starts Agenda's job processing with one scan at a time. Agenda starts a scan of every job name
+ * each poll, even while the last one still runs (6.2.6 sets `isJobQueueFilling` but never reads
+ * it); on a slow database the scans pile up until they fill the connection pool.
+ */
+export async function startAgenda(agenda: Agenda): Promise<void> {
+  await agenda.start();
+  const processor = (agenda as unknown as { jobProcessor: { process(): Promise<void> } }).jobProcessor;
+  const scan = processor.process.bind(processor);
+  let scanning: Promise<void> | undefined;
+  processor.process = () => (scanning ??= scan().finally(() => (scanning = undefined)));
+}
+
+/**
  * Frees the job locks a dead previous life of this worker identity held (Agenda marks each lock
  * with its instance name), so they run again at once instead of after their lock lifetime.
  */

@@ -9,7 +9,7 @@
  * so processing never starves intake.
  */
 import type { Server } from 'node:http';
-import { createAgenda, unlockJobsOf } from './agenda.ts';
+import { createAgenda, startAgenda, unlockJobsOf } from './agenda.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/connection.ts';
@@ -90,7 +90,7 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
       run: (item) => processEvent(services, owner, item),
       onRenew: (eventRefs) => renewEventLocks(owner, eventRefs),
     });
-    await agenda.start();
+    await startAgenda(agenda);
     await scheduleRecurringJobs(agenda);
   }
 
