@@ -47,14 +47,16 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
     return sleep(ms, undefined, { signal: controller.signal }).catch(() => {});
   };
 
+  // Claim in batches of at least half the concurrency: one claim round serves several items.
+  const roomForBatch = () => concurrency - running.size >= Math.ceil(concurrency / 2);
+
   const loop = (async () => {
     while (!stopped) {
       woken = false;
-      const free = concurrency - running.size;
       let claimed: ClaimedItem[] = [];
-      if (free > 0) {
+      if (roomForBatch()) {
         try {
-          claimed = await claimItems(owner, free);
+          claimed = await claimItems(owner, concurrency - running.size);
         } catch (error) {
           logger.warn({ err: (error as Error).message }, 'inbox claim failed');
         }
@@ -64,13 +66,12 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
           .catch((error: Error) => logger.error({ err: error.message, eventRef: item.eventRef }, 'inbox item failed to settle'))
           .finally(() => {
             running.delete(item.eventRef);
-            onEnqueued();
+            if (roomForBatch()) onEnqueued();
           });
         running.set(item.eventRef, run);
       }
-      // A full batch suggests more is waiting: claim again at once (while there is room).
-      if (claimed.length === 0 || claimed.length < free) await nap(pollMs);
-      else if (running.size >= concurrency) await Promise.race([...running.values(), nap(pollMs)]);
+      // Woken at once by new work in this process or by a freed batch; else look again after the poll.
+      await nap(pollMs);
     }
   })();
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENDA_COLLECTION } from '../../bot/agenda.ts';
 import { ActivityModel, EventModel, InboxModel, ReviewRequestModel, type Tenant } from '../../bot/db/models/index.ts';
-import type { WebhookKeys } from '../../bot/tenants.ts';
+import { createTenant, rotateWebhookKeys, setTenantDisabled, type WebhookKeys } from '../../bot/tenants.ts';
 import { greeninvoiceDocument } from '../../integrations/greeninvoice/fake.ts';
 import { icountDocument } from '../../integrations/icount/fake.ts';
 import { postProviderWebhook, type WebhookRecord } from '../../integrations/providers.ts';
@@ -281,5 +281,19 @@ describe('an inbox item claimed by several workers at once', () => {
     expect(await EventModel.findOne({ tenantId: tenant.id, _id: event.id })).toMatchObject({ status: 'processed', attempts: 1 });
     expect(await effectsOf('voicenter', event.id, body.caller)).toBe(1);
     expect(await ActivityModel.countDocuments({ tenantId: tenant.id, ref: event.id, type: 'event.accepted' })).toBe(1);
+  });
+});
+
+describe('webhook keys, looked up once and cached', () => {
+  it('rotated keys: the old URL is refused at once, the new one taken; a disabled tenant is refused at once', async () => {
+    const { tenant: other, webhookKeys: oldKeys } = await createTenant({ name: 'Rotating Garage', ownerPhones: ['054-765-1234'] }, harness.findo.services.vault);
+    const post = (key: string) => postProviderWebhook(harness.webhookUrl('voicenter', key), bodies.voicenter());
+    // Warm the cache with the old key.
+    expect((await post(oldKeys.voicenter)).status).toBe(200);
+    const newKeys = await rotateWebhookKeys(other, harness.findo.services.vault);
+    expect((await post(oldKeys.voicenter)).status).toBe(401);
+    expect((await post(newKeys.voicenter)).status).toBe(200);
+    await setTenantDisabled(other, true);
+    expect((await post(newKeys.voicenter)).status).toBe(401);
   });
 });
