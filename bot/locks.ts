@@ -25,9 +25,10 @@ export async function withLock<T>(tenantId: string, key: string, fn: () => Promi
       break;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      // Clear a lock whose holder died; the unique key still lets only one of us take it.
-      await LockModel.deleteOne({ tenantId, key, until: { $lt: new Date() } });
-      if (Date.now() > deadline) throw new LockTimeoutError(`lock ${key} is busy`);
+      // Clear a lock whose holder died; the unique key still lets only one of us take it. Having
+      // cleared one, try again even when not waiting.
+      const { deletedCount } = await LockModel.deleteOne({ tenantId, key, until: { $lt: new Date() } });
+      if (deletedCount === 0 && Date.now() > deadline) throw new LockTimeoutError(`lock ${key} is busy`);
       await sleep(delay);
     }
   }

@@ -8,13 +8,11 @@ import { backoffStrategies } from 'agenda';
 import { recordActivity } from '../bot/activity.ts';
 import { EventModel, isDuplicateKey, LockModel, TenantModel, UNROUTED_TENANT, type StoredEvent } from '../bot/db/models/index.ts';
 import { dispatchEvent } from '../bot/events/dispatch.ts';
-import { completeItem, enqueueEvent, failItem, LEASE_MS, releaseItem, type ClaimedItem } from '../bot/inbox/queue.ts';
+import { completeItem, enqueueEvent, failItem, LEASE_MS, type ClaimedItem } from '../bot/inbox/queue.ts';
 import { LockTimeoutError, withLock } from '../bot/locks.ts';
 import type { Services } from '../bot/services.ts';
 
 const RETRY = backoffStrategies.exponential({ delay: 2_000, maxDelay: 5 * 60_000, maxRetries: 6, jitter: 0.2 });
-/** When another worker holds the event (a racing claim), look again after this. */
-const BUSY_RETRY_MS = 1_000;
 
 const eventLockKey = (eventRef: string) => `event:${eventRef}`;
 
@@ -48,8 +46,10 @@ export async function processEvent(services: Services, owner: string, item: Clai
       );
     }, { ttlMs: LEASE_MS, waitMs: 0, owner });
   } catch (lockError) {
-    if (!(lockError instanceof LockTimeoutError)) throw lockError;
-    return releaseItem(owner, eventRef, BUSY_RETRY_MS);
+    // Another worker holds the event (both claimed it): it completes the item; should it die, the
+    // item's lease lapses and the event is looked at again.
+    if (lockError instanceof LockTimeoutError) return;
+    throw lockError;
   }
   if (!error) return completeItem(owner, item);
   services.logger.warn({ eventRef, err: error.message }, 'event processing failed');

@@ -42,15 +42,18 @@ export async function enqueueEvent(event: { id: string; tenantId: string; replay
   inboxSignal.emit('enqueued');
 }
 
-/** Up to `limit` due items that are free or whose lease expired, now held by `owner`. */
+/**
+ * Up to `limit` due items that are free or whose lease expired, now held by `owner`. Workers pick
+ * at random among the oldest candidates, so two of them seldom reach for the same items.
+ */
 export async function claimItems(owner: string, limit: number): Promise<ClaimedItem[]> {
   const now = new Date();
   const candidates = await InboxModel.find(
     { dueAt: { $lte: now }, $or: [{ owner: null }, { leaseUntil: { $lt: now } }] },
     { _id: 1, owner: 1, leaseUntil: 1 },
-  ).sort({ dueAt: 1 }).limit(limit).lean();
+  ).sort({ dueAt: 1 }).limit(limit * CANDIDATES_PER_CLAIM).lean();
   const leaseUntil = new Date(now.getTime() + LEASE_MS);
-  const claimed = await Promise.all(candidates.map((candidate) =>
+  const claimed = await Promise.all(shuffled(candidates).slice(0, limit).map((candidate) =>
     InboxModel.findOneAndUpdate(
       { _id: candidate._id, owner: candidate.owner, leaseUntil: candidate.leaseUntil },
       { $set: { owner, leaseUntil } },
@@ -58,6 +61,18 @@ export async function claimItems(owner: string, limit: number): Promise<ClaimedI
     ).lean()));
   return claimed.filter((item): item is NonNullable<typeof item> => item !== null)
     .map((item) => ({ eventRef: String(item._id), tenantId: item.tenantId, generation: item.generation, failures: item.failures ?? 0 }));
+}
+
+/** How many candidates a claim looks at per item it takes. */
+const CANDIDATES_PER_CLAIM = 4;
+
+function shuffled<T>(items: T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
 }
 
 /** Extends the leases of the items `owner` is working on. */
@@ -87,10 +102,9 @@ export async function failItem(owner: string, item: ClaimedItem, retryInMs: numb
   );
 }
 
-/** Gives an item back unprocessed (shutdown, or another worker holds its event: then retry later). */
-export async function releaseItem(owner: string, eventRef: string, dueInMs = 0): Promise<void> {
-  const retry = dueInMs > 0 ? { dueAt: new Date(Date.now() + dueInMs) } : {};
-  await InboxModel.updateOne({ _id: eventRef, owner }, { $set: { owner: null, leaseUntil: null, ...retry } });
+/** Gives an item back unprocessed (shutdown). */
+export async function releaseItem(owner: string, eventRef: string): Promise<void> {
+  await InboxModel.updateOne({ _id: eventRef, owner }, { $set: { owner: null, leaseUntil: null } });
 }
 
 /** Frees every item `owner` holds: a restarted worker takes its dead claims back at once. */
