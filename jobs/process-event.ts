@@ -17,6 +17,13 @@ const RETRY = backoffStrategies.exponential({ delay: 2_000, maxDelay: 5 * 60_000
 const eventLockKey = (eventRef: string) => `event:${eventRef}`;
 
 /**
+ * A query on one event by `_id` alone. FerretDB on SQLite pushes a filter down only when it is
+ * `_id` and nothing else; `{ tenantId, _id }` would read and decode every event ever stored. The
+ * id comes from an inbox item of that tenant, and the caller checks the tenant of what it reads.
+ */
+const eventById = (eventRef: string) => EventModel.where({ _id: eventRef }).setOptions({ allTenants: true });
+
+/**
  * Processes one claimed inbox item as `owner`. Two workers can hold the same item (FerretDB's
  * claims are not atomic): the event's lock lets one run at a time, and the second finds this
  * generation already processed.
@@ -26,24 +33,18 @@ export async function processEvent(services: Services, owner: string, item: Clai
   let error: Error | undefined;
   try {
     await withLock(tenantId, eventLockKey(eventRef), async () => {
-      const event = await EventModel.findOne({ tenantId, _id: eventRef });
-      if (!event || event.status === 'quarantined') return;
+      const event = await eventById(eventRef).findOne();
+      if (!event || event.tenantId !== tenantId || event.status === 'quarantined') return;
       if (event.status === 'processed' && (event.replays ?? 0) === generation) return;
       try {
         await dispatchEvent(services, event);
       } catch (dispatchError) {
         error = dispatchError as Error;
-        await EventModel.updateOne(
-          { tenantId, _id: eventRef },
-          { $set: { status: 'failed', lastError: error.message }, $inc: { attempts: 1 } },
-        );
+        await eventById(eventRef).updateOne({}, { $set: { status: 'failed', lastError: error.message }, $inc: { attempts: 1 } });
         await recordActivity(tenantId, 'event.failed', `${event.provider} event ${event.eventId} failed: ${error.message}`, eventRef);
         return;
       }
-      await EventModel.updateOne(
-        { tenantId, _id: eventRef },
-        { $set: { status: 'processed', processedAt: new Date() }, $unset: { lastError: '' }, $inc: { attempts: 1 } },
-      );
+      await eventById(eventRef).updateOne({}, { $set: { status: 'processed', processedAt: new Date() }, $unset: { lastError: '' }, $inc: { attempts: 1 } });
     }, { ttlMs: LEASE_MS, waitMs: 0, owner });
   } catch (lockError) {
     // Another worker holds the event (both claimed it): it completes the item; should it die, the

@@ -31,10 +31,10 @@ export const inboxSignal = new EventEmitter();
  * exists (a sweep, a replay while the event is still pending), it moves to the newer generation
  * and becomes due now.
  */
-export async function enqueueEvent(event: { id: string; tenantId: string; replays?: number | null }): Promise<void> {
+export async function enqueueEvent(event: { id: string; tenantId: string; provider: string; replays?: number | null }): Promise<void> {
   const generation = event.replays ?? 0;
   try {
-    await InboxModel.create({ _id: event.id, tenantId: event.tenantId, generation, dueAt: new Date() });
+    await InboxModel.create({ _id: event.id, tenantId: event.tenantId, generation, priority: event.provider === 'whatsapp' ? 0 : 1, dueAt: new Date() });
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
     await InboxModel.updateOne({ _id: event.id, generation: { $lt: generation } }, { $set: { generation, dueAt: new Date(), failures: 0 } });
@@ -43,17 +43,19 @@ export async function enqueueEvent(event: { id: string; tenantId: string; replay
 }
 
 /**
- * Up to `limit` due items that are free or whose lease expired, now held by `owner`. Workers pick
- * at random among the oldest candidates, so two of them seldom reach for the same items.
+ * Up to `limit` due items that are free or whose lease expired, now held by `owner`: WhatsApp
+ * messages first, then the oldest. Workers pick at random among the first candidates, so two of
+ * them seldom reach for the same items.
  */
 export async function claimItems(owner: string, limit: number): Promise<ClaimedItem[]> {
   const now = new Date();
   const candidates = await InboxModel.find(
     { dueAt: { $lte: now }, $or: [{ owner: null }, { leaseUntil: { $lt: now } }] },
-    { _id: 1, owner: 1, leaseUntil: 1 },
-  ).sort({ dueAt: 1 }).limit(limit * CANDIDATES_PER_CLAIM).lean();
+    { _id: 1, owner: 1, leaseUntil: 1, priority: 1 },
+  ).sort({ priority: 1, dueAt: 1 }).limit(limit * CANDIDATES_PER_CLAIM).lean();
   const leaseUntil = new Date(now.getTime() + LEASE_MS);
-  const claimed = await Promise.all(shuffled(candidates).slice(0, limit).map((candidate) =>
+  const picked = shuffled(candidates).sort((a, b) => (a.priority ?? 1) - (b.priority ?? 1)).slice(0, limit);
+  const claimed = await Promise.all(picked.map((candidate) =>
     InboxModel.findOneAndUpdate(
       { _id: candidate._id, owner: candidate.owner, leaseUntil: candidate.leaseUntil },
       { $set: { owner, leaseUntil } },

@@ -29,11 +29,14 @@ describe('two web and two worker processes', () => {
     h = await startHarness(import.meta.filename, { role: 'web' });
     ({ tenant, webhookKeys: keys } = await h.createTenant());
     tenant = await setTenantSettings(tenant, ['leadFollowupDelay=1s'], h.findo.services.vault);
+    // Agenda's poll as in production: each poll scans every job name, and the follow-ups are due
+    // a second after the calls anyway.
+    const env = { ...h.env, FINDO_JOB_POLL_INTERVAL: '2000' };
     processes = await Promise.all([
-      startFindoProcess('web', h.env),
-      startFindoProcess('web', h.env),
-      startFindoProcess('worker', { ...h.env, FINDO_WORKER_ID: 'w1' }),
-      startFindoProcess('worker', { ...h.env, FINDO_WORKER_ID: 'w2' }),
+      startFindoProcess('web', env),
+      startFindoProcess('web', env),
+      startFindoProcess('worker', { ...env, FINDO_WORKER_ID: 'w1' }),
+      startFindoProcess('worker', { ...env, FINDO_WORKER_ID: 'w2' }),
     ]);
   });
   afterAll(async () => {

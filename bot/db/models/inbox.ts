@@ -15,6 +15,8 @@ const inboxSchema = new Schema(
     tenantId: { type: String, required: true },
     /** The event's processing generation (its replay count): one processing per generation. */
     generation: { type: Number, required: true },
+    /** Lower first: 0 for a customer's WhatsApp message (someone waits for the reply), 1 for the rest. */
+    priority: { type: Number, default: 1 },
     /** Not before this time (a retry's backoff). */
     dueAt: { type: Date, required: true },
     /** The worker identity holding the item, and until when; null when free. */
@@ -26,7 +28,7 @@ const inboxSchema = new Schema(
   { versionKey: false, collection: 'inbox' },
 );
 // For a real MongoDB: the claim's candidates (free or expired, due) and one worker's own items.
-inboxSchema.index({ dueAt: 1 });
+inboxSchema.index({ priority: 1, dueAt: 1 });
 inboxSchema.index({ owner: 1 });
 
 export type InboxItem = InferSchemaType<typeof inboxSchema>;
