@@ -354,7 +354,7 @@ async function startFerretDbOnPostgres(): Promise<{ uri: string; stop(): Promise
   const port = await freePort();
   const ferret = spawn(ferretdb, [
     '--handler=postgresql', `--postgresql-url=postgres://postgres@127.0.0.1:${pgPort}/ferretdb`,
-    `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error',
+    `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dir}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error',
   ], { stdio: 'ignore' });
   await listening(port);
   return {

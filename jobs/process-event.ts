@@ -52,9 +52,9 @@ export async function processEvent(services: Services, owner: string, item: Clai
     if (lockError instanceof LockTimeoutError) return;
     throw lockError;
   }
-  if (!error) return completeItem(owner, item);
+  if (!error) return completeItem(item);
   services.logger.warn({ eventRef, err: error.message }, 'event processing failed');
-  return failItem(owner, item, RETRY({ attempt: item.failures + 1, error, jobName: 'process-event', jobData: item }));
+  return failItem(item, RETRY({ attempt: item.failures + 1, error, jobName: 'process-event', jobData: item }));
 }
 
 /** Keeps the event locks of the items a worker is running alive, with their leases. */

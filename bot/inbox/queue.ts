@@ -46,22 +46,23 @@ export async function enqueueEvent(event: { id: string; tenantId: string; provid
  * Up to `limit` due items that are free or whose lease expired, now held by `owner`: WhatsApp
  * messages first, then the oldest. Workers pick at random among the first candidates, so two of
  * them seldom reach for the same items.
+ *
+ * Only the candidates' read looks at the whole (small) collection; every write names the item by
+ * `_id` alone, the one filter FerretDB on SQLite pushes down, so an item costs the same however
+ * long the backlog. The write is therefore not conditional: two workers may both take an item,
+ * and the event's lock decides which one runs it (jobs/process-event.ts).
  */
 export async function claimItems(owner: string, limit: number): Promise<ClaimedItem[]> {
   const now = new Date();
   const candidates = await InboxModel.find(
     { dueAt: { $lte: now }, $or: [{ owner: null }, { leaseUntil: { $lt: now } }] },
-    { _id: 1, owner: 1, leaseUntil: 1, priority: 1 },
+    { _id: 1, tenantId: 1, generation: 1, failures: 1, priority: 1 },
   ).sort({ priority: 1, dueAt: 1 }).limit(limit * CANDIDATES_PER_CLAIM).lean();
-  const leaseUntil = new Date(now.getTime() + LEASE_MS);
   const picked = shuffled(candidates).sort((a, b) => (a.priority ?? 1) - (b.priority ?? 1)).slice(0, limit);
-  const claimed = await Promise.all(picked.map((candidate) =>
-    InboxModel.findOneAndUpdate(
-      { _id: candidate._id, owner: candidate.owner, leaseUntil: candidate.leaseUntil },
-      { $set: { owner, leaseUntil } },
-      { returnDocument: 'after' },
-    ).lean()));
-  return claimed.filter((item): item is NonNullable<typeof item> => item !== null)
+  const leaseUntil = new Date(now.getTime() + LEASE_MS);
+  const taken = await Promise.all(picked.map(async (candidate) =>
+    (await InboxModel.updateOne({ _id: candidate._id }, { $set: { owner, leaseUntil } })).matchedCount === 1));
+  return picked.filter((_, i) => taken[i])
     .map((item) => ({ eventRef: String(item._id), tenantId: item.tenantId, generation: item.generation, failures: item.failures ?? 0 }));
 }
 
@@ -77,36 +78,37 @@ function shuffled<T>(items: T[]): T[] {
   return copy;
 }
 
-/** Extends the leases of the items `owner` is working on. */
-export async function renewLeases(owner: string, eventRefs: string[]): Promise<void> {
-  if (eventRefs.length === 0) return;
-  await InboxModel.updateMany({ _id: { $in: eventRefs }, owner }, { $set: { leaseUntil: new Date(Date.now() + LEASE_MS) } });
+/** Extends the leases of the items a worker is working on. */
+export async function renewLeases(eventRefs: string[]): Promise<void> {
+  const leaseUntil = new Date(Date.now() + LEASE_MS);
+  await Promise.all(eventRefs.map((ref) => InboxModel.updateOne({ _id: ref }, { $set: { leaseUntil } })));
 }
 
 /**
- * The item's generation is done: it leaves the inbox. When a replay moved it to a newer
- * generation meanwhile, it stays, released for that generation.
+ * The item's generation is done (or gave up): it leaves the inbox. When a replay moved it to a
+ * newer generation meanwhile, it goes back in, free, for that generation.
  */
-export async function completeItem(owner: string, item: ClaimedItem): Promise<void> {
-  const { deletedCount } = await InboxModel.deleteOne({ _id: item.eventRef, generation: item.generation });
-  if (deletedCount === 0) await releaseItem(owner, item.eventRef);
+async function removeItem(item: ClaimedItem): Promise<void> {
+  const removed = await InboxModel.findOneAndDelete({ _id: item.eventRef }).lean();
+  if (removed && removed.generation > item.generation) {
+    await InboxModel.create({ ...removed, owner: null, leaseUntil: null, failures: 0 });
+  }
 }
 
+export const completeItem = removeItem;
+
 /** A failed run: due again after `retryInMs`, or out of the inbox when retries are exhausted (null). */
-export async function failItem(owner: string, item: ClaimedItem, retryInMs: number | null): Promise<void> {
-  if (retryInMs === null) {
-    await InboxModel.deleteOne({ _id: item.eventRef, generation: item.generation });
-    return;
-  }
+export async function failItem(item: ClaimedItem, retryInMs: number | null): Promise<void> {
+  if (retryInMs === null) return removeItem(item);
   await InboxModel.updateOne(
-    { _id: item.eventRef, owner },
+    { _id: item.eventRef },
     { $set: { owner: null, leaseUntil: null, dueAt: new Date(Date.now() + retryInMs) }, $inc: { failures: 1 } },
   );
 }
 
 /** Gives an item back unprocessed (shutdown). */
-export async function releaseItem(owner: string, eventRef: string): Promise<void> {
-  await InboxModel.updateOne({ _id: eventRef, owner }, { $set: { owner: null, leaseUntil: null } });
+export async function releaseItem(eventRef: string): Promise<void> {
+  await InboxModel.updateOne({ _id: eventRef }, { $set: { owner: null, leaseUntil: null } });
 }
 
 /** Frees every item `owner` holds: a restarted worker takes its dead claims back at once. */

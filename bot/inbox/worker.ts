@@ -77,7 +77,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
 
   const renewal = setInterval(() => {
     const refs = [...running.keys()];
-    Promise.all([renewLeases(owner, refs), options.onRenew?.(refs)])
+    Promise.all([renewLeases(refs), options.onRenew?.(refs)])
       .catch((error: Error) => logger.warn({ err: error.message }, 'inbox lease renewal failed'));
   }, LEASE_MS / 4);
 
@@ -89,7 +89,7 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
       await loop;
       await Promise.race([Promise.allSettled(running.values()), sleep(timeoutMs)]);
       clearInterval(renewal);
-      await Promise.all([...running.keys()].map((ref) => releaseItem(owner, ref).catch(() => {})));
+      await Promise.all([...running.keys()].map((ref) => releaseItem(ref).catch(() => {})));
     },
   };
 }
