@@ -1,0 +1,27 @@
+/** `findo try`: see Findo work in a minute, on this machine, with no WhatsApp, Google or Claude account. */
+import { createReadStream, existsSync } from 'node:fs';
+import { Command } from 'commander';
+import { UsageError } from '../runtime.ts';
+
+export function makeTryCommand(): Command {
+  return new Command('try')
+    .description('a demo: chat with Findo as a customer and as the owner, on a throwaway database, against local fakes of WhatsApp and Google')
+    .option('--script <file>', 'read the chat lines from a file instead of the keyboard (also: lines on stdin when it is not a terminal)')
+    .addHelpText('after', '\nIn the chat, /help lists the commands. Ctrl-C stops everything.')
+    .action(async (options: { script?: string }) => {
+      if (options.script && !existsSync(options.script)) throw new UsageError(`--script: no file ${options.script}`);
+      const { startSandbox } = await import('../try/sandbox.ts');
+      const { runChat } = await import('../try/chat.ts');
+      const interactive = !options.script && Boolean(process.stdin.isTTY && process.stdout.isTTY);
+      const input = options.script ? createReadStream(options.script, 'utf8') : process.stdin;
+      process.stdout.write('findo try: starting Findo, its database and the fakes…\n');
+      const sandbox = await startSandbox();
+      try {
+        await runChat(sandbox, { input, output: process.stdout, interactive, columns: process.stdout.columns || 80 });
+      } finally {
+        process.stdout.write('findo try: stopping…\n');
+        await sandbox.stop();
+        process.stdout.write('findo try: stopped; nothing is left running.\n');
+      }
+    });
+}
