@@ -1,7 +1,7 @@
 /** `findo try`: see Findo work in a minute, on this machine, with no WhatsApp, Google or Claude account. */
 import { createReadStream, existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { UsageError } from '../runtime.ts';
+import { errorLine, exitCodeFor, UsageError } from '../runtime.ts';
 
 export function makeTryCommand(): Command {
   return new Command('try')
@@ -16,12 +16,18 @@ export function makeTryCommand(): Command {
       const input = options.script ? createReadStream(options.script, 'utf8') : process.stdin;
       process.stdout.write('findo try: starting Findo, its database and the fakes…\n');
       const sandbox = await startSandbox();
+      let failure: unknown;
       try {
         await runChat(sandbox, { input, output: process.stdout, interactive, columns: process.stdout.columns || 80 });
-      } finally {
-        process.stdout.write('findo try: stopping…\n');
-        await sandbox.stop();
-        process.stdout.write('findo try: stopped; nothing is left running.\n');
+      } catch (error) {
+        failure = error;
       }
+      process.stdout.write('findo try: stopping…\n');
+      await sandbox.stop();
+      process.stdout.write('findo try: stopped; nothing is left running.\n');
+      if (failure) process.stderr.write(`${errorLine(failure)}\n`);
+      // Everything the demo started is stopped, but Agenda's job-lock checks and the failed mongod
+      // download leave timers of up to a minute behind: do not wait for them, as `findo start` does not.
+      process.exit(failure ? exitCodeFor(failure) : 0);
     });
 }

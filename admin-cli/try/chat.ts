@@ -227,6 +227,8 @@ class Chat {
         unsubscribe();
         reject(new Error(`no message containing "${needle}" within ${WAIT_TIMEOUT_MS / 1000} s`));
       }, WAIT_TIMEOUT_MS);
+      // A stop ends the wait early (run races it); the timer alone must not keep the process up.
+      timer.unref();
       const unsubscribe = whatsapp.onSent(() => {
         if (!find()) return;
         clearTimeout(timer);
