@@ -67,7 +67,8 @@ export const redactUri = (uri: string): string => uri.replace(/\/\/([^:@/]+):([^
 
 /**
  * Opens the database for this configuration. `dbName` overrides the database named in the URI
- * (tests give each file its own).
+ * (tests give each file its own). A one-time build of the embedded engine reports its progress on
+ * `progress` (stderr by default, so `--json` output stays clean).
  */
 export async function openDatabase(
   config: Config,
@@ -88,7 +89,7 @@ export async function openDatabase(
   if (running?.engine === 'ferretdb') stopOrphanFerretDb(running.dataPath);
 
   const server = await startEmbeddedServer({
-    dataDir: config.dataDir, cacheDir: config.cacheDir, goBinary: config.goBinary, persistent: true, logger, progress: options.progress,
+    dataDir: config.dataDir, cacheDir: config.cacheDir, goBinary: config.goBinary, persistent: true, logger, progress: options.progress ?? process.stderr,
   });
   writeFileSync(
     runFilePath(config.dataDir),
