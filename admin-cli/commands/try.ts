@@ -14,11 +14,18 @@ export function makeTryCommand(): Command {
       const { runChat } = await import('../try/chat.ts');
       const interactive = !options.script && Boolean(process.stdin.isTTY && process.stdout.isTTY);
       const input = options.script ? createReadStream(options.script, 'utf8') : process.stdin;
+      // Ctrl-C while everything starts (a first FerretDB build takes minutes) stops it once started.
+      let interrupted = false;
+      const interrupt = () => (interrupted = true);
+      process.once('SIGINT', interrupt);
+      process.once('SIGTERM', interrupt);
       process.stdout.write('findo try: starting Findo, its database and the fakes…\n');
       const sandbox = await startSandbox();
+      process.off('SIGINT', interrupt);
+      process.off('SIGTERM', interrupt);
       let failure: unknown;
       try {
-        await runChat(sandbox, { input, output: process.stdout, interactive, columns: process.stdout.columns || 80 });
+        if (!interrupted) await runChat(sandbox, { input, output: process.stdout, interactive, columns: process.stdout.columns || 80 });
       } catch (error) {
         failure = error;
       }

@@ -117,6 +117,8 @@ class Chat {
     }
     // What Findo did in answer to the last line, before everything stops.
     await flushActivity();
+    // Ctrl-C leaves the cursor after the prompt.
+    if (this.io.interactive) this.io.output.write('\n');
   }
 
   dispose(): void {

@@ -60,7 +60,7 @@ async function until(check: () => boolean, what: string, run: TryRun, timeoutMs 
   }
 }
 
-/** The loopback ports the demo announced. */
+/** The loopback ports the demo announced (Findo, fake WhatsApp, fake Google). */
 const announcedPorts = (output: string) => [...output.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
 
 const portOpen = (port: number) =>
@@ -86,7 +86,6 @@ function processesUsing(path: string): string[] {
 
 async function expectNothingLeft(run: TryRun, ports: number[]): Promise<void> {
   expect(run.output()).toContain('nothing is left running');
-  expect(ports.length).toBe(3);
   for (const port of ports) expect(await portOpen(port), `port ${port}`).toBe(false);
   expect(processesUsing(run.tmp)).toEqual([]);
   // tsx keeps its compile cache there too; the demo's data folder must be gone.
@@ -139,6 +138,7 @@ describe('findo try', () => {
     expect(output).toMatch(/⚙ complete lead from \+972527659876/);
     expect(output).toMatch(/⚙ reply to .+ posted/);
 
+    expect(announcedPorts(output)).toHaveLength(3);
     await expectNothingLeft(run, announcedPorts(output));
   });
 
@@ -146,10 +146,20 @@ describe('findo try', () => {
     const run = startTry();
     await until(() => run.output().includes(shown('שהתקשרת')), 'missed-call message', run);
     const ports = announcedPorts(run.output());
+    expect(ports).toHaveLength(3);
     expect(processesUsing(run.tmp).length).toBeGreaterThan(0);
 
     run.child.kill('SIGINT');
     expect(await run.exited, run.output()).toBe(0);
     await expectNothingLeft(run, ports);
+  });
+
+  it('Ctrl-C while it starts stops what was started, and no chat begins', async () => {
+    const run = startTry();
+    await until(() => run.output().includes('starting Findo'), 'start line', run);
+    run.child.kill('SIGINT');
+    expect(await run.exited, run.output()).toBe(0);
+    expect(run.output()).not.toContain('You call');
+    await expectNothingLeft(run, announcedPorts(run.output()));
   });
 });
