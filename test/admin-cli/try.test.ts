@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeAnthropic } from '../../integrations/anthropic/fake-server.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/findo.js', import.meta.url));
 
@@ -37,10 +38,10 @@ afterEach(() => {
   }
 });
 
-function startTry(): TryRun {
+function startTry(env: Record<string, string> = {}): TryRun {
   const tmp = mkdtempSync(join(tmpdir(), 'findo-try-test-'));
   const child = spawn(process.execPath, [BIN, 'try'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: tmp },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: tmp, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
@@ -93,7 +94,7 @@ async function expectNothingLeft(run: TryRun, ports: number[]): Promise<void> {
 }
 
 describe('findo try', () => {
-  it('plays missed call → lead → owner alert → owner commands → approved review reply, then leaves nothing running', async () => {
+  it('plays missed call → lead → owner alert → owner commands → approved review reply → 5★ review → invoice, then leaves nothing running', async () => {
     const run = startTry();
     run.child.stdin!.end([
       '/wait שלום',
@@ -108,6 +109,12 @@ describe('findo try', () => {
       '/wait הלידים האחרונים',
       'אשר',
       '/wait פורסמה בגוגל',
+      '/review 9',
+      '/review 5',
+      '/wait פרסמנו תשובה אוטומטית',
+      '/invoice',
+      '/wait ביקורת קצרה',
+      '/customer',
       '',
     ].join('\n'));
     expect(await run.exited, run.output()).toBe(0);
@@ -116,7 +123,8 @@ describe('findo try', () => {
     expect(output).toContain('no ANTHROPIC_API_KEY is set, so Findo uses its built-in texts');
     // Each step, in order (a bubble's footer comes under its text): the missed-call template, the
     // customer's answer, the thanks, the switch to the owner, the lead alert, the review draft, the
-    // help menu, the leads list, and the owner told the approved reply is on Google.
+    // help menu, the leads list, the owner told the approved reply is on Google; a bad command
+    // refused; a 5★ review answered on its own; an invoice's review request on the customer's phone.
     const steps = [
       shown('שהתקשרת'),
       'template findo_missed_call',
@@ -129,6 +137,12 @@ describe('findo try', () => {
       shown('מכאן'),
       shown('האחרונים'),
       shown('פורסמה'),
+      '✗ usage: /review N',
+      shown('אוטומטית'),
+      'A new WhatsApp message on the customer’s phone',
+      'You now hold the customer’s phone',
+      shown('קצרה'),
+      'template findo_review_request',
     ];
     const positions = steps.map((step) => output.indexOf(step));
     expect(positions.every((p) => p >= 0), `missing ${steps.filter((_, i) => positions[i] < 0)} in:\n${output}`).toBe(true);
@@ -137,9 +151,24 @@ describe('findo try', () => {
     expect(output).toMatch(/⚙ job missed-call-followup ran/);
     expect(output).toMatch(/⚙ complete lead from \+972527659876/);
     expect(output).toMatch(/⚙ reply to .+ posted/);
+    expect(output).toMatch(/⚙ automatic reply to Dana Levi posted/);
 
     expect(announcedPorts(output)).toHaveLength(3);
     await expectNothingLeft(run, announcedPorts(output));
+  });
+
+  it('with an ANTHROPIC_API_KEY, Findo asks Claude (here a fake of its API) and the demo says so', async () => {
+    const claude = await startFakeAnthropic();
+    try {
+      const run = startTry({ ANTHROPIC_API_KEY: 'sk-ant-try-test', ANTHROPIC_BASE_URL: claude.url });
+      run.child.stdin!.end(['/wait שלום', 'אני דני, צריך תיקון לדוד שמש', '/wait נוח', ''].join('\n'));
+      expect(await run.exited, run.output()).toBe(0);
+      expect(run.output()).toContain('Texts: written by Claude');
+      expect(run.output()).not.toContain('sk-ant-try-test');
+      expect(claude.requests.length).toBeGreaterThan(0);
+    } finally {
+      await claude.close();
+    }
   });
 
   it('Ctrl-C stops Findo, its database and the fakes', async () => {
