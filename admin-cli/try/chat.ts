@@ -14,7 +14,7 @@ import type { Readable, Writable } from 'node:stream';
 import { ActivityModel } from '../../bot/db/models/index.ts';
 import { formatNational } from '../../bot/phone.ts';
 import { TEMPLATES, type TemplateName } from '../../bot/templates.ts';
-import { LANGUAGES, templateBody, type Language } from '../../bot/texts/index.ts';
+import { templateBody, type Language } from '../../bot/texts/index.ts';
 import type { FakeSentMessage } from '../../integrations/whatsapp/fake-server.ts';
 import { bubble, visualLines } from './bubbles.ts';
 import { DEMO_PHONES, type DemoPhone, type Sandbox } from './sandbox.ts';
@@ -78,7 +78,7 @@ class Chat {
     private readonly sandbox: Sandbox,
     private readonly io: ChatIo,
   ) {
-    this.language = (LANGUAGES as readonly string[]).includes(sandbox.tenant.language) ? (sandbox.tenant.language as Language) : 'he';
+    this.language = sandbox.tenant.language as Language;
     this.rl = createInterface({ input: io.input, output: io.interactive ? io.output : undefined, terminal: io.interactive });
     this.rl.setPrompt(this.prompt());
     this.lines = this.rl[Symbol.asyncIterator]();
@@ -95,6 +95,7 @@ class Chat {
 
   async run(): Promise<void> {
     this.disposers.push(this.sandbox.whatsapp.onSent((message) => this.arrived(message)));
+    this.sandbox.onLog((line) => this.activity(`⚠ ${line}`));
     this.followJobs();
     const flushActivity = this.followActivity();
 
@@ -330,7 +331,7 @@ class Chat {
 }
 
 /** A message as the phone would show it: its text (a template's body filled in) and button titles. */
-export function messageView(message: FakeSentMessage): { text: string; buttons: string[] } {
+function messageView(message: FakeSentMessage): { text: string; buttons: string[] } {
   if (message.template) {
     const { name, language, bodyParams } = message.template;
     const template = TEMPLATES[name as TemplateName];

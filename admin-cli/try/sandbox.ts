@@ -17,7 +17,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../bot/config.ts';
+import { Writable } from 'node:stream';
+import { loadConfig, type Config } from '../../bot/config.ts';
 import { TenantModel, type Tenant } from '../../bot/db/models/index.ts';
 import { googleOAuth } from '../../bot/google-clients.ts';
 import { createLogger } from '../../bot/logger.ts';
@@ -64,6 +65,8 @@ export interface Sandbox {
   usesClaude: boolean;
   /** Where the demo's database lives while it runs. */
   dataDir: string;
+  /** Where Findo's warnings and errors go from now on, one line each. */
+  onLog(listener: (line: string) => void): void;
   /** A call from the customer that nobody answered, as Voicenter reports it. */
   missedCall(): Promise<void>;
   /** A WhatsApp message from one of the phones, or a tap on a button of a message it got. */
@@ -81,6 +84,8 @@ export async function startSandbox(): Promise<Sandbox> {
   const appSecret = randomBytes(16).toString('hex');
   const whatsappToken = randomBytes(16).toString('hex');
   const stack: Array<() => Promise<void>> = [async () => rmSync(dataDir, { recursive: true, force: true })];
+  // Findo's warnings and errors: on stderr until the chat shows them among its side lines.
+  let logListener: (line: string) => void = (line) => process.stderr.write(`findo: ${line}\n`);
   const unwind = async () => {
     for (const step of stack.splice(0).reverse()) await step().catch(() => {});
   };
@@ -90,28 +95,24 @@ export async function startSandbox(): Promise<Sandbox> {
     const google = await startFakeGoogle();
     stack.push(() => google.close());
 
-    const anthropicKey = process.env.ANTHROPIC_API_KEY?.trim();
-    const config = loadConfig({
-      FINDO_DATA_DIR: dataDir,
-      FINDO_CACHE_DIR: user.cacheDir,
-      ...(user.goBinary ? { FINDO_GO: user.goBinary } : {}),
-      HOST: '127.0.0.1',
-      PORT: '0',
-      WHATSAPP_TOKEN: whatsappToken,
-      WHATSAPP_APP_SECRET: appSecret,
-      WHATSAPP_VERIFY_TOKEN: randomBytes(8).toString('hex'),
-      WHATSAPP_API_URL: whatsapp.url,
-      GOOGLE_CLIENT_ID: 'findo-try',
-      GOOGLE_CLIENT_SECRET: randomBytes(8).toString('hex'),
-      GOOGLE_REDIRECT_URI: 'http://127.0.0.1/oauth/callback',
-      GOOGLE_API_URL: google.url,
-      GOOGLE_OAUTH_URL: google.url,
-      ...(anthropicKey ? { ANTHROPIC_API_KEY: anthropicKey } : {}),
-      ...(anthropicKey && process.env.ANTHROPIC_BASE_URL ? { ANTHROPIC_BASE_URL: process.env.ANTHROPIC_BASE_URL } : {}),
-      ...(process.env.FINDO_AI_MODEL ? { FINDO_AI_MODEL: process.env.FINDO_AI_MODEL } : {}),
-    });
-    // The chat is the demo's output; Findo's own log would scroll it away.
-    const findo = await startFindo({ config, logger: createLogger(process.env.FINDO_TRY_LOG_LEVEL ?? 'silent'), jobPollInterval: 200 });
+    // The user's settings only for what the demo does not replace: the FerretDB cache and Go, and
+    // Claude (their key, base URL and model). The master key is generated in the throwaway folder.
+    const config: Config = {
+      ...user,
+      mongodbUri: undefined,
+      dataDir,
+      masterKey: undefined,
+      host: '127.0.0.1',
+      port: 0,
+      whatsapp: {
+        ...user.whatsapp, token: whatsappToken, appSecret, verifyToken: randomBytes(8).toString('hex'), apiUrl: whatsapp.url,
+      },
+      google: {
+        clientId: 'findo-try', clientSecret: randomBytes(8).toString('hex'), redirectUri: 'http://127.0.0.1/oauth/callback',
+        apiUrl: google.url, oauthUrl: google.url,
+      },
+    };
+    const findo = await startFindo({ config, logger: createLogger('warn', logSink((line) => logListener(line))), jobPollInterval: 200 });
     stack.push(() => findo.stop());
 
     const created = await createDemoTenant(findo);
@@ -122,7 +123,10 @@ export async function startSandbox(): Promise<Sandbox> {
 
     return {
       findo, whatsapp, google, tenant, dataDir,
-      usesClaude: Boolean(anthropicKey),
+      usesClaude: Boolean(config.anthropic.apiKey),
+      onLog(listener) {
+        logListener = listener;
+      },
       async missedCall() {
         const caller = DEMO_PHONES.customer;
         const call = voicenterMissedCall({ caller, callerPhone: caller, ivruniqueid: `try-${Date.now()}-${++calls}` });
@@ -153,6 +157,19 @@ export async function startSandbox(): Promise<Sandbox> {
     await unwind();
     throw error;
   }
+}
+
+/** A stream for pino that hands each JSON log line on as `message: error`. */
+function logSink(write: (line: string) => void): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const json of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        const { msg, err } = JSON.parse(json) as { msg?: string; err?: string };
+        write(err ? `${msg}: ${err}` : String(msg));
+      }
+      done();
+    },
+  });
 }
 
 async function expectAccepted(what: string, response: { status: number; json: unknown }): Promise<void> {

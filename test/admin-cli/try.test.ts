@@ -166,6 +166,8 @@ describe('findo try', () => {
       expect(run.output()).toContain('Texts: written by Claude');
       expect(run.output()).not.toContain('sk-ant-try-test');
       expect(claude.requests.length).toBeGreaterThan(0);
+      // The fake's answer ("ok") is not usable: Findo's warning shows among the side lines.
+      expect(run.output()).toContain('⚠ AI output not used; rules instead');
     } finally {
       await claude.close();
     }
