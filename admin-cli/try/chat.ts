@@ -95,7 +95,7 @@ class Chat {
 
   async run(): Promise<void> {
     this.disposers.push(this.sandbox.whatsapp.onSent((message) => this.arrived(message)));
-    this.sandbox.onLog((line) => this.activity(`⚠ ${line}`));
+    this.disposers.push(this.sandbox.onLog((line) => this.activity(`⚠ ${line}`)));
     this.followJobs();
     const flushActivity = this.followActivity();
 

@@ -65,8 +65,8 @@ export interface Sandbox {
   usesClaude: boolean;
   /** Where the demo's database lives while it runs. */
   dataDir: string;
-  /** Where Findo's warnings and errors go from now on, one line each. */
-  onLog(listener: (line: string) => void): void;
+  /** Where Findo's warnings and errors go from now on, one line each; returns what puts the previous listener back. */
+  onLog(listener: (line: string) => void): () => void;
   /** A call from the customer that nobody answered, as Voicenter reports it. */
   missedCall(): Promise<void>;
   /** A WhatsApp message from one of the phones, or a tap on a button of a message it got. */
@@ -125,7 +125,9 @@ export async function startSandbox(): Promise<Sandbox> {
       findo, whatsapp, google, tenant, dataDir,
       usesClaude: Boolean(config.anthropic.apiKey),
       onLog(listener) {
+        const previous = logListener;
         logListener = listener;
+        return () => void (logListener = previous);
       },
       async missedCall() {
         const caller = DEMO_PHONES.customer;
