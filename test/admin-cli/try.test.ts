@@ -8,7 +8,7 @@
  * reaches the terminal in display order, so the output is searched for words written backwards.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,9 +38,9 @@ afterEach(() => {
   }
 });
 
-function startTry(env: Record<string, string> = {}): TryRun {
+function startTry(env: Record<string, string> = {}, args: string[] = []): TryRun {
   const tmp = mkdtempSync(join(tmpdir(), 'findo-try-test-'));
-  const child = spawn(process.execPath, [BIN, 'try'], {
+  const child = spawn(process.execPath, [BIN, 'try', ...args], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: tmp, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -159,9 +159,12 @@ describe('findo try', () => {
 
   it('with an ANTHROPIC_API_KEY, Findo asks Claude (here a fake of its API) and the demo says so', async () => {
     const claude = await startFakeAnthropic();
+    const scriptDir = mkdtempSync(join(tmpdir(), 'findo-try-script-'));
     try {
-      const run = startTry({ ANTHROPIC_API_KEY: 'sk-ant-try-test', ANTHROPIC_BASE_URL: claude.url });
-      run.child.stdin!.end(['/wait שלום', 'אני דני, צריך תיקון לדוד שמש', '/wait נוח', ''].join('\n'));
+      // The lines from a file this time (--script), the same way as from stdin.
+      const script = join(scriptDir, 'chat.txt');
+      writeFileSync(script, ['/wait שלום', 'אני דני, צריך תיקון לדוד שמש', '/wait נוח', ''].join('\n'));
+      const run = startTry({ ANTHROPIC_API_KEY: 'sk-ant-try-test', ANTHROPIC_BASE_URL: claude.url }, ['--script', script]);
       expect(await run.exited, run.output()).toBe(0);
       expect(run.output()).toContain('Texts: written by Claude');
       expect(run.output()).not.toContain('sk-ant-try-test');
@@ -170,7 +173,15 @@ describe('findo try', () => {
       expect(run.output()).toContain('⚠ AI output not used; rules instead');
     } finally {
       await claude.close();
+      rmSync(scriptDir, { recursive: true, force: true });
     }
+  });
+
+  it('refuses a --script file that does not exist, before starting anything', async () => {
+    const run = startTry({}, ['--script', '/nonexistent/chat.txt']);
+    expect(await run.exited).toBe(2);
+    expect(run.output()).toContain('findo: --script: no file /nonexistent/chat.txt');
+    expect(run.output()).not.toContain('starting Findo');
   });
 
   it('Ctrl-C stops Findo, its database and the fakes', async () => {
