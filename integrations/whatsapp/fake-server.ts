@@ -130,6 +130,8 @@ export interface FakeWhatsApp {
   addMedia(id: string, bytes: Buffer, mimeType: string): void;
   /** Signs any payload the way Meta does (escaped non-ASCII and slashes, HMAC of those bytes). */
   signPayload(payload: unknown): { rawBody: Buffer; signature: string };
+  /** Meta's `X-Hub-Signature-256` value for exactly these bytes, whatever they hold. */
+  signBytes(rawBody: Buffer): string;
   signedInbound(options: InboundOptions): SignedWebhook;
   signedStatus(options: StatusOptions): SignedWebhook;
   /** POSTs a signed body to Findo's webhook URL with Meta's headers. */
@@ -304,7 +306,11 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
   function signPayload(payload: unknown): { rawBody: Buffer; signature: string } {
     // Meta's bytes: non-ASCII as \uXXXX and "/" as "\/"; the signature is over exactly these bytes.
     const rawBody = Buffer.from(escapeNonAscii(JSON.stringify(payload)).replace(/\//g, '\\/'), 'utf8');
-    return { rawBody, signature: `sha256=${createHmac('sha256', appSecret).update(rawBody).digest('hex')}` };
+    return { rawBody, signature: signBytes(rawBody) };
+  }
+
+  function signBytes(rawBody: Buffer): string {
+    return `sha256=${createHmac('sha256', appSecret).update(rawBody).digest('hex')}`;
   }
 
   function signedInbound(inbound: InboundOptions): SignedWebhook {
@@ -414,6 +420,7 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
       media.set(id, { bytes, mimeType });
     },
     signPayload,
+    signBytes,
     signedInbound,
     signedStatus,
     deliver,

@@ -138,7 +138,7 @@ describe('POST /webhooks/whatsapp', () => {
     expect(await form.json()).toEqual({ error: expect.any(String) });
 
     const brokenBody = '{"object":"whatsapp_business_account",';
-    const broken = await post(brokenBody, { 'content-type': 'application/json', 'x-hub-signature-256': harness.whatsapp.signPayload({}).signature });
+    const broken = await post(brokenBody, { 'content-type': 'application/json', 'x-hub-signature-256': harness.whatsapp.signBytes(Buffer.from(brokenBody)) });
     expect(broken.status).toBe(400);
     expect(await broken.json()).toEqual({ error: expect.any(String) });
 
