@@ -131,12 +131,12 @@ export async function findTenantByWebhookKey(provider: WebhookProvider, key: str
 
 export const SETTABLE_KEYS = [
   'name', 'language', 'timezone', 'ownerPhones', 'whatsappNumberId', 'reviewLink', 'whatsappToken',
-  'leadFollowupDelay', 'leadNudgeDelay', 'reviewRequestDelay', 'reviewReminderDelay', 'reviewRequestCooldown',
+  'leadFollowupDelay', 'leadNudgeDelay', 'reviewRequestDelay', 'reviewReminderDelay', 'reviewRequestCooldown', 'reviewRequestMaxAge',
   'autoReplyMinStars', 'quietHours', 'observeShabbat', 'ownerAlertsAnytime', 'paused',
 ] as const;
 type SettableKey = (typeof SETTABLE_KEYS)[number];
 
-const DURATION_KEYS = new Set(['leadFollowupDelay', 'leadNudgeDelay', 'reviewRequestDelay', 'reviewReminderDelay', 'reviewRequestCooldown']);
+const DURATION_KEYS = new Set(['leadFollowupDelay', 'leadNudgeDelay', 'reviewRequestDelay', 'reviewReminderDelay', 'reviewRequestCooldown', 'reviewRequestMaxAge']);
 const BOOLEAN_KEYS = new Set(['observeShabbat', 'ownerAlertsAnytime', 'paused']);
 
 function parseBoolean(key: string, value: string): boolean {
