@@ -10,15 +10,27 @@ import { sendMessage } from './outbound/sender.ts';
 import { isOwner, routeInboundMessage } from './router.ts';
 import type { Services } from './services.ts';
 import { t, type Language } from './texts/index.ts';
-import type { WhatsAppInboundMessage, WhatsAppStatusUpdate, WhatsAppWebhookItem } from '../integrations/whatsapp/webhook.ts';
+import type { WhatsAppInboundMessage, WhatsAppStatusUpdate, WhatsAppSystemErrors, WhatsAppWebhookItem } from '../integrations/whatsapp/webhook.ts';
 
 /** Delivery progress never goes backwards (a late `delivered` after `read` changes nothing). */
 type OutboundStatus = 'pending' | 'deferred' | 'sending' | 'sent' | 'delivered' | 'read';
 const STATUS_RANK: Record<OutboundStatus, number> = { pending: 0, deferred: 0, sending: 1, sent: 2, delivered: 3, read: 4 };
 
 export async function handleWhatsAppItem(services: Services, tenant: Tenant, item: WhatsAppWebhookItem): Promise<void> {
-  if (item.kind === 'whatsapp.status') return applyDeliveryStatus(tenant, item);
-  return handleInboundMessage(services, tenant, item);
+  switch (item.kind) {
+    case 'whatsapp.status':
+      return applyDeliveryStatus(tenant, item);
+    case 'whatsapp.errors':
+      return recordSystemErrors(tenant, item);
+    case 'whatsapp.message':
+      return handleInboundMessage(services, tenant, item);
+  }
+}
+
+/** Meta's errors about the business number itself (no message to update): a line for staff. */
+async function recordSystemErrors(tenant: Tenant, item: WhatsAppSystemErrors): Promise<void> {
+  const described = item.errors.map((e) => [`${e.code} ${e.title}`.trim(), e.details].filter(Boolean).join(': ')).join('; ');
+  await recordActivity(tenant.id, 'whatsapp.error', `WhatsApp reported an error for the business number: ${described}`);
 }
 
 async function applyDeliveryStatus(tenant: Tenant, status: WhatsAppStatusUpdate): Promise<void> {
