@@ -7,6 +7,7 @@ import { recordActivity } from './activity.ts';
 import { CustomerModel, isDuplicateKey, MessageModel, type Tenant } from './db/models/index.ts';
 import { parseConsentKeyword } from './outbound/consent.ts';
 import { sendMessage } from './outbound/sender.ts';
+import { endUndelivered } from './flows/lead-capture.ts';
 import { isOwner, routeInboundMessage } from './router.ts';
 import type { Services } from './services.ts';
 import { t, type Language } from './texts/index.ts';
@@ -19,7 +20,7 @@ const STATUS_RANK: Record<OutboundStatus, number> = { pending: 0, deferred: 0, s
 export async function handleWhatsAppItem(services: Services, tenant: Tenant, item: WhatsAppWebhookItem): Promise<void> {
   switch (item.kind) {
     case 'whatsapp.status':
-      return applyDeliveryStatus(tenant, item);
+      return applyDeliveryStatus(services, tenant, item);
     case 'whatsapp.errors':
       return recordSystemErrors(tenant, item);
     case 'whatsapp.message':
@@ -33,14 +34,17 @@ async function recordSystemErrors(tenant: Tenant, item: WhatsAppSystemErrors): P
   await recordActivity(tenant.id, 'whatsapp.error', `WhatsApp reported an error for the business number: ${described}`);
 }
 
-async function applyDeliveryStatus(tenant: Tenant, status: WhatsAppStatusUpdate): Promise<void> {
+async function applyDeliveryStatus(services: Services, tenant: Tenant, status: WhatsAppStatusUpdate): Promise<void> {
   const lower = (Object.keys(STATUS_RANK) as OutboundStatus[]).filter((name) => STATUS_RANK[name] < STATUS_RANK[status.status as OutboundStatus]);
   if (status.status === 'failed') {
     const error = status.errors[0];
-    await MessageModel.updateOne(
+    const reason = `whatsapp_${error?.code ?? 'failed'}`;
+    const failed = await MessageModel.findOneAndUpdate(
       { tenantId: tenant.id, waMessageId: status.messageId, status: { $in: ['sending', 'sent'] } },
-      { $set: { status: 'failed', statusAt: new Date(status.timestamp), reason: `whatsapp_${error?.code ?? 'failed'}`, error: { kind: 'permanent', code: error?.code, message: error?.title } } },
+      { $set: { status: 'failed', statusAt: new Date(status.timestamp), reason, error: { kind: 'permanent', code: error?.code, message: error?.title } } },
     );
+    // A question that never reached the customer: its conversation does not wait for an answer.
+    if (failed?.conversationId && failed.audience === 'customer') await endUndelivered(services, tenant.id, failed.conversationId, reason);
     return;
   }
   await MessageModel.updateOne(

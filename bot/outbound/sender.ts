@@ -6,7 +6,8 @@
  * 1. the tenant is not paused (pausing stops customer messages; consent confirmations and the
  *    owner's own chat go on);
  * 2. the customer has not opted out (consent confirmations excepted);
- * 3. the number can receive WhatsApp (Israeli landlines cannot);
+ * 3. the number can receive WhatsApp: an Israeli landline never seen on WhatsApp cannot (someone
+ *    who wrote to us is on WhatsApp, whatever their number looks like);
  * 4. business-initiated messages are templates; free-form text only inside the 24-hour window
  *    (owner alerts outside it become the `findo_owner_alert` template);
  * 5. business-initiated messages, and owner messages unless `ownerAlertsAnytime`, are deferred out
@@ -15,7 +16,7 @@
  *    transient failures throw so the calling job retries with backoff.
  */
 import { recordActivity } from '../activity.ts';
-import { CustomerModel, isDuplicateKey, MessageModel, TenantModel, type Message, type Tenant } from '../db/models/index.ts';
+import { CustomerModel, isDuplicateKey, MessageModel, TenantModel, type Customer, type Message, type Tenant } from '../db/models/index.ts';
 import { parseQuietHours } from '../durations.ts';
 import { messagesOut } from '../metrics.ts';
 import { isWhatsAppReachable } from '../phone.ts';
@@ -62,6 +63,13 @@ export interface SendOutcome {
 }
 
 /** Whether a message kind starts a conversation (so needs a template and respects quiet time). */
+
+/**
+ * Whether WhatsApp can reach the number. The landline rule is about numbers never seen on WhatsApp
+ * (a missed *call* from a landline): anyone who has written to us is on WhatsApp.
+ */
+export const isReachableOnWhatsApp = (phone: string, customer: Pick<Customer, 'lastInboundAt'> | null | undefined) =>
+  !!customer?.lastInboundAt || isWhatsAppReachable(phone);
 
 /** The customer (or owner) wrote within the last 24 hours. */
 export const isWindowOpen = (lastInboundAt: Date | null | undefined, now = new Date()) =>
@@ -135,7 +143,7 @@ export async function deliverMessage(services: Services, tenant: Tenant, message
   if (tenant.disabled) return skip(message, 'tenant_disabled');
   if (settings.paused && message.audience === 'customer' && !consent) return skip(message, 'paused');
   if (message.audience === 'customer' && customer?.optedOut && !consent) return skip(message, 'opted_out');
-  if (!isWhatsAppReachable(message.phone)) return skip(message, 'landline');
+  if (!isReachableOnWhatsApp(message.phone, customer)) return skip(message, 'landline');
   if (!tenant.whatsappNumberId) return skip(message, 'no_whatsapp_number');
 
   if (!templated && !isWindowOpen(customer?.lastInboundAt, now)) {
