@@ -37,6 +37,7 @@ const environmentSchema = z.object({
   WHATSAPP_TOKEN: optionalText,
   WHATSAPP_APP_SECRET: optionalText,
   WHATSAPP_VERIFY_TOKEN: optionalText,
+  FINDO_METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   WHATSAPP_API_URL: optionalUrl('the Graph API base, e.g. https://graph.facebook.com'),
   WHATSAPP_API_VERSION: optionalText.refine((v) => v === undefined || /^v\d+\.\d+$/.test(v), {
     message: 'must look like v24.0',
@@ -83,6 +84,8 @@ export interface Config {
     oauthUrl?: string;
   };
   anthropic: { apiKey?: string; baseUrl?: string; model: string };
+  /** Bearer token the operator's scraper sends to `GET /metrics`; unset, /metrics is not served. */
+  metricsToken?: string;
   logLevel: string;
 }
 
@@ -133,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       oauthUrl: e.GOOGLE_OAUTH_URL?.replace(/\/+$/, ''),
     },
     anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, model: e.FINDO_AI_MODEL ?? DEFAULT_AI_MODEL },
+    metricsToken: e.FINDO_METRICS_TOKEN,
     logLevel: e.LOG_LEVEL ?? 'info',
   };
 }

@@ -68,7 +68,7 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
   let server: Server | undefined;
   let url: string | undefined;
   if (role !== 'worker') {
-    const app = createApp({ connection: database.connection, logger, webhooks: createWebhookRouter({ config, agenda, logger }) });
+    const app = createApp({ connection: database.connection, logger, metricsToken: config.metricsToken, webhooks: createWebhookRouter({ config, agenda, logger }) });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
     });
