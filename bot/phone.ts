@@ -52,6 +52,21 @@ export function formatNational(e164: string): string {
   return parsed.country === 'IL' || e164.startsWith('+972') ? parsed.formatNational() : parsed.formatInternational();
 }
 
+/**
+ * WhatsApp's business-scoped user id (`US.13491208655302741918`, `US.ENT.…`): how a user who came
+ * by username, without a phone number, is known and addressed (Meta, 2026). Findo keeps it where
+ * a customer's phone would be.
+ */
+export const isBusinessScopedUserId = (address: string): boolean => /^[A-Z]{2}(\.[A-Z]+)?\.[A-Za-z0-9]{1,128}$/.test(address);
+
+/**
+ * How an owner is shown a customer: the phone as people write it at home, or, for a user known only
+ * by business-scoped user id, their WhatsApp profile name or username (the id means nothing to anyone).
+ */
+export function formatContact(address: string, name?: string | null): string {
+  return isBusinessScopedUserId(address) ? (name?.trim() || address) : formatNational(address);
+}
+
 /** WhatsApp's `wa_id`/`to` form: the E.164 digits without `+`. */
 export const toWhatsAppId = (e164: string): string => e164.replace(/^\+/, '');
 

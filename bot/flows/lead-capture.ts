@@ -18,7 +18,7 @@ import {
   type NotifyOwnerParams, type SaveLeadParams, type LeadSayParams,
 } from '../../machines/lead-capture.ts';
 import { cancelSilenceCheck, scheduleSilenceCheck } from '../../jobs/lead-silence-check.ts';
-import { formatNational } from '../phone.ts';
+import { formatContact } from '../phone.ts';
 
 export const leadCapture: ConversationDefinition<typeof leadCaptureMachine> = {
   kind: 'lead_capture',
@@ -156,7 +156,8 @@ async function saveLead(tenant: Tenant, conversation: Conversation, params: Save
 
 async function notifyOwners(services: Services, tenant: Tenant, conversation: Conversation, params: NotifyOwnerParams, effectKey: string) {
   const language = tenant.language as Language;
-  const phone = formatNational(conversation.phone);
+  const customer = await CustomerModel.findOne({ tenantId: tenant.id, phone: conversation.phone });
+  const phone = formatContact(conversation.phone, customer?.name);
   const lead = await LeadModel.findOne({ tenantId: tenant.id, conversationId: conversation.id });
   const unknown = t(language, 'owner.unknownValue');
   let content;

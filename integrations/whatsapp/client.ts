@@ -22,6 +22,7 @@ import {
 } from 'whatsapp-api-js/messages';
 import type { ClientMessage } from 'whatsapp-api-js/types';
 import { DEFAULT_WHATSAPP_API_VERSION } from '../../bot/config.ts';
+import { isBusinessScopedUserId } from '../../bot/phone.ts';
 import { IntegrationError } from '../errors.ts';
 import { classifyWhatsAppError } from './errors.ts';
 
@@ -124,11 +125,13 @@ export function createWhatsAppClient(options: WhatsAppClientOptions): WhatsAppPo
 class WhatsAppClient implements WhatsAppPort {
   private readonly api: WhatsAppAPI;
   private readonly token: string;
+  private readonly apiVersion: string;
   /** Keyed by the parsed body the library hands back, so each answer keeps its own HTTP facts. */
   private readonly answers = new WeakMap<object, AnswerInfo>();
 
   constructor({ apiUrl = GRAPH_ORIGIN, apiVersion = DEFAULT_WHATSAPP_API_VERSION, token, appSecret, timeoutMs = 15_000 }: WhatsAppClientOptions) {
     this.token = token;
+    this.apiVersion = apiVersion;
     this.api = new WhatsAppAPI({
       token,
       v: apiVersion,
@@ -219,14 +222,16 @@ class WhatsAppClient implements WhatsAppPort {
     message: ClientMessage,
     replyToMessageId?: string,
   ): Promise<SentMessage> {
-    if (!/^\+[1-9]\d{6,14}$/.test(toE164)) {
-      throw new IntegrationError(`WhatsApp ${operation} failed: recipient is not E.164: ${toE164}`, 'permanent', {
+    const toUser = isBusinessScopedUserId(toE164);
+    if (!toUser && !/^\+[1-9]\d{6,14}$/.test(toE164)) {
+      throw new IntegrationError(`WhatsApp ${operation} failed: recipient is neither E.164 nor a business-scoped user id`, 'permanent', {
         provider: 'whatsapp',
         code: 'invalid_recipient',
       });
     }
     // `to` keeps its `+`: without it Meta may prepend the business number's country code.
-    const answer = await this.call(operation, () => this.api.sendMessage(phoneNumberId, toE164, message, replyToMessageId));
+    const answer = await this.call(operation, () =>
+      toUser ? this.sendToUserId(phoneNumberId, toE164, message, replyToMessageId) : this.api.sendMessage(phoneNumberId, toE164, message, replyToMessageId));
     const messageId = 'messages' in answer ? answer.messages[0]?.id : undefined;
     if (!messageId) {
       throw new IntegrationError(`WhatsApp ${operation} failed: Graph accepted the request but returned no message id`, 'transient', {
@@ -234,6 +239,22 @@ class WhatsAppClient implements WhatsAppPort {
       });
     }
     return { messageId };
+  }
+
+  /**
+   * A send to a user known only by username: Graph takes the business-scoped user id in `recipient`
+   * instead of `to` (Meta's business-scoped user id guide). whatsapp-api-js 6.2 only writes `to`.
+   */
+  private async sendToUserId(phoneNumberId: string, userId: string, message: ClientMessage, replyToMessageId?: string) {
+    const type = message._type;
+    const request = {
+      messaging_product: 'whatsapp', recipient_type: 'individual', recipient: userId, type, [type]: message,
+      ...(replyToMessageId && { context: { message_id: replyToMessageId } }),
+    };
+    const response = await this.api.$$apiFetch$$(`${GRAPH_ORIGIN}/${this.apiVersion}/${phoneNumberId}/messages`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(request),
+    });
+    return (await response.json()) as Awaited<ReturnType<WhatsAppAPI['sendMessage']>>;
   }
 
   /** Runs one library call; a thrown failure or an `{ error }` answer becomes an IntegrationError. */

@@ -8,7 +8,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fromWhatsAppId, toWhatsAppId } from '../../bot/phone.ts';
+import { fromWhatsAppId, isBusinessScopedUserId, toWhatsAppId } from '../../bot/phone.ts';
 import { escapeNonAscii } from './webhook.ts';
 
 /** Options of {@link startFakeWhatsApp}. */
@@ -68,8 +68,10 @@ export interface FailOptions {
 /** An inbound user message to deliver to Findo. Exactly one of text, buttonReply, templateButton, image. */
 export interface InboundOptions {
   phoneNumberId: string;
-  /** Sender, E.164 or `wa_id` digits. */
+  /** Sender: E.164 or `wa_id` digits, or a business-scoped user id (`IL.1349…`) for a user who came by username. */
   from: string;
+  /** The username of a user known by business-scoped user id. */
+  username?: string;
   text?: string;
   /** A tap on an interactive reply button. */
   buttonReply?: { id: string; title: string };
@@ -268,15 +270,20 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
       reads.push({ phoneNumberId, messageId: String(body.message_id), token });
       return sendJson(res, 200, { success: true });
     }
-    if (typeof body.to !== 'string' || typeof body.type !== 'string') {
+    // A phone in `to`, or (users known by username) a business-scoped user id in `recipient`.
+    const address = typeof body.to === 'string' ? body.to : typeof body.recipient === 'string' ? body.recipient : null;
+    if (address === null || typeof body.type !== 'string') {
       return sendGraphError(res, { httpStatus: 400, message: '(#100) The parameter to is required.' }, 100);
+    }
+    if (typeof body.to !== 'string' && !isBusinessScopedUserId(address)) {
+      return sendGraphError(res, { httpStatus: 400, message: '(#100) Invalid parameter: recipient must be a business-scoped user id.' }, 100);
     }
     const message: FakeSentMessage = { ...describeSend(phoneNumberId, token, body), messageId: newWamid() };
     sent.push(message);
     events.emit('sent', message);
     sendJson(res, 200, {
       messaging_product: 'whatsapp',
-      contacts: [{ input: body.to, wa_id: toWhatsAppId(message.to) }],
+      contacts: [typeof body.to === 'string' ? { input: body.to, wa_id: toWhatsAppId(message.to) } : { input: address, user_id: address }],
       messages: [{ id: message.messageId, ...(message.type === 'template' && { message_status: 'accepted' }) }],
     });
   }
@@ -315,8 +322,12 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
 
   function signedInbound(inbound: InboundOptions): SignedWebhook {
     const messageId = inbound.messageId ?? newWamid();
-    const waId = toWhatsAppId(inbound.from);
-    const message: Record<string, unknown> = { from: waId, id: messageId, timestamp: unixSeconds(inbound.timestamp) };
+    // A user who came by username has no phone in the payload: only the business-scoped user id.
+    const byUsername = isBusinessScopedUserId(inbound.from);
+    const waId = byUsername ? undefined : toWhatsAppId(inbound.from);
+    const message: Record<string, unknown> = {
+      ...(byUsername ? { from_user_id: inbound.from } : { from: waId }), id: messageId, timestamp: unixSeconds(inbound.timestamp),
+    };
     if (inbound.contextMessageId) message.context = { from: DISPLAY_PHONE_NUMBER, id: inbound.contextMessageId };
     if (inbound.buttonReply) {
       Object.assign(message, { type: 'interactive', interactive: { type: 'button_reply', button_reply: inbound.buttonReply } });
@@ -334,7 +345,9 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
     const value = {
       messaging_product: 'whatsapp',
       metadata: { display_phone_number: DISPLAY_PHONE_NUMBER, phone_number_id: inbound.phoneNumberId },
-      contacts: [{ profile: { name: inbound.profileName ?? '' }, wa_id: waId }],
+      contacts: [byUsername
+        ? { profile: { name: inbound.profileName ?? '', username: inbound.username ?? '' }, user_id: inbound.from }
+        : { profile: { name: inbound.profileName ?? '' }, wa_id: waId }],
       messages: [message],
     };
     return { ...signPayload(envelope(value)), messageId };
@@ -451,7 +464,7 @@ function describeSend(phoneNumberId: string, token: string, body: Record<string,
   const context = body.context as { message_id?: string } | undefined;
   const described: Omit<FakeSentMessage, 'messageId'> = {
     phoneNumberId,
-    to: fromWhatsAppId(String(body.to)),
+    to: typeof body.to === 'string' ? fromWhatsAppId(body.to) : String(body.recipient),
     type,
     token,
     request: body,

@@ -5,7 +5,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { fromWhatsAppId } from '../../bot/phone.ts';
+import { fromWhatsAppId, isBusinessScopedUserId } from '../../bot/phone.ts';
 
 /**
  * Whether `X-Hub-Signature-256` (`sha256=<hex>`) is the HMAC-SHA256 of the body under the app secret.
@@ -41,8 +41,9 @@ export interface WhatsAppInboundMessage {
   /** The business number it was sent to: routes to the tenant. */
   phoneNumberId: string;
   messageId: string;
-  /** Sender, E.164 with `+`. */
+  /** Sender, E.164 with `+`; or the business-scoped user id of a user who came by username without a phone. */
   from: string;
+  /** The WhatsApp profile name, else the username. */
   profileName?: string;
   /** ISO-8601 UTC. */
   timestamp: string;
@@ -98,6 +99,8 @@ const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
 const messageSchema = z.object({
   id: z.string().min(1),
   from: z.string().min(1).optional(),
+  /** Username users (2026): the business-scoped user id, often with no `from`. */
+  from_user_id: z.string().min(1).optional(),
   timestamp: unixSeconds,
   type: z.string().min(1),
   text: z.object({ body: z.string() }).optional(),
@@ -132,7 +135,11 @@ const statusSchema = z.object({
 
 const messagesValueSchema = z.object({
   metadata: z.object({ phone_number_id: z.string().min(1) }),
-  contacts: z.array(z.object({ wa_id: z.string().optional(), profile: z.object({ name: z.string().optional() }).optional() })).optional(),
+  contacts: z.array(z.object({
+    wa_id: z.string().optional(),
+    user_id: z.string().optional(),
+    profile: z.object({ name: z.string().optional(), username: z.string().optional() }).optional(),
+  })).optional(),
   messages: z.array(messageSchema).optional(),
   statuses: z.array(statusSchema).optional(),
   errors: z.array(errorSchema).optional(),
@@ -178,7 +185,7 @@ export function parseWhatsAppWebhook(body: unknown): WhatsAppWebhookParseResult 
       if (value.data.errors?.length) items.push(systemErrors(value.data.errors, phoneNumberId));
       for (const message of value.data.messages ?? []) {
         const item = toInboundMessage(message, value.data, phoneNumberId);
-        if (!item) return { ok: false, reason: `message ${message.id} has no sender phone number` };
+        if (!item) return { ok: false, reason: `message ${message.id} has no sender: no phone number and no business-scoped user id` };
         items.push(item);
       }
       for (const status of value.data.statuses ?? []) {
@@ -215,10 +222,15 @@ function systemErrors(errors: ParsedError[], phoneNumberId: string): WhatsAppSys
 
 function toInboundMessage(message: ParsedMessage, value: MessagesValue, phoneNumberId: string): WhatsAppInboundMessage | null {
   const contacts = value.contacts ?? [];
-  // Username-only senders (2026) may come without `from`; their contact still has wa_id when shared.
-  const waId = message.from ?? (contacts.length === 1 ? contacts[0].wa_id : undefined);
-  if (!waId) return null;
-  const contact = contacts.find((c) => c.wa_id === waId) ?? (contacts.length === 1 ? contacts[0] : undefined);
+  const only = contacts.length === 1 ? contacts[0] : undefined;
+  // Username users (2026) may come without `from`: a wa_id their contact shares, else their
+  // business-scoped user id, identifies them (spec §5).
+  const waId = message.from ?? only?.wa_id;
+  const userId = message.from_user_id ?? only?.user_id;
+  const address = waId ? fromWhatsAppId(waId) : userId && isBusinessScopedUserId(userId) ? userId : undefined;
+  if (!address) return null;
+  const contact = contacts.find((c) => (waId ? c.wa_id === waId : c.user_id === userId)) ?? only;
+  const profileName = contact?.profile?.name || contact?.profile?.username;
   const mediaType = MEDIA_TYPES.find((t) => t === message.type);
   const mediaPart = mediaType ? message[mediaType] : undefined;
   const interactiveReply = message.interactive?.button_reply ?? message.interactive?.list_reply;
@@ -238,8 +250,8 @@ function toInboundMessage(message: ParsedMessage, value: MessagesValue, phoneNum
     eventId: `wa:msg:${message.id}`,
     phoneNumberId,
     messageId: message.id,
-    from: fromWhatsAppId(waId),
-    ...(contact?.profile?.name && { profileName: contact.profile.name }),
+    from: address,
+    ...(profileName && { profileName }),
     timestamp: isoFromUnix(message.timestamp),
     type: message.type,
     ...(text !== undefined && { text }),

@@ -300,9 +300,9 @@ describe('parseWhatsAppWebhook', () => {
         /Unix seconds/,
       ],
       [
-        'a message with no sender phone',
-        notification([{ value: valueFor(PNID_A, { messages: [{ from_user_id: 'US.1', id: 'wamid.q', timestamp: '1', type: 'text', text: { body: 'x' } }] }) }]),
-        /no sender phone/,
+        'a message with no sender: no phone and no business-scoped user id',
+        notification([{ value: valueFor(PNID_A, { messages: [{ id: 'wamid.q', timestamp: '1', type: 'text', text: { body: 'x' } }] }) }]),
+        /no sender/,
       ],
     ];
 
