@@ -3,6 +3,7 @@
  * Only mobiles can receive WhatsApp; Israeli landlines, VoIP and toll-free lines cannot.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { isBusinessScopedUserId } from '../integrations/whatsapp/user-id.ts';
 
 export type PhoneKind = 'mobile' | 'landline' | 'voip' | 'toll_free' | 'other';
 
@@ -51,13 +52,6 @@ export function formatNational(e164: string): string {
   if (!parsed) return e164;
   return parsed.country === 'IL' || e164.startsWith('+972') ? parsed.formatNational() : parsed.formatInternational();
 }
-
-/**
- * WhatsApp's business-scoped user id (`US.13491208655302741918`, `US.ENT.…`): how a user who came
- * by username, without a phone number, is known and addressed (Meta, 2026). Findo keeps it where
- * a customer's phone would be.
- */
-export const isBusinessScopedUserId = (address: string): boolean => /^[A-Z]{2}(\.[A-Z]+)?\.[A-Za-z0-9]{1,128}$/.test(address);
 
 /**
  * How an owner is shown a customer: the phone as people write it at home, or, for a user known only

@@ -22,9 +22,9 @@ import {
 } from 'whatsapp-api-js/messages';
 import type { ClientMessage } from 'whatsapp-api-js/types';
 import { DEFAULT_WHATSAPP_API_VERSION } from '../../bot/config.ts';
-import { isBusinessScopedUserId } from '../../bot/phone.ts';
 import { IntegrationError } from '../errors.ts';
 import { classifyWhatsAppError } from './errors.ts';
+import { isBusinessScopedUserId } from './user-id.ts';
 
 /** Template languages Findo has approved translations for. */
 export type TemplateLanguage = 'he' | 'en' | 'ar';

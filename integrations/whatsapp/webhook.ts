@@ -5,7 +5,8 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { fromWhatsAppId, isBusinessScopedUserId } from '../../bot/phone.ts';
+import { fromWhatsAppId } from '../../bot/phone.ts';
+import { isBusinessScopedUserId } from './user-id.ts';
 
 /**
  * Whether `X-Hub-Signature-256` (`sha256=<hex>`) is the HMAC-SHA256 of the body under the app secret.
