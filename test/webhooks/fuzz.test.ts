@@ -71,6 +71,7 @@ describe('hostile input', () => {
     const by: Record<number, number> = {};
     for (const { status } of answers) by[status] = (by[status] ?? 0) + 1;
     figures[route] = { bodies: answers.length, by };
+    console.info(`hostile input, ${route}: ${answers.length} bodies, answers ${JSON.stringify(by)}`);
     const serverErrors = answers.filter((a) => a.status >= 500);
     expect(serverErrors.slice(0, 3).map(describeRequest)).toEqual([]);
     expect(answers).toHaveLength(BODIES_PER_ROUTE);
