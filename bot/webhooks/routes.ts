@@ -4,7 +4,6 @@
  */
 import { performance } from 'node:perf_hooks';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Agenda } from 'agenda';
 import type { Config } from '../config.ts';
 import { TenantModel, UNROUTED_TENANT, WEBHOOK_PROVIDERS, type WebhookProvider } from '../db/models/index.ts';
 import type { Logger } from '../logger.ts';
@@ -73,11 +72,10 @@ function answerDelivery(results: TakenEvent[], options: { acknowledgement?: Reco
 
 export interface WebhookRouterOptions {
   config: Config;
-  agenda: Agenda;
   logger: Logger;
 }
 
-export function createWebhookRouter({ config, agenda, logger }: WebhookRouterOptions): express.Router {
+export function createWebhookRouter({ config, logger }: WebhookRouterOptions): express.Router {
   const router = express.Router();
 
   /** Times and counts the request, and turns errors into the answers of spec §4. */
@@ -140,7 +138,7 @@ export function createWebhookRouter({ config, agenda, logger }: WebhookRouterOpt
       const parsed = parseWhatsAppWebhook(decoded.body);
       if (!parsed.ok) {
         const eventId = bodyDigestId('whatsapp', raw);
-        const { outcome } = await takeEvent(agenda, {
+        const { outcome } = await takeEvent({
           provider: 'whatsapp', tenantId: UNROUTED_TENANT, eventId, contentType, raw, quarantineReason: parsed.reason,
         });
         return answerDelivery([{ eventId, outcome, reason: parsed.reason }]);
@@ -154,7 +152,7 @@ export function createWebhookRouter({ config, agenda, logger }: WebhookRouterOpt
         const tenant = tenantByNumber.get(item.phoneNumberId);
         const quarantineReason = !tenant ? `no tenant has phone_number_id ${item.phoneNumberId}` : tenant.disabled ? 'tenant disabled' : undefined;
         // The item is what Findo parsed and validated; the delivery's bytes are not kept per item.
-        const { outcome } = await takeEvent(agenda, {
+        const { outcome } = await takeEvent({
           provider: 'whatsapp', tenantId: tenant?.id ?? UNROUTED_TENANT, eventId: item.eventId, contentType, body: item, quarantineReason,
         });
         results.push({ eventId: item.eventId, outcome, reason: quarantineReason });
@@ -186,7 +184,7 @@ export function createWebhookRouter({ config, agenda, logger }: WebhookRouterOpt
     if (!decoded.ok) return refuseUnreadable(decoded);
     const results: TakenEvent[] = [];
     for (const result of webhook.normalise(decoded.body, { contentType, receivedAt: new Date() })) {
-      const { outcome } = await takeEvent(agenda, {
+      const { outcome } = await takeEvent({
         provider, tenantId, eventId: result.eventId, contentType, raw,
         ...(result.ok ? { body: result.event } : { quarantineReason: result.reason }),
       });
