@@ -13,8 +13,8 @@ import { t, type Language } from './texts/index.ts';
 import type { WhatsAppInboundMessage, WhatsAppStatusUpdate, WhatsAppWebhookItem } from '../integrations/whatsapp/webhook.ts';
 
 /** Delivery progress never goes backwards (a late `delivered` after `read` changes nothing). */
-type OutboundStatus = 'pending' | 'deferred' | 'sending' | 'sent' | 'delivered' | 'read';
-const STATUS_RANK: Record<OutboundStatus, number> = { pending: 0, deferred: 0, sending: 1, sent: 2, delivered: 3, read: 4 };
+type OutboundStatus = 'pending' | 'deferred' | 'sending' | 'unconfirmed' | 'sent' | 'delivered' | 'read';
+const STATUS_RANK: Record<OutboundStatus, number> = { pending: 0, deferred: 0, sending: 1, unconfirmed: 1, sent: 2, delivered: 3, read: 4 };
 
 export async function handleWhatsAppItem(services: Services, tenant: Tenant, item: WhatsAppWebhookItem): Promise<void> {
   if (item.kind === 'whatsapp.status') return applyDeliveryStatus(tenant, item);
@@ -22,21 +22,31 @@ export async function handleWhatsAppItem(services: Services, tenant: Tenant, ite
 }
 
 async function applyDeliveryStatus(tenant: Tenant, status: WhatsAppStatusUpdate): Promise<void> {
-  const lower = (Object.keys(STATUS_RANK) as OutboundStatus[]).filter((name) => STATUS_RANK[name] < STATUS_RANK[status.status as OutboundStatus]);
+  // Our sends carry their key as callback data: a send whose answer (and wamid) was lost is found too.
+  const message = status.callbackData ? { key: status.callbackData } : { waMessageId: status.messageId };
+  const statusAt = new Date(status.timestamp);
   if (status.status === 'failed') {
     const error = status.errors[0];
     await MessageModel.updateOne(
-      { tenantId: tenant.id, waMessageId: status.messageId, status: { $in: ['sending', 'sent'] } },
-      { $set: { status: 'failed', statusAt: new Date(status.timestamp), reason: `whatsapp_${error?.code ?? 'failed'}`, error: { kind: 'permanent', code: error?.code, message: error?.title } } },
+      { tenantId: tenant.id, ...message, status: { $in: ['sending', 'unconfirmed', 'sent'] } },
+      { $set: { status: 'failed', statusAt, waMessageId: status.messageId, reason: `whatsapp_${error?.code ?? 'failed'}`, error: { kind: 'permanent', code: error?.code, message: error?.title } } },
     );
     return;
   }
+  const confirmed = await MessageModel.findOneAndUpdate(
+    { tenantId: tenant.id, ...message, status: 'unconfirmed' },
+    { $set: { status: status.status, statusAt, waMessageId: status.messageId, outcome: { decision: 'confirmed', decidedAt: new Date() } } },
+  );
+  if (confirmed) {
+    await recordActivity(tenant.id, 'message.sent', `message to ${confirmed.phone} confirmed by WhatsApp's ${status.status} status: not sent again`, confirmed.id);
+    return;
+  }
+  const lower = (Object.keys(STATUS_RANK) as OutboundStatus[]).filter((name) => STATUS_RANK[name] < STATUS_RANK[status.status as OutboundStatus]);
   await MessageModel.updateOne(
-    { tenantId: tenant.id, waMessageId: status.messageId, status: { $in: lower } },
-    { $set: { status: status.status, statusAt: new Date(status.timestamp) } },
+    { tenantId: tenant.id, ...message, status: { $in: lower } },
+    { $set: { status: status.status, statusAt, waMessageId: status.messageId } },
   );
 }
-
 
 async function handleInboundMessage(services: Services, tenant: Tenant, item: WhatsAppInboundMessage): Promise<void> {
   const audience = isOwner(tenant, item.from) ? 'owner' : 'customer';

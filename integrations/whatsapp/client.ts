@@ -47,7 +47,15 @@ export interface TemplateMessage {
 export interface SendOptions {
   /** Quote this inbound message (WhatsApp's `context.message_id`). */
   replyToMessageId?: string;
+  /**
+   * Meta's `biz_opaque_callback_data` (≤ 512 bytes): echoed in this message's status webhooks, so
+   * a send whose answer was lost can still be recognised by its statuses.
+   */
+  callbackData?: string;
 }
+
+/** Meta's limit for `biz_opaque_callback_data`. */
+export const CALLBACK_DATA_MAX_BYTES = 512;
 
 /** Graph accepted the message (not yet delivered: statuses arrive by webhook). */
 export interface SentMessage {
@@ -76,7 +84,7 @@ export interface WhatsAppPort {
     options?: SendOptions,
   ): Promise<SentMessage>;
   /** An approved template; the only kind allowed outside the 24-hour window. */
-  sendTemplate(phoneNumberId: string, toE164: string, template: TemplateMessage): Promise<SentMessage>;
+  sendTemplate(phoneNumberId: string, toE164: string, template: TemplateMessage, options?: SendOptions): Promise<SentMessage>;
   /** Marks an inbound message read (blue ticks). */
   markRead(phoneNumberId: string, messageId: string): Promise<void>;
   /** Downloads received media by id: metadata first, then the short-lived URL, both with the token. */
@@ -96,7 +104,7 @@ export interface WhatsAppClientOptions {
    * "Require App Secret" enabled must send.
    */
   appSecret?: string;
-  /** Per-request timeout in ms; default 15 000. */
+  /** Per-request timeout in ms (every Graph request, so a hanging one never holds a worker); default 15 000. */
   timeoutMs?: number;
 }
 
@@ -140,7 +148,7 @@ class WhatsAppClient implements WhatsAppPort {
 
   async sendText(phoneNumberId: string, toE164: string, text: string, options: SendOptions = {}): Promise<SentMessage> {
     const message = this.build('sendText', () => new Text(text));
-    return this.send('sendText', phoneNumberId, toE164, message, options.replyToMessageId);
+    return this.send('sendText', phoneNumberId, toE164, message, options);
   }
 
   async sendButtons(
@@ -155,10 +163,10 @@ class WhatsAppClient implements WhatsAppPort {
       if (!first) throw new Error('at least one button is required');
       return new Interactive(new ActionButtons(first, ...rest), new Body(bodyText));
     });
-    return this.send('sendButtons', phoneNumberId, toE164, message, options.replyToMessageId);
+    return this.send('sendButtons', phoneNumberId, toE164, message, options);
   }
 
-  async sendTemplate(phoneNumberId: string, toE164: string, template: TemplateMessage): Promise<SentMessage> {
+  async sendTemplate(phoneNumberId: string, toE164: string, template: TemplateMessage, options: SendOptions = {}): Promise<SentMessage> {
     const message = this.build('sendTemplate', () => {
       const [firstParam, ...restParams] = template.bodyParams.map((p) => new BodyParameter(p));
       const components = [
@@ -167,7 +175,7 @@ class WhatsAppClient implements WhatsAppPort {
       ];
       return new Template(template.name, new Language(template.language), ...components);
     });
-    return this.send('sendTemplate', phoneNumberId, toE164, message);
+    return this.send('sendTemplate', phoneNumberId, toE164, message, options);
   }
 
   async markRead(phoneNumberId: string, messageId: string): Promise<void> {
@@ -217,7 +225,7 @@ class WhatsAppClient implements WhatsAppPort {
     phoneNumberId: string,
     toE164: string,
     message: ClientMessage,
-    replyToMessageId?: string,
+    { replyToMessageId, callbackData }: SendOptions,
   ): Promise<SentMessage> {
     if (!/^\+[1-9]\d{6,14}$/.test(toE164)) {
       throw new IntegrationError(`WhatsApp ${operation} failed: recipient is not E.164: ${toE164}`, 'permanent', {
@@ -225,8 +233,14 @@ class WhatsAppClient implements WhatsAppPort {
         code: 'invalid_recipient',
       });
     }
+    if (callbackData !== undefined && Buffer.byteLength(callbackData) > CALLBACK_DATA_MAX_BYTES) {
+      throw new IntegrationError(`WhatsApp ${operation} failed: callback data over ${CALLBACK_DATA_MAX_BYTES} bytes`, 'permanent', {
+        provider: 'whatsapp',
+        code: 'invalid_message',
+      });
+    }
     // `to` keeps its `+`: without it Meta may prepend the business number's country code.
-    const answer = await this.call(operation, () => this.api.sendMessage(phoneNumberId, toE164, message, replyToMessageId));
+    const answer = await this.call(operation, () => this.api.sendMessage(phoneNumberId, toE164, message, replyToMessageId, callbackData));
     const messageId = 'messages' in answer ? answer.messages[0]?.id : undefined;
     if (!messageId) {
       throw new IntegrationError(`WhatsApp ${operation} failed: Graph accepted the request but returned no message id`, 'transient', {

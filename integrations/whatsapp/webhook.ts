@@ -72,6 +72,8 @@ export interface WhatsAppStatusUpdate {
   timestamp: string;
   /** Why it failed (131047, 131026…); empty unless `failed`. */
   errors: { code: number; title: string }[];
+  /** The `biz_opaque_callback_data` the message was sent with. */
+  callbackData?: string;
 }
 
 export type WhatsAppWebhookItem = WhatsAppInboundMessage | WhatsAppStatusUpdate;
@@ -110,6 +112,7 @@ const statusSchema = z.object({
   timestamp: unixSeconds,
   recipient_id: z.string().min(1),
   errors: z.array(errorSchema).optional(),
+  biz_opaque_callback_data: z.string().optional(),
 });
 
 const messagesValueSchema = z.object({
@@ -172,6 +175,7 @@ export function parseWhatsAppWebhook(body: unknown): WhatsAppWebhookParseResult 
           status: status.status as WhatsAppStatusUpdate['status'],
           timestamp: isoFromUnix(status.timestamp),
           errors: (status.errors ?? []).map((err) => ({ code: err.code, title: err.title ?? err.message ?? '' })),
+          ...(status.biz_opaque_callback_data !== undefined && { callbackData: status.biz_opaque_callback_data }),
         });
       }
     }

@@ -262,18 +262,45 @@ describe('idempotency and WhatsApp errors', () => {
     expect(await MessageModel.countDocuments({ tenantId: tenant.id, key: intent.idempotencyKey })).toBe(1);
   });
 
-  it('a message stuck in "sending" is never resent: in flight at first, then failed with an unknown outcome', async () => {
+  it('a message stranded in "sending" waits for its confirmation deadline with a check job, then is sent again once, the decision recorded', async () => {
     const phone = freshMobile();
     const intent = template(phone);
-    const stuck = await MessageModel.create({
+    const stranded = await MessageModel.create({
       tenantId: tenant.id, direction: 'out', phone, audience: 'customer', key: intent.idempotencyKey, kind: 'template',
       text: 'missed call', template: { name: 'findo_missed_call', language: 'he', params: [tenant.name] }, status: 'sending', statusAt: new Date(),
     });
     expect((await sendMessage(services(), intent)).status).toBe('in_flight');
-    await MessageModel.updateOne({ tenantId: tenant.id, _id: stuck._id }, { $set: { statusAt: new Date(Date.now() - 10 * 60_000) } });
-    expect(await sendMessage(services(), intent)).toMatchObject({ status: 'failed', reason: 'unknown_outcome' });
-    expect(await sendMessage(services(), intent)).toMatchObject({ status: 'failed', reason: 'unknown_outcome' });
+    const { timeoutMs, confirmWaitMs } = services().config.whatsapp;
+    const check = await jobs().findOne({ name: 'send-message', 'data.messageRef': stranded.id });
+    expect(check!.nextRunAt.getTime()).toBe(stranded.statusAt!.getTime() + timeoutMs + 5_000 + confirmWaitMs);
     expect(sentTo(phone)).toHaveLength(0);
+
+    // Past the deadline, with no status webhook: nothing can have it in flight, so it goes again.
+    await MessageModel.updateOne({ tenantId: tenant.id, _id: stranded._id }, { $set: { statusAt: new Date(Date.now() - timeoutMs - 5_000 - confirmWaitMs - 1) } });
+    expect(await sendMessage(services(), intent)).toMatchObject({ status: 'sent' });
+    expect(await sendMessage(services(), intent)).toMatchObject({ status: 'sent' });
+    expect(sentTo(phone)).toHaveLength(1);
+    expect(sentTo(phone)[0].callbackData).toBe(intent.idempotencyKey);
+    expect((await record(stranded.id)).outcome).toMatchObject({ decision: 'resent' });
+    expect(await ActivityModel.countDocuments({ tenantId: tenant.id, type: 'message.resent', ref: stranded.id })).toBe(1);
+  });
+
+  it('an unconfirmed message whose status webhook echoes its key is confirmed and never sent again', async () => {
+    const phone = freshMobile();
+    const intent = template(phone);
+    const unconfirmed = await MessageModel.create({
+      tenantId: tenant.id, direction: 'out', phone, audience: 'customer', key: intent.idempotencyKey, kind: 'template',
+      text: 'missed call', template: { name: 'findo_missed_call', language: 'he', params: [tenant.name] }, status: 'unconfirmed', statusAt: new Date(),
+    });
+    const delivery = await harness.whatsapp.deliverStatus(`${harness.url}/webhooks/whatsapp`, {
+      phoneNumberId: BUSINESS_NUMBER_ID, messageId: 'wamid.lost-answer', recipient: phone, status: 'delivered', callbackData: intent.idempotencyKey,
+    });
+    expect(delivery.status).toBe(200);
+    await eventually(async () => (await record(unconfirmed.id)).status === 'delivered', 10_000, 'confirmed by its status');
+    await MessageModel.updateOne({ tenantId: tenant.id, _id: unconfirmed._id }, { $set: { statusAt: new Date(0) } });
+    expect(await sendMessage(services(), intent)).toMatchObject({ status: 'sent', waMessageId: 'wamid.lost-answer' });
+    expect(sentTo(phone)).toHaveLength(0);
+    expect((await record(unconfirmed.id)).outcome).toMatchObject({ decision: 'confirmed' });
   });
 
   it('131047 (re-engagement) is recorded as failed and never retried', async () => {
