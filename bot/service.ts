@@ -19,6 +19,22 @@ import { registerJobs, scheduleRecurringJobs } from '../jobs/index.ts';
 
 export type Role = 'web' | 'worker' | 'all';
 
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+}
+
+/** Shutdown's bounds: open requests, running jobs, then releasing locks and the connection (each). */
+export const SHUTDOWN = { requestsMs: 3_000, jobsMs: 10_000, releaseMs: 3_000 };
+
+/** Waits for `work` at most `ms`; past that, `onLate` and on. */
+async function withDeadline(work: Promise<unknown>, ms: number, onLate: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+  const outcome = await Promise.race([work.then(() => 'done', () => 'done'), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') onLate();
+}
+
 export interface StartOptions {
   config: Config;
   role?: Role;
@@ -60,22 +76,27 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
     }),
   };
   registerJobs(agenda, services);
-  if (role !== 'web') {
-    await agenda.start();
-    await scheduleRecurringJobs(agenda);
-  }
 
+  // Listening comes before the workers: a busy port stops this process before it takes any job.
   let server: Server | undefined;
   let url: string | undefined;
   if (role !== 'worker') {
     const app = createApp({ connection: database.connection, logger, webhooks: createWebhookRouter({ config, agenda, logger }) });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+    }).catch(async (error: NodeJS.ErrnoException) => {
+      await database.close();
+      if (error.code === 'EADDRINUSE') throw new PortInUseError(`port ${config.port} on ${config.host} is already in use (another findo start?): stop it, or choose another with --port or PORT`);
+      throw error;
     });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
     logger.info({ url, role }, 'Findo is listening');
+  }
+  if (role !== 'web') {
+    await agenda.start();
+    await scheduleRecurringJobs(agenda);
   }
   if (!config.anthropic.apiKey) logger.info('no ANTHROPIC_API_KEY: using built-in texts and rules instead of Claude');
   logger.info({ role, pid: process.pid }, 'Findo started');
@@ -83,15 +104,17 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      if (server) {
-        const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
-        server.closeIdleConnections();
-        await closing;
-      }
-      // Let running jobs finish; queued-but-unstarted ones are unlocked for other workers.
-      await agenda.drain({ timeout: 25_000 });
-      await agenda.stop();
-      await database.close();
+      // Stop intake: no new requests; open ones get a moment, then their sockets are closed.
+      const closing = server && new Promise<void>((resolve) => server!.close(() => resolve()));
+      server?.closeIdleConnections();
+      const closeLeft = setTimeout(() => server?.closeAllConnections(), SHUTDOWN.requestsMs);
+      await closing;
+      clearTimeout(closeLeft);
+      // Running jobs get a deadline; what is left is unlocked for other workers, and a database
+      // that does not answer cannot hold the exit (its jobs' locks then expire on their own).
+      await agenda.drain({ timeout: SHUTDOWN.jobsMs, closeConnection: false });
+      await withDeadline(agenda.stop(false), SHUTDOWN.releaseMs, () => logger.warn('job locks not released: the database did not answer'));
+      await withDeadline(database.close(), SHUTDOWN.releaseMs, () => logger.warn('database connection not closed cleanly'));
       logger.info('Findo stopped');
     })());
 
