@@ -1,7 +1,6 @@
 /**
  * Lifecycle under faults (issue 15): a second `findo start` on a busy port exits 1 with one line
- * before it starts any job worker; SIGTERM stops Findo within a bound even when its database no
- * longer answers. Real `findo start` child processes.
+ * before it starts any job worker; SIGTERM stops Findo within a bound even when its database hangs. Real `findo start` child processes.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -42,7 +41,7 @@ describe('findo start and stop under faults', () => {
     expect(await db.collection(AGENDA_COLLECTION).countDocuments()).toBe(0);
   }, 60_000);
 
-  it('SIGTERM stops Findo within its bound while the database does not answer', async () => {
+  it('SIGTERM stops Findo within its bound while the database hangs', async () => {
     const dbName = uniqueDbName(import.meta.filename);
     const direct = new URL(testDatabaseUri(dbName));
     const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port) });
@@ -63,12 +62,12 @@ describe('findo start and stop under faults', () => {
     cleanups.push(() => db.close());
     await eventually(async () => (await db.collection(AGENDA_COLLECTION).countDocuments()) >= 3, 20_000, 'workers started');
 
-    proxy.cut();
+    proxy.stall();
     const stopping = Date.now();
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
     const tookMs = Date.now() - stopping;
-    console.log(`SIGTERM with the database cut: exited ${code} after ${tookMs} ms`);
+    console.log(`SIGTERM with the database hanging: exited ${code} after ${tookMs} ms`);
     expect(tookMs).toBeLessThan(20_000);
     expect(code).toBe(0);
   }, 90_000);
