@@ -19,6 +19,8 @@ const environmentSchema = z.object({
     message: 'must start with mongodb:// or mongodb+srv://',
   }),
   FINDO_DATA_DIR: optionalText,
+  FINDO_CACHE_DIR: optionalText,
+  FINDO_GO: optionalText,
   PORT: optionalText.pipe(
     z
       .string()
@@ -54,10 +56,14 @@ const environmentSchema = z.object({
 
 /** Findo's validated configuration. */
 export interface Config {
-  /** Set: connect to this MongoDB. Unset: the embedded mongodb-memory-server under `dataDir/db`. */
+  /** Set: connect to this MongoDB. Unset: the embedded database (mongod or FerretDB) under `dataDir`. */
   mongodbUri?: string;
   /** Embedded database files, generated dev key, run files. Default `~/.findo`. */
   dataDir: string;
+  /** Built tools kept between runs (the embedded FerretDB). Default `$XDG_CACHE_HOME/findo` or `~/.cache/findo`. */
+  cacheDir: string;
+  /** The Go toolchain that builds the embedded FerretDB; default `go` on PATH or /usr/local/go/bin/go. */
+  goBinary?: string;
   port: number;
   host: string;
   /** Public base URL used to print webhook URLs. Default `http://localhost:<port>`. */
@@ -94,6 +100,10 @@ export class ConfigError extends Error {
 export const DEFAULT_AI_MODEL = 'claude-haiku-4-5';
 export const DEFAULT_WHATSAPP_API_VERSION = 'v24.0';
 
+/** The user's cache folder for Findo (XDG's convention, as Go and npm keep theirs). */
+export const defaultCacheDir = (env: NodeJS.ProcessEnv = process.env): string =>
+  join(env.XDG_CACHE_HOME?.trim() || join(homedir(), '.cache'), 'findo');
+
 /** Reads and validates the environment; throws `ConfigError` with one clear line. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = environmentSchema.safeParse(env);
@@ -108,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     mongodbUri: e.MONGODB_URI,
     dataDir: e.FINDO_DATA_DIR ?? join(homedir(), '.findo'),
+    cacheDir: e.FINDO_CACHE_DIR ?? defaultCacheDir(env),
+    goBinary: e.FINDO_GO,
     port,
     host: e.HOST ?? '0.0.0.0',
     publicUrl: (e.FINDO_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),

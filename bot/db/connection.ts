@@ -1,13 +1,16 @@
 /**
- * The database connection: `MONGODB_URI` when set, else an embedded mongod (mongodb-memory-server)
- * whose files persist under `$FINDO_DATA_DIR/db`. A running embedded instance advertises itself in
- * `$FINDO_DATA_DIR/mongod.json`, so CLI commands reach it instead of opening the same files twice.
+ * The database connection: `MONGODB_URI` when set, else the embedded database (bot/db/embedded.ts:
+ * mongod, or FerretDB where mongod cannot be had) whose files persist under `$FINDO_DATA_DIR`. A
+ * running embedded instance advertises itself in `$FINDO_DATA_DIR/database.json`, so CLI commands
+ * reach it instead of opening the same files twice.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { startEmbeddedServer, type EmbeddedEngine } from './embedded.ts';
+import { stopOrphanFerretDb } from './ferretdb.ts';
 
 export class DatabaseUnavailableError extends Error {
   override name = 'DatabaseUnavailableError';
@@ -16,27 +19,37 @@ export class DatabaseUnavailableError extends Error {
 export interface Database {
   connection: mongoose.Connection;
   uri: string;
-  /** True when this process started the embedded mongod (and stops it on close). */
-  ownsEmbeddedServer: boolean;
+  /** The embedded engine this process started (and stops on close), if any. */
+  embedded?: { engine: EmbeddedEngine; dataPath: string };
   close(): Promise<void>;
 }
 
 interface RunFile {
   uri: string;
+  /** The Findo process that runs the engine. */
   pid: number;
+  engine: EmbeddedEngine;
+  dataPath: string;
 }
 
-const runFilePath = (dataDir: string) => join(dataDir, 'mongod.json');
+const runFilePath = (dataDir: string) => join(dataDir, 'database.json');
 
 function readRunFile(dataDir: string): RunFile | null {
   try {
-    const run = JSON.parse(readFileSync(runFilePath(dataDir), 'utf8')) as RunFile;
-    process.kill(run.pid, 0); // throws when the process that wrote it is gone
-    return run;
+    return JSON.parse(readFileSync(runFilePath(dataDir), 'utf8')) as RunFile;
   } catch {
     return null;
   }
 }
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 async function connectMongoose(uri: string, dbName?: string): Promise<mongoose.Connection> {
   try {
@@ -52,63 +65,53 @@ async function connectMongoose(uri: string, dbName?: string): Promise<mongoose.C
 /** The URI with any password replaced, for messages. */
 export const redactUri = (uri: string): string => uri.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
 
-async function startEmbedded(dataDir: string, logger?: Logger) {
-  const dbPath = join(dataDir, 'db');
-  mkdirSync(dbPath, { recursive: true });
-  const { MongoMemoryServer, errors } = await import('mongodb-memory-server');
-  // mongodb-memory-server prints its own multi-line warning before rejecting; keep the console
-  // quiet so the user sees one line with the fix.
-  const warn = console.warn;
-  console.warn = () => {};
-  try {
-    return await MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger', launchTimeout: 30_000 } });
-  } catch (error) {
-    const e = error as Error;
-    const unobtainable =
-      e instanceof errors.DownloadError ||
-      e instanceof errors.BinaryNotFoundError ||
-      /could not find an valid binary|Download failed|ENOTFOUND|EAI_AGAIN/i.test(e.message);
-    logger?.debug({ err: e.message }, 'embedded mongod failed');
-    throw new DatabaseUnavailableError(
-      unobtainable
-        ? 'embedded MongoDB unavailable: mongod could not be downloaded. Set MONGODB_URI to a MongoDB server, or MONGOMS_SYSTEM_BINARY=/path/to/mongod.'
-        : `embedded MongoDB failed to start: ${e.message.split('\n')[0]}. Set MONGODB_URI to use another server.`,
-    );
-  } finally {
-    console.warn = warn;
-  }
-}
-
 /**
  * Opens the database for this configuration. `dbName` overrides the database named in the URI
- * (tests give each file its own).
+ * (tests give each file its own). A one-time build of the embedded engine reports its progress on
+ * `progress` (stderr by default, so `--json` output stays clean).
  */
-export async function openDatabase(config: Config, options: { logger?: Logger; dbName?: string } = {}): Promise<Database> {
+export async function openDatabase(
+  config: Config,
+  options: { logger?: Logger; dbName?: string; progress?: NodeJS.WritableStream } = {},
+): Promise<Database> {
   const { logger, dbName } = options;
   if (config.mongodbUri) {
     const connection = await connectMongoose(config.mongodbUri, dbName);
-    return { connection, uri: config.mongodbUri, ownsEmbeddedServer: false, close: () => mongoose.disconnect() };
+    return { connection, uri: config.mongodbUri, close: () => mongoose.disconnect() };
   }
 
   const running = readRunFile(config.dataDir);
-  if (running) {
+  if (running && isAlive(running.pid)) {
     const connection = await connectMongoose(running.uri, dbName ?? 'findo');
-    return { connection, uri: running.uri, ownsEmbeddedServer: false, close: () => mongoose.disconnect() };
+    return { connection, uri: running.uri, close: () => mongoose.disconnect() };
   }
+  // A Findo killed without its shutdown leaves its FerretDB running on our files: end it first.
+  if (running?.engine === 'ferretdb') stopOrphanFerretDb(running.dataPath);
 
-  const server = await startEmbedded(config.dataDir, logger);
-  const uri = server.getUri();
-  writeFileSync(runFilePath(config.dataDir), JSON.stringify({ uri, pid: process.pid } satisfies RunFile), { mode: 0o600 });
-  logger?.info({ dbPath: join(config.dataDir, 'db') }, 'embedded MongoDB started');
-  const connection = await connectMongoose(uri, dbName ?? 'findo');
+  const server = await startEmbeddedServer({
+    dataDir: config.dataDir, cacheDir: config.cacheDir, goBinary: config.goBinary, persistent: true, logger, progress: options.progress ?? process.stderr,
+  });
+  writeFileSync(
+    runFilePath(config.dataDir),
+    JSON.stringify({ uri: server.uri, pid: process.pid, engine: server.engine, dataPath: server.dataPath } satisfies RunFile),
+    { mode: 0o600 },
+  );
+  logger?.info({ engine: server.engine, dataPath: server.dataPath }, 'embedded database started');
+  let connection: mongoose.Connection;
+  try {
+    connection = await connectMongoose(server.uri, dbName ?? 'findo');
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
   return {
     connection,
-    uri,
-    ownsEmbeddedServer: true,
+    uri: server.uri,
+    embedded: { engine: server.engine, dataPath: server.dataPath },
     async close() {
       await mongoose.disconnect();
-      await server.stop({ doCleanup: false });
-      if (existsSync(runFilePath(config.dataDir))) rmSync(runFilePath(config.dataDir), { force: true });
+      await server.stop();
+      if (readRunFile(config.dataDir)?.pid === process.pid) rmSync(runFilePath(config.dataDir), { force: true });
     },
   };
 }
