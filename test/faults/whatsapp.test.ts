@@ -45,7 +45,7 @@ describe('WhatsApp faults', () => {
   const sentTo = (phone: string) => h.whatsapp.sent.filter((m) => m.to === phone);
   /** Every customer got exactly one follow-up, and it stays one after the confirmation wait. */
   async function expectEachFollowedUpOnce(customers: string[]) {
-    await eventually(() => customers.every((c) => sentTo(c).length > 0), 40_000, 'every follow-up sent');
+    await eventually(async () => customers.every((c) => sentTo(c).length > 0), 40_000, 'every follow-up sent');
     await new Promise((r) => setTimeout(r, CONFIRM_WAIT_MS + TIMEOUT_MS + 1_000));
     expect(customers.map((c) => sentTo(c).length)).toEqual(customers.map(() => 1));
     expect(await MessageModel.countDocuments({ tenantId: tenant.id, phone: { $in: customers }, status: { $in: ['pending', 'sending', 'unconfirmed'] } })).toBe(0);
@@ -87,7 +87,7 @@ describe('WhatsApp faults', () => {
     await eventually(() => ActivityModel.exists({ tenantId: tenant.id, type: 'message.unconfirmed', text: { $regex: `^template findo_missed_call to \\${hung}: outcome unknown \\(WhatsApp sendTemplate failed: request timed out\\)` } }), 10_000, 'the hung request given up');
     expect(Date.now() - started).toBeLessThan(1_000 + TIMEOUT_MS + 4_000);
     for (const c of others) await missedCall(c);
-    await eventually(() => others.every((c) => sentTo(c).length === 1), 15_000, 'the others sent while the first waits for its confirmation');
+    await eventually(async () => others.every((c) => sentTo(c).length === 1), 15_000, 'the others sent while the first waits for its confirmation');
     expect(sentTo(hung)).toHaveLength(0);
     await expectEachFollowedUpOnce([hung, ...others]);
   }, 60_000);
