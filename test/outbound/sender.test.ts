@@ -37,6 +37,13 @@ const text = (phone: string, body: string, over: Partial<OutboundIntent> = {}): 
   tenantId: tenant.id, phone, audience: 'customer', idempotencyKey: key('txt'), content: { kind: 'text', text: body }, ...over,
 });
 
+/** The missed-call template of `intent` as an earlier attempt left it recorded. */
+const storeTemplate = (intent: OutboundIntent, state: { status: 'pending' | 'sending' | 'unconfirmed'; statusAt?: Date }) =>
+  MessageModel.create({
+    tenantId: tenant.id, direction: 'out', phone: intent.phone, audience: 'customer', key: intent.idempotencyKey, kind: 'template',
+    text: 'missed call', template: { name: 'findo_missed_call', language: 'he', params: [tenant.name] }, ...state,
+  });
+
 /** A second business on its own WhatsApp number, with the given settings. */
 async function otherTenant(settings: string[]): Promise<Tenant> {
   const created = await createTenant(
@@ -248,10 +255,7 @@ describe('idempotency and WhatsApp errors', () => {
     const phone = freshMobile();
     const intent = template(phone);
     // The first run recorded the message and died before talking to WhatsApp.
-    await MessageModel.create({
-      tenantId: tenant.id, direction: 'out', phone, audience: 'customer', key: intent.idempotencyKey, kind: 'template',
-      text: 'missed call', template: { name: 'findo_missed_call', language: 'he', params: [tenant.name] }, status: 'pending',
-    });
+    await storeTemplate(intent, { status: 'pending' });
     const retried = await sendMessage(services(), intent);
     expect(retried.status).toBe('sent');
     const again = await sendMessage(services(), intent);
@@ -265,10 +269,7 @@ describe('idempotency and WhatsApp errors', () => {
   it('a message stranded in "sending" waits for its confirmation deadline with a check job, then is sent again once, the decision recorded', async () => {
     const phone = freshMobile();
     const intent = template(phone);
-    const stranded = await MessageModel.create({
-      tenantId: tenant.id, direction: 'out', phone, audience: 'customer', key: intent.idempotencyKey, kind: 'template',
-      text: 'missed call', template: { name: 'findo_missed_call', language: 'he', params: [tenant.name] }, status: 'sending', statusAt: new Date(),
-    });
+    const stranded = await storeTemplate(intent, { status: 'sending', statusAt: new Date() });
     expect((await sendMessage(services(), intent)).status).toBe('in_flight');
     const { timeoutMs, confirmWaitMs } = services().config.whatsapp;
     const check = await jobs().findOne({ name: 'send-message', 'data.messageRef': stranded.id });
@@ -288,10 +289,7 @@ describe('idempotency and WhatsApp errors', () => {
   it('an unconfirmed message whose status webhook echoes its key is confirmed and never sent again', async () => {
     const phone = freshMobile();
     const intent = template(phone);
-    const unconfirmed = await MessageModel.create({
-      tenantId: tenant.id, direction: 'out', phone, audience: 'customer', key: intent.idempotencyKey, kind: 'template',
-      text: 'missed call', template: { name: 'findo_missed_call', language: 'he', params: [tenant.name] }, status: 'unconfirmed', statusAt: new Date(),
-    });
+    const unconfirmed = await storeTemplate(intent, { status: 'unconfirmed', statusAt: new Date() });
     const delivery = await harness.whatsapp.deliverStatus(`${harness.url}/webhooks/whatsapp`, {
       phoneNumberId: BUSINESS_NUMBER_ID, messageId: 'wamid.lost-answer', recipient: phone, status: 'delivered', callbackData: intent.idempotencyKey,
     });
