@@ -75,7 +75,7 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
     ...options.env,
   };
   const start = (role: Role = options.role ?? 'all') =>
-    startFindo({ config: loadConfig(env), role, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), jobPollInterval: 100 });
+    startFindo({ config: loadConfig(env), role, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), jobPollInterval: Number(env.FINDO_JOB_POLL_INTERVAL) });
 
   let findo = await start();
   const harness: Harness = {
