@@ -35,7 +35,7 @@ import { nextSendableTime } from './schedule.ts';
 
 export const WINDOW_MS = 24 * 3_600_000;
 /** Beyond the request timeout: a `sending` message older than timeout + this has no request in flight. */
-const IN_FLIGHT_MARGIN_MS = 5_000;
+export const IN_FLIGHT_MARGIN_MS = 5_000;
 
 export type Audience = 'customer' | 'owner';
 

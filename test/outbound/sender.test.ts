@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { AGENDA_COLLECTION } from '../../bot/agenda.ts';
 import { ActivityModel, CustomerModel, MessageModel, type Tenant } from '../../bot/db/models/index.ts';
 import { parseQuietHours } from '../../bot/durations.ts';
-import { deliverMessage, sendMessage, type OutboundIntent } from '../../bot/outbound/sender.ts';
+import { deliverMessage, IN_FLIGHT_MARGIN_MS, sendMessage, type OutboundIntent } from '../../bot/outbound/sender.ts';
 import { nextSendableTime, type SendPolicy } from '../../bot/outbound/schedule.ts';
 import { createTenant, setTenantSettings } from '../../bot/tenants.ts';
 import { t } from '../../bot/texts/index.ts';
@@ -273,11 +273,11 @@ describe('idempotency and WhatsApp errors', () => {
     expect((await sendMessage(services(), intent)).status).toBe('in_flight');
     const { timeoutMs, confirmWaitMs } = services().config.whatsapp;
     const check = await jobs().findOne({ name: 'send-message', 'data.messageRef': stranded.id });
-    expect(check!.nextRunAt.getTime()).toBe(stranded.statusAt!.getTime() + timeoutMs + 5_000 + confirmWaitMs);
+    expect(check!.nextRunAt.getTime()).toBe(stranded.statusAt!.getTime() + timeoutMs + IN_FLIGHT_MARGIN_MS + confirmWaitMs);
     expect(sentTo(phone)).toHaveLength(0);
 
     // Past the deadline, with no status webhook: nothing can have it in flight, so it goes again.
-    await MessageModel.updateOne({ tenantId: tenant.id, _id: stranded._id }, { $set: { statusAt: new Date(Date.now() - timeoutMs - 5_000 - confirmWaitMs - 1) } });
+    await MessageModel.updateOne({ tenantId: tenant.id, _id: stranded._id }, { $set: { statusAt: new Date(Date.now() - timeoutMs - IN_FLIGHT_MARGIN_MS - confirmWaitMs - 1) } });
     expect(await sendMessage(services(), intent)).toMatchObject({ status: 'sent' });
     expect(await sendMessage(services(), intent)).toMatchObject({ status: 'sent' });
     expect(sentTo(phone)).toHaveLength(1);
