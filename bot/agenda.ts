@@ -10,8 +10,17 @@ import type { Logger } from './logger.ts';
 
 export const AGENDA_COLLECTION = 'agendaJobs';
 
-/** How long a run holds its job's lock unless its definition says otherwise. */
-export const DEFAULT_LOCK_LIFETIME = 5 * 60_000;
+/**
+ * How long a job lock holds without renewal: a running job renews it (jobs/index.ts), so this is
+ * how soon another worker takes over the jobs of a worker that died (plus one poll): within 30 s.
+ */
+export const JOB_LOCK_LIFETIME = 20_000;
+
+/** Agenda's default poll: it carries delays, schedules and retries, none of them in a hurry. */
+const DEFAULT_POLL_INTERVAL = 2_000;
+
+/** Agenda runs in parallel per worker process, across all job names. */
+const AGENDA_MAX_CONCURRENCY = 10;
 
 export async function createAgenda(
   connection: mongoose.Connection,
@@ -20,8 +29,14 @@ export async function createAgenda(
   const agenda = new Agenda({
     backend: new MongoBackend({ mongo: connection.db as unknown as Db, collection: AGENDA_COLLECTION }),
     name: options.name,
-    processEvery: options.pollInterval ?? Number(process.env.FINDO_JOB_POLL_INTERVAL ?? 2_000),
-    defaultLockLifetime: DEFAULT_LOCK_LIFETIME,
+    processEvery: options.pollInterval ?? Number(process.env.FINDO_JOB_POLL_INTERVAL ?? DEFAULT_POLL_INTERVAL),
+    defaultLockLifetime: JOB_LOCK_LIFETIME,
+    // One scan locks at most what this worker can run; without limits one scan locks every due
+    // job, one query at a time, and nothing runs before it ends.
+    lockLimit: AGENDA_MAX_CONCURRENCY,
+    maxConcurrency: AGENDA_MAX_CONCURRENCY,
+    // Only what is still to come stays in the collection, so its scans stay short.
+    removeOnComplete: true,
   });
   agenda.on('error', (error: Error) => options.logger.error({ err: error.message }, 'agenda error'));
   await agenda.ready;
@@ -40,4 +55,27 @@ async function ensureJobIndexes(connection: mongoose.Connection): Promise<void> 
       jobs.createIndex({ name: 1, [`data.${field}`]: 1 }, { name: `findo_${field}` }),
     ),
   );
+}
+
+/**
+ * Starts Agenda's job processing with one scan at a time. Agenda starts a scan of every job name
+ * each poll, even while the last one still runs (6.2.6 sets `isJobQueueFilling` but never reads
+ * it); on a slow database the scans pile up until they fill the connection pool.
+ */
+export async function startAgenda(agenda: Agenda): Promise<void> {
+  await agenda.start();
+  const processor = (agenda as unknown as { jobProcessor: { process(): Promise<void> } }).jobProcessor;
+  const scan = processor.process.bind(processor);
+  let scanning: Promise<void> | undefined;
+  processor.process = () => (scanning ??= scan().finally(() => (scanning = undefined)));
+}
+
+/**
+ * Frees the job locks a dead previous life of this worker identity held (Agenda marks each lock
+ * with its instance name), so they run again at once instead of after their lock lifetime.
+ */
+export async function unlockJobsOf(connection: mongoose.Connection, name: string): Promise<number> {
+  const { modifiedCount } = await connection.db!.collection(AGENDA_COLLECTION)
+    .updateMany({ lastModifiedBy: name, lockedAt: { $ne: null } }, { $set: { lockedAt: null } });
+  return modifiedCount;
 }

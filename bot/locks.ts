@@ -12,11 +12,12 @@ export interface LockOptions {
   ttlMs?: number;
   /** How long to wait for it (default 20 s); then LockTimeoutError, and the job retries. */
   waitMs?: number;
+  /** Who holds it (default: a one-off id); a stable owner can renew or clear its locks later. */
+  owner?: string;
 }
 
 export async function withLock<T>(tenantId: string, key: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
-  const { ttlMs = 30_000, waitMs = 20_000 } = options;
-  const owner = randomUUID();
+  const { ttlMs = 30_000, waitMs = 20_000, owner = randomUUID() } = options;
   const deadline = Date.now() + waitMs;
   for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
     try {
@@ -24,9 +25,10 @@ export async function withLock<T>(tenantId: string, key: string, fn: () => Promi
       break;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      // Clear a lock whose holder died; the unique key still lets only one of us take it.
-      await LockModel.deleteOne({ tenantId, key, until: { $lt: new Date() } });
-      if (Date.now() > deadline) throw new LockTimeoutError(`lock ${key} is busy`);
+      // Clear a lock whose holder died; the unique key still lets only one of us take it. Having
+      // cleared one, try again even when not waiting.
+      const { deletedCount } = await LockModel.deleteOne({ tenantId, key, until: { $lt: new Date() } });
+      if (deletedCount === 0 && Date.now() > deadline) throw new LockTimeoutError(`lock ${key} is busy`);
       await sleep(delay);
     }
   }
@@ -35,4 +37,9 @@ export async function withLock<T>(tenantId: string, key: string, fn: () => Promi
   } finally {
     await LockModel.deleteOne({ tenantId, key, owner });
   }
+}
+
+/** Clears every lock a stable `owner` holds: its previous life died holding them. */
+export async function clearLocksOf(owner: string): Promise<void> {
+  await LockModel.deleteMany({ owner }).setOptions({ allTenants: true });
 }

@@ -1,9 +1,15 @@
 /**
- * Starts Findo: the HTTP server (role `web`), the job workers (role `worker`), or both (`all`).
- * Any number of web and worker processes can share one MongoDB; Agenda's locks keep workers safe.
+ * Starts Findo: the HTTP server (role `web`), the workers (role `worker`), or both (`all`).
+ * Any number of web and worker processes can share one MongoDB. Workers run the inbox of webhook
+ * events (bot/inbox/) and Agenda's delayed and scheduled jobs, under a stable identity
+ * (bot/inbox/identity.ts) so a restarted worker takes back what its previous life held at once.
+ *
+ * In role `all` intake and workers share one connection pool; the workers' share is bounded by
+ * their concurrency (inbox items and Agenda runs, one scan per job name), far below the pool size,
+ * so processing never starves intake.
  */
 import type { Server } from 'node:http';
-import { createAgenda } from './agenda.ts';
+import { createAgenda, startAgenda, unlockJobsOf } from './agenda.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/connection.ts';
@@ -15,7 +21,15 @@ import { whatsappClientResolver } from './whatsapp-clients.ts';
 import { googleClientResolver } from './google-clients.ts';
 import { createWebhookRouter } from './webhooks/routes.ts';
 import { createTextGenerator } from '../integrations/anthropic/index.ts';
+import { baseIdentity, registerWorker } from './inbox/identity.ts';
+import { startInboxWorker, type InboxWorker } from './inbox/worker.ts';
+import { releaseAllOf } from './inbox/queue.ts';
+import { clearLocksOf } from './locks.ts';
 import { registerJobs, scheduleRecurringJobs } from '../jobs/index.ts';
+import { processEvent, renewEventLocks } from '../jobs/process-event.ts';
+
+/** Webhook events processed in parallel per worker process. */
+const INBOX_CONCURRENCY = 8;
 
 export type Role = 'web' | 'worker' | 'all';
 
@@ -43,6 +57,8 @@ export interface StartOptions {
   dbName?: string;
   /** How often workers poll for due jobs, in ms (default 2000; tests use less). */
   jobPollInterval?: number;
+  /** Tells workers of one role on one host apart (default `FINDO_WORKER_ID`). */
+  workerId?: string;
 }
 
 export interface RunningFindo {
@@ -62,7 +78,9 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
   const database = await openDatabase(config, { logger, dbName: options.dbName });
   await ensureIndexes();
 
-  const agenda = await createAgenda(database.connection, { name: `findo-${role}-${process.pid}`, logger, pollInterval: options.jobPollInterval });
+  const runsWorkers = role !== 'web';
+  const identity = runsWorkers ? await registerWorker(baseIdentity(role, options.workerId)) : undefined;
+  const agenda = await createAgenda(database.connection, { name: identity?.name ?? `findo-${role}-${process.pid}`, logger, pollInterval: options.jobPollInterval });
 
   const services: Services = {
     config, logger, vault, agenda, connection: database.connection,
@@ -81,10 +99,11 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
   let server: Server | undefined;
   let url: string | undefined;
   if (role !== 'worker') {
-    const app = createApp({ connection: database.connection, logger, webhooks: createWebhookRouter({ config, agenda, logger }) });
+    const app = createApp({ connection: database.connection, logger, webhooks: createWebhookRouter({ config, logger }) });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
     }).catch(async (error: NodeJS.ErrnoException) => {
+      await identity?.release();
       await database.close();
       if (error.code === 'EADDRINUSE') throw new PortInUseError(`port ${config.port} on ${config.host} is already in use (another findo start?): stop it, or choose another with --port or PORT`);
       throw error;
@@ -94,12 +113,23 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
     url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
     logger.info({ url, role }, 'Findo is listening');
   }
-  if (role !== 'web') {
-    await agenda.start();
+  let inbox: InboxWorker | undefined;
+  if (identity) {
+    const owner = identity.name;
+    if (identity.reclaim) {
+      const [items, jobs] = await Promise.all([releaseAllOf(owner), unlockJobsOf(database.connection, owner), clearLocksOf(owner)]);
+      if (items || jobs) logger.info({ identity: owner, items, jobs }, 'took back the claims of this worker\'s previous life');
+    }
+    inbox = startInboxWorker({
+      owner, concurrency: INBOX_CONCURRENCY, logger,
+      run: (item) => processEvent(services, owner, item),
+      onRenew: (eventRefs) => renewEventLocks(owner, eventRefs),
+    });
+    await startAgenda(agenda);
     await scheduleRecurringJobs(agenda);
   }
   if (!config.anthropic.apiKey) logger.info('no ANTHROPIC_API_KEY: using built-in texts and rules instead of Claude');
-  logger.info({ role, pid: process.pid }, 'Findo started');
+  logger.info({ role, pid: process.pid, identity: identity?.name }, 'Findo started');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -110,10 +140,11 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
       const closeLeft = setTimeout(() => server?.closeAllConnections(), SHUTDOWN.requestsMs);
       await closing;
       clearTimeout(closeLeft);
-      // Running jobs get a deadline; what is left is unlocked for other workers, and a database
-      // that does not answer cannot hold the exit (its jobs' locks then expire on their own).
-      await agenda.drain({ timeout: SHUTDOWN.jobsMs, closeConnection: false });
+      // Running work gets a deadline; what is left is given back to other workers, and a database
+      // that does not answer cannot hold the exit (the claims then lapse on their own).
+      await Promise.all([inbox?.stop(SHUTDOWN.jobsMs), agenda.drain({ timeout: SHUTDOWN.jobsMs, closeConnection: false })]);
       await withDeadline(agenda.stop(false), SHUTDOWN.releaseMs, () => logger.warn('job locks not released: the database did not answer'));
+      await withDeadline(identity?.release() ?? Promise.resolve(), SHUTDOWN.releaseMs, () => logger.warn('worker identity not released: the database did not answer'));
       await withDeadline(database.close(), SHUTDOWN.releaseMs, () => logger.warn('database connection not closed cleanly'));
       logger.info('Findo stopped');
     })());

@@ -123,10 +123,29 @@ export async function findTenant(ref: string): Promise<Tenant> {
   return tenant;
 }
 
-/** The tenant whose webhook key for `provider` is `key`, or null. */
+/**
+ * How long a process trusts a tenant it looked up by webhook key. Rotating keys or disabling a
+ * tenant clears this process's cache at once; other processes see it within this time.
+ */
+export const TENANT_BY_KEY_TTL_MS = 5_000;
+
+const tenantsByKey = new Map<string, { tenant: Tenant; until: number }>();
+
+/** The tenant whose webhook key for `provider` is `key`, or null. Cached briefly (hot path of every webhook). */
 export async function findTenantByWebhookKey(provider: WebhookProvider, key: string): Promise<Tenant | null> {
   if (!key || key.length > 200) return null;
-  return TenantModel.findOne({ [`webhookKeyDigests.${provider}`]: webhookKeyDigest(key) });
+  const digest = webhookKeyDigest(key);
+  const cacheKey = `${provider}:${digest}`;
+  const cached = tenantsByKey.get(cacheKey);
+  if (cached && cached.until > Date.now()) return cached.tenant;
+  const tenant = await TenantModel.findOne({ [`webhookKeyDigests.${provider}`]: digest });
+  if (tenant) tenantsByKey.set(cacheKey, { tenant, until: Date.now() + TENANT_BY_KEY_TTL_MS });
+  else tenantsByKey.delete(cacheKey);
+  return tenant;
+}
+
+function forgetCachedTenant(tenantId: string) {
+  for (const [cacheKey, { tenant }] of tenantsByKey) if (tenant.id === tenantId) tenantsByKey.delete(cacheKey);
 }
 
 export const SETTABLE_KEYS = [
@@ -228,6 +247,7 @@ export async function setTenantSettings(tenant: Tenant, pairs: string[], vault: 
 
 export async function setTenantDisabled(tenant: Tenant, disabled: boolean): Promise<Tenant> {
   const updated = await TenantModel.findOneAndUpdate({ _id: tenant._id }, { $set: { disabled } }, { returnDocument: 'after' });
+  forgetCachedTenant(tenant.id);
   if (!updated) throw new TenantNotFoundError(tenant.id);
   return updated;
 }
@@ -236,6 +256,7 @@ export async function setTenantDisabled(tenant: Tenant, disabled: boolean): Prom
 export async function rotateWebhookKeys(tenant: Tenant, vault: Vault): Promise<WebhookKeys> {
   const keys = newWebhookKeys();
   await TenantModel.updateOne({ _id: tenant._id }, { $set: { webhookKeyDigests: digestsOf(keys) } });
+  forgetCachedTenant(tenant.id);
   await storeWebhookKeys(tenant.id, keys, vault);
   return keys;
 }

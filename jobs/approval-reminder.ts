@@ -19,7 +19,6 @@ export const approvalReminderJob = defineJob({
   name: 'approval-reminder',
   schema: z.object({ tenantId: z.string(), conversationRef: z.string() }),
   concurrency: 5,
-  lockLifetime: 60_000,
   backoff: SEND_RETRY,
   async handler({ tenantId, conversationRef }, services) {
     const tenant = await TenantModel.findById(tenantId);

@@ -1,6 +1,7 @@
 /**
- * What every job file declares, in one place: name, payload schema, concurrency, lock lifetime,
- * retry policy and handler. `jobs/index.ts` registers them all with Agenda.
+ * What every job file declares, in one place: name, payload schema, concurrency, retry policy and
+ * handler. `jobs/index.ts` registers them all with Agenda, with one lock lifetime kept alive while
+ * a run lasts (bot/agenda.ts), and removes each one-shot job once it succeeded.
  */
 import { backoffStrategies, type Agenda, type BackoffStrategy, type Job } from 'agenda';
 import type { z } from 'zod';
@@ -11,12 +12,8 @@ export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
   schema: Schema;
   /** Parallel runs of this job per worker process. */
   concurrency: number;
-  /** How long a run may hold its lock before another worker may take it over. */
-  lockLifetime: number;
   /** Retry policy for thrown errors; `undefined` means a failure is final. */
   backoff?: BackoffStrategy;
-  /** Delete the job record once it succeeds (for jobs that run often and need no history). */
-  removeOnComplete?: boolean;
   handler: (data: z.infer<Schema>, services: Services, job: Job<z.infer<Schema>>) => Promise<void>;
 }
 

@@ -1,14 +1,15 @@
 /**
- * The job registry: every Agenda job Findo runs, registered with its own concurrency, lock
- * lifetime and retry policy. Handlers get validated data and the service bag.
+ * The job registry: every Agenda job Findo runs (delays, schedules, retries of business steps;
+ * webhook events go through the inbox, bot/inbox/), registered with its own concurrency and retry
+ * policy. Handlers get validated data and the service bag; a running job renews its lock.
  */
 import type { Agenda, Job } from 'agenda';
 import type { Services } from '../bot/services.ts';
+import { JOB_LOCK_LIFETIME } from '../bot/agenda.ts';
 import { jobRuns } from '../bot/metrics.ts';
 import type { JobDefinition } from './define.ts';
 import { leadSilenceCheckJob } from './lead-silence-check.ts';
 import { missedCallFollowupJob } from './missed-call-followup.ts';
-import { processEventJob } from './process-event.ts';
 import { WEEKLY_DIGEST_SCHEDULE, WEEKLY_DIGEST_TIMEZONE, weeklyDigestJob } from './weekly-digest.ts';
 import { reviewRequestJob } from './review-request.ts';
 import { approvalReminderJob } from './approval-reminder.ts';
@@ -18,7 +19,7 @@ import { sendMessageJob } from './send-message.ts';
 import { sweepStaleEventsJob, SWEEP_INTERVAL } from './sweep-stale-events.ts';
 
 export const ALL_JOBS: JobDefinition[] = [
-  processEventJob, sweepStaleEventsJob, sendMessageJob, missedCallFollowupJob, leadSilenceCheckJob, reviewRequestJob,
+  sweepStaleEventsJob, sendMessageJob, missedCallFollowupJob, leadSilenceCheckJob, reviewRequestJob,
   reviewCheckDueJob, reviewCheckJob, postReviewReplyJob, approvalReminderJob, weeklyDigestJob,
 ] as JobDefinition[];
 
@@ -41,6 +42,10 @@ export function registerJobs(agenda: Agenda, services: Services, jobs: JobDefini
           services.logger.error({ job: definition.name, issues: parsed.error.issues }, 'job payload rejected');
           return;
         }
+        // A long run keeps its short lock alive; a dead worker's lock lapses within the lifetime.
+        const renewal = setInterval(() => {
+          job.touch().catch((error: Error) => services.logger.warn({ job: definition.name, err: error.message }, 'job lock renewal failed'));
+        }, JOB_LOCK_LIFETIME / 4);
         try {
           await definition.handler(parsed.data, services, job);
           jobRuns.inc({ job: definition.name, outcome: 'success' });
@@ -48,13 +53,15 @@ export function registerJobs(agenda: Agenda, services: Services, jobs: JobDefini
           jobRuns.inc({ job: definition.name, outcome: 'failure' });
           services.logger.warn({ job: definition.name, err: (error as Error).message }, 'job failed');
           throw error;
+        } finally {
+          clearInterval(renewal);
         }
       },
       {
         concurrency: definition.concurrency,
-        lockLifetime: definition.lockLifetime,
+        // Lock no more than can run: a scan leaves the rest to other workers.
+        lockLimit: definition.concurrency,
         backoff: definition.backoff,
-        removeOnComplete: definition.removeOnComplete,
       },
     );
   }

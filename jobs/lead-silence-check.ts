@@ -17,8 +17,6 @@ export const leadSilenceCheckJob = defineJob({
   name: 'lead-silence-check',
   schema: z.object({ tenantId: z.string(), conversationRef: z.string(), seq: z.number().int() }),
   concurrency: 5,
-  lockLifetime: 2 * 60_000,
-  removeOnComplete: true,
   backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: 5 }),
   async handler({ tenantId, conversationRef, seq }, services) {
     const tenant = await TenantModel.findById(tenantId);

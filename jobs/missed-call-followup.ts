@@ -13,7 +13,6 @@ export const missedCallFollowupJob = defineJob({
   name: 'missed-call-followup',
   schema: z.object({ tenantId: z.string(), phone: z.string(), eventRef: z.string() }),
   concurrency: 5,
-  lockLifetime: 2 * 60_000,
   backoff: SEND_RETRY,
   async handler({ tenantId, phone, eventRef }, services) {
     const tenant = await TenantModel.findById(tenantId);

@@ -14,7 +14,6 @@ export const postReviewReplyJob = defineJob({
   name: 'post-review-reply',
   schema: z.object({ tenantId: z.string(), reviewRef: z.string() }),
   concurrency: 5,
-  lockLifetime: 3 * 60_000,
   backoff: googleBackoff({ delayMs: 10_000, maxDelayMs: 30 * 60_000, maxRetries: 10 }),
   async handler({ tenantId, reviewRef }, services) {
     await postReviewReply(services, tenantId, reviewRef);

@@ -1,81 +1,79 @@
 /**
- * process-event: the business work for one stored webhook event. Runs after the webhook answered;
- * retried with exponential backoff; a failure keeps its error and attempt count on the event.
- * Every effect downstream is idempotent (unique keys), so a replay never does anything twice.
+ * process-event: the business work for one stored webhook event, run by the inbox worker
+ * (bot/inbox/) after the webhook answered. A failure keeps its error and attempt count on the
+ * event and is retried with exponential backoff. Every effect downstream is idempotent (unique
+ * keys), so a replay never does anything twice.
  */
-import { backoffStrategies, type Agenda } from 'agenda';
-import { z } from 'zod';
+import { backoffStrategies } from 'agenda';
 import { recordActivity } from '../bot/activity.ts';
-import { EventModel, isDuplicateKey, TenantModel, UNROUTED_TENANT, type StoredEvent } from '../bot/db/models/index.ts';
+import { EventModel, isDuplicateKey, LockModel, TenantModel, UNROUTED_TENANT, type StoredEvent } from '../bot/db/models/index.ts';
 import { dispatchEvent } from '../bot/events/dispatch.ts';
-import { withLock } from '../bot/locks.ts';
-import { defineJob, enqueue } from './define.ts';
+import { completeItem, enqueueEvent, failItem, LEASE_MS, type ClaimedItem } from '../bot/inbox/queue.ts';
+import { LockTimeoutError, withLock } from '../bot/locks.ts';
+import type { Services } from '../bot/services.ts';
 
-const PROCESSING_LOCK_LIFETIME = 2 * 60_000;
+const RETRY = backoffStrategies.exponential({ delay: 2_000, maxDelay: 5 * 60_000, maxRetries: 6, jitter: 0.2 });
 
-export const processEventJob = defineJob({
-  name: 'process-event',
-  schema: z.object({ tenantId: z.string(), eventRef: z.string(), generation: z.number().int().min(0) }),
-  concurrency: 10,
-  lockLifetime: PROCESSING_LOCK_LIFETIME,
-  backoff: backoffStrategies.exponential({ delay: 2_000, maxDelay: 5 * 60_000, maxRetries: 6, jitter: 0.2 }),
-  async handler({ tenantId, eventRef, generation }, services) {
-    // A run may happen twice: a slow run outlives its job lock and another worker takes the job,
-    // or the database does not lock jobs atomically (FerretDB). The event's own lock makes the
-    // second run wait, and then find this generation already processed.
-    await withLock(tenantId, `event:${eventRef}`, async () => {
-      const event = await EventModel.findOne({ tenantId, _id: eventRef });
-      if (!event || event.status === 'quarantined') return;
+const eventLockKey = (eventRef: string) => `event:${eventRef}`;
+
+/**
+ * A query on one event by `_id` alone. FerretDB on SQLite pushes a filter down only when it is
+ * `_id` and nothing else; `{ tenantId, _id }` would read and decode every event ever stored. The
+ * id comes from an inbox item of that tenant, and the caller checks the tenant of what it reads.
+ */
+const eventById = (eventRef: string) => EventModel.where({ _id: eventRef }).setOptions({ allTenants: true });
+
+/**
+ * Processes one claimed inbox item as `owner`. Two workers can hold the same item (FerretDB's
+ * claims are not atomic): the event's lock lets one run at a time, and the second finds this
+ * generation already processed.
+ */
+export async function processEvent(services: Services, owner: string, item: ClaimedItem): Promise<void> {
+  const { tenantId, eventRef, generation } = item;
+  let error: Error | undefined;
+  try {
+    await withLock(tenantId, eventLockKey(eventRef), async () => {
+      const event = await eventById(eventRef).findOne();
+      if (!event || event.tenantId !== tenantId || event.status === 'quarantined') return;
       if (event.status === 'processed' && (event.replays ?? 0) === generation) return;
       try {
         await dispatchEvent(services, event);
-      } catch (error) {
-        const message = (error as Error).message;
-        await EventModel.updateOne(
-          { tenantId, _id: eventRef },
-          { $set: { status: 'failed', lastError: message }, $inc: { attempts: 1 } },
-        );
-        await recordActivity(tenantId, 'event.failed', `${event.provider} event ${event.eventId} failed: ${message}`, eventRef);
-        throw error;
+      } catch (dispatchError) {
+        error = dispatchError as Error;
+        await eventById(eventRef).updateOne({}, { $set: { status: 'failed', lastError: error.message }, $inc: { attempts: 1 } });
+        await recordActivity(tenantId, 'event.failed', `${event.provider} event ${event.eventId} failed: ${error.message}`, eventRef);
+        return;
       }
-      await EventModel.updateOne(
-        { tenantId, _id: eventRef },
-        { $set: { status: 'processed', processedAt: new Date() }, $unset: { lastError: '' }, $inc: { attempts: 1 } },
-      );
-    }, { ttlMs: PROCESSING_LOCK_LIFETIME });
-  },
-});
-
-/**
- * Enqueues processing of a stored event, once per generation: a second enqueue of the same
- * generation (the stale-event sweep, a duplicate) is a no-op; a replay bumps the generation.
- *
- * `justStored`: the caller inserted the event a moment ago (webhook intake), so no job for it can
- * exist yet and a plain insert is enough. The uniqueness check is a query on the job's data, which
- * no index covers, so it scans Agenda's whole collection; on the request path that made every
- * webhook slower as jobs accumulated. The sweep and replays, off the request path, keep it.
- */
-export async function enqueueEventProcessing(
-  agenda: Agenda,
-  event: { tenantId: string; id: string; replays?: number | null },
-  options: { justStored?: boolean } = {},
-) {
-  const generation = event.replays ?? 0;
-  await enqueue(agenda, processEventJob, { tenantId: event.tenantId, eventRef: event.id, generation }, options.justStored ? {} : {
-    uniqueBy: { name: processEventJob.name, 'data.eventRef': event.id, 'data.generation': generation },
-  });
+      await eventById(eventRef).updateOne({}, { $set: { status: 'processed', processedAt: new Date() }, $unset: { lastError: '' }, $inc: { attempts: 1 } });
+    }, { ttlMs: LEASE_MS, waitMs: 0, owner });
+  } catch (lockError) {
+    // Another worker holds the event (both claimed it): it completes the item; should it die, the
+    // item's lease lapses and the event is looked at again.
+    if (lockError instanceof LockTimeoutError) return;
+    throw lockError;
+  }
+  if (!error) return completeItem(owner, item);
+  services.logger.warn({ eventRef, err: error.message }, 'event processing failed');
+  return failItem(owner, item, RETRY({ attempt: item.failures + 1, error, jobName: 'process-event', jobData: item }));
 }
 
-/** Replays an event (staff): processed effects are idempotent, so nothing happens twice. */
-export async function replayEvent(agenda: Agenda, tenantId: string, eventRef: string): Promise<StoredEvent | null> {
-  if (tenantId === UNROUTED_TENANT) return rerouteWhatsAppEvent(agenda, eventRef);
+/** Keeps the event locks of the items a worker is running alive, with their leases. */
+export async function renewEventLocks(owner: string, eventRefs: string[]): Promise<void> {
+  if (eventRefs.length === 0) return;
+  await LockModel.updateMany({ key: { $in: eventRefs.map(eventLockKey) }, owner }, { $set: { until: new Date(Date.now() + LEASE_MS) } })
+    .setOptions({ allTenants: true });
+}
+
+/** Replays an event (staff): a new generation, processed once; its effects are idempotent. */
+export async function replayEvent(tenantId: string, eventRef: string): Promise<StoredEvent | null> {
+  if (tenantId === UNROUTED_TENANT) return rerouteWhatsAppEvent(eventRef);
   const event = await EventModel.findOneAndUpdate(
     { tenantId, _id: eventRef },
     { $set: { status: 'accepted' }, $unset: { reason: '' }, $inc: { replays: 1 } },
     { returnDocument: 'after' },
   );
   if (!event) return null;
-  await enqueueEventProcessing(agenda, event);
+  await enqueueEvent(event);
   return event;
 }
 
@@ -85,7 +83,7 @@ export async function replayEvent(agenda: Agenda, tenantId: string, eventRef: st
  * unique key makes a second replay find it) and processed; the unrouted copy stays as it was.
  * Returns null when still no active tenant has the number (or the event is not a routable item).
  */
-async function rerouteWhatsAppEvent(agenda: Agenda, eventRef: string): Promise<StoredEvent | null> {
+async function rerouteWhatsAppEvent(eventRef: string): Promise<StoredEvent | null> {
   const unrouted = await EventModel.findOne({ tenantId: UNROUTED_TENANT, _id: eventRef });
   const phoneNumberId = (unrouted?.body as { phoneNumberId?: unknown } | undefined)?.phoneNumberId;
   if (!unrouted || typeof phoneNumberId !== 'string') return null;
@@ -96,10 +94,10 @@ async function rerouteWhatsAppEvent(agenda: Agenda, eventRef: string): Promise<S
       provider: unrouted.provider, tenantId: tenant.id, eventId: unrouted.eventId, status: 'accepted',
       contentType: unrouted.contentType, body: unrouted.body, receivedAt: unrouted.receivedAt,
     });
-    await enqueueEventProcessing(agenda, routed);
+    await enqueueEvent(routed);
     return routed;
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
-    return replayEvent(agenda, tenant.id, (await EventModel.findOne({ tenantId: tenant.id, provider: unrouted.provider, eventId: unrouted.eventId }, { _id: 1 }))!.id);
+    return replayEvent(tenant.id, (await EventModel.findOne({ tenantId: tenant.id, provider: unrouted.provider, eventId: unrouted.eventId }, { _id: 1 }))!.id);
   }
 }

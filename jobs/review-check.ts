@@ -29,8 +29,6 @@ export const reviewCheckJob = defineJob({
   name: 'review-check',
   schema: z.object({ tenantId: z.string() }),
   concurrency: 5,
-  lockLifetime: 5 * 60_000,
-  removeOnComplete: true,
   backoff: (context) => googleBackoff(reviewCheckOptions.retry)(context),
   async handler({ tenantId }, services) {
     const tenant = await TenantModel.findById(tenantId);
@@ -53,7 +51,6 @@ export const reviewCheckDueJob = defineJob({
   name: 'review-check-due',
   schema: z.object({}).passthrough(),
   concurrency: 1,
-  lockLifetime: 60_000,
   async handler(_data, services) {
     const now = new Date();
     const due = await TenantModel.find({

@@ -1,6 +1,7 @@
 /**
  * review-request: the due step of a review request — the request itself, or its one reminder.
- * One run per request and step (unique), so neither is ever sent twice.
+ * One pending run per request and step (unique); the request's status and the message's
+ * idempotency key make any later run a no-op, so neither is ever sent twice.
  */
 import type { Agenda } from 'agenda';
 import { z } from 'zod';
@@ -15,7 +16,6 @@ export const reviewRequestJob = defineJob({
   name: 'review-request',
   schema: z.object({ tenantId: z.string(), requestRef: z.string(), step }),
   concurrency: 5,
-  lockLifetime: 2 * 60_000,
   backoff: SEND_RETRY,
   async handler({ tenantId, requestRef, step }, services) {
     const tenant = await TenantModel.findById(tenantId);

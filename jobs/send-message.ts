@@ -13,8 +13,6 @@ export const sendMessageJob = defineJob({
   name: 'send-message',
   schema: z.object({ tenantId: z.string(), messageRef: z.string(), sendAfter: z.string() }),
   concurrency: 10,
-  lockLifetime: 60_000,
-  removeOnComplete: true,
   backoff: SEND_RETRY,
   async handler({ tenantId, messageRef }, services) {
     const tenant = await TenantModel.findById(tenantId);

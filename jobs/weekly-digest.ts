@@ -15,7 +15,6 @@ export const weeklyDigestJob = defineJob({
   name: 'weekly-digest',
   schema: z.object({}).passthrough(),
   concurrency: 1,
-  lockLifetime: 10 * 60_000,
   backoff: backoffStrategies.exponential({ delay: 60_000, maxRetries: 5 }),
   async handler(_data, services) {
     const tenants = await sendWeeklyDigests(services);

@@ -3,12 +3,9 @@
  * staff inspect failed or quarantined ones and replay them.
  */
 import { Command } from 'commander';
-import mongoose from 'mongoose';
-import { createAgenda } from '../../bot/agenda.ts';
 import {
   EVENT_STATUSES, EventModel, type EventStatus, TenantModel, UNROUTED_TENANT, WEBHOOK_PROVIDERS,
 } from '../../bot/db/models/index.ts';
-import { createLogger } from '../../bot/logger.ts';
 import { printDetails, printJson, printTable, withDatabase } from '../runtime.ts';
 import {
   DEFAULT_LIMIT, NotFoundError, oneOf, orNull, parseLimit, parseObjectId, tenantScope, tenantSlugs,
@@ -135,29 +132,18 @@ export function makeEventsCommand(): Command {
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nThe event goes back to "accepted" and a new process-event job is queued for the workers.\n' +
+      '\nThe event goes back to "accepted" and enters the inbox again as a new generation, which the\nworkers process once.\n' +
         'A WhatsApp event that matched no tenant is re-routed, once a tenant has its number, as a new\n' +
         'event of that tenant (the unrouted one stays as it was).\n\nExample:\n  findo events replay 66f1c0ffee0000000000abcd',
     )
     .action(async (ref: string, o: { json?: boolean }) => {
       parseObjectId(ref, 'event');
-      await withDatabase(async ({ config }) => {
+      await withDatabase(async () => {
         const event = await findEvent(ref);
         const sourceId = String(event._id);
-        // Agenda only to enqueue: never started here, so this process runs no jobs. Its log goes
-        // to stderr to keep stdout for the result.
-        const agenda = await createAgenda(mongoose.connection, {
-          name: `findo-cli-${process.pid}`,
-          logger: createLogger(config.logLevel, process.stderr),
-        });
         // Loaded here: it brings every flow, which list and show never need.
         const { replayEvent } = await import('../../jobs/process-event.ts');
-        let replayed;
-        try {
-          replayed = await replayEvent(agenda, event.tenantId, sourceId);
-        } finally {
-          await agenda.stop();
-        }
+        const replayed = await replayEvent(event.tenantId, sourceId);
         if (!replayed && event.tenantId === UNROUTED_TENANT) {
           const numberId = (event.body as { phoneNumberId?: unknown } | null)?.phoneNumberId;
           throw new Error(
@@ -186,9 +172,9 @@ export function makeEventsCommand(): Command {
         process.stdout.write(
           result.reroutedFrom
             ? `re-routed unrouted ${what} (${result.reroutedFrom}) to ${tenantName} as event ${result.id}; ` +
-                `process-event job queued (generation ${result.generation})\n`
+                `queued in the inbox (generation ${result.generation})\n`
             : `replayed ${what} (${result.id}) of ${tenantName}: ${result.previousStatus} → ${result.status}; ` +
-                `process-event job queued (generation ${result.generation})\n`,
+                `queued in the inbox (generation ${result.generation})\n`,
         );
       });
     });

@@ -6,8 +6,7 @@
 import { Command } from 'commander';
 import mongoose from 'mongoose';
 import { ObjectId, type Collection, type Document } from 'mongodb';
-import { AGENDA_COLLECTION, DEFAULT_LOCK_LIFETIME } from '../../bot/agenda.ts';
-import { ALL_JOBS } from '../../jobs/index.ts';
+import { AGENDA_COLLECTION, JOB_LOCK_LIFETIME } from '../../bot/agenda.ts';
 import { printDetails, printJson, printTable, UsageError, withDatabase } from '../runtime.ts';
 import { DEFAULT_LIMIT, NotFoundError, orNull, parseLimit, parseObjectId } from './leads.ts';
 
@@ -27,15 +26,12 @@ export type JobState = 'running' | 'stuck' | 'retrying' | 'failed' | 'overdue' |
 /** The states `findo jobs retry` acts on; the others would run a healthy job early or twice. */
 const RETRYABLE: readonly JobState[] = ['stuck', 'retrying', 'failed', 'overdue'];
 
-const lockLifetimeOf = (name: string): number =>
-  ALL_JOBS.find((job) => job.name === name)?.lockLifetime ?? DEFAULT_LOCK_LIFETIME;
-
 const asDate = (value: unknown): Date | null => (value instanceof Date ? value : null);
 
 export function jobState(job: Document, now = Date.now()): JobState {
   if (job.disabled === true) return 'disabled';
   const lockedAt = asDate(job.lockedAt);
-  if (lockedAt) return now - lockedAt.getTime() > lockLifetimeOf(String(job.name)) ? 'stuck' : 'running';
+  if (lockedAt) return now - lockedAt.getTime() > JOB_LOCK_LIFETIME ? 'stuck' : 'running';
   const nextRunAt = asDate(job.nextRunAt);
   if (Number(job.failCount ?? 0) > 0) return nextRunAt ? 'retrying' : 'failed';
   if (nextRunAt) return now - nextRunAt.getTime() > OVERDUE_AFTER ? 'overdue' : 'scheduled';

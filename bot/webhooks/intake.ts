@@ -1,14 +1,14 @@
 /**
  * Queue-first intake: a webhook event is stored durably under its unique (provider, tenantId,
- * eventId) key before anything answers 2xx, then its processing job is enqueued. A duplicate
- * delivery hits the unique index and is reported, never processed again.
+ * eventId) key before anything answers 2xx, then it enters the inbox (bot/inbox/), which wakes
+ * this process's worker. A duplicate delivery hits the unique index and is reported, never
+ * processed again.
  */
 import { createHash } from 'node:crypto';
-import type { Agenda } from 'agenda';
 import { recordActivity } from '../activity.ts';
 import { EventModel, isDuplicateKey, type StoredEvent } from '../db/models/index.ts';
 import type { Provider } from '../../integrations/events.ts';
-import { enqueueEventProcessing } from '../../jobs/process-event.ts';
+import { enqueueEvent } from '../inbox/queue.ts';
 
 export type IntakeOutcome = 'accepted' | 'duplicate' | 'quarantined';
 
@@ -22,9 +22,8 @@ export interface IncomingEvent {
   quarantineReason?: string;
 }
 
-
 /** Stores the event and, unless quarantined, enqueues its processing. */
-export async function takeEvent(agenda: Agenda, incoming: IncomingEvent): Promise<{ outcome: IntakeOutcome; event?: StoredEvent }> {
+export async function takeEvent(incoming: IncomingEvent): Promise<{ outcome: IntakeOutcome; event?: StoredEvent }> {
   let event: StoredEvent;
   try {
     event = await EventModel.create({
@@ -46,7 +45,7 @@ export async function takeEvent(agenda: Agenda, incoming: IncomingEvent): Promis
     return { outcome: 'quarantined', event };
   }
   // Stored first: if this enqueue is lost (crash), the stale-event sweep enqueues it later.
-  await enqueueEventProcessing(agenda, event, { justStored: true });
+  await enqueueEvent(event);
   return { outcome: 'accepted', event };
 }
 

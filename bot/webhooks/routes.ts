@@ -4,7 +4,6 @@
  */
 import { performance } from 'node:perf_hooks';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Agenda } from 'agenda';
 import type { Config } from '../config.ts';
 import { TenantModel, UNROUTED_TENANT, WEBHOOK_PROVIDERS, type WebhookProvider } from '../db/models/index.ts';
 import type { Logger } from '../logger.ts';
@@ -42,11 +41,10 @@ function isDatabaseOutage(error: unknown): boolean {
 
 export interface WebhookRouterOptions {
   config: Config;
-  agenda: Agenda;
   logger: Logger;
 }
 
-export function createWebhookRouter({ config, agenda, logger }: WebhookRouterOptions): express.Router {
+export function createWebhookRouter({ config, logger }: WebhookRouterOptions): express.Router {
   const router = express.Router();
 
   /** Times and counts the request, and turns errors into the answers of spec §4. */
@@ -107,7 +105,7 @@ export function createWebhookRouter({ config, agenda, logger }: WebhookRouterOpt
       const parsed = parseWhatsAppWebhook(req.body);
       if (!parsed.ok) {
         const eventId = bodyDigestId('whatsapp', raw);
-        const { outcome } = await takeEvent(agenda, {
+        const { outcome } = await takeEvent({
           provider: 'whatsapp', tenantId: UNROUTED_TENANT, eventId, contentType: 'application/json', body: req.body, quarantineReason: parsed.reason,
         });
         return outcome === 'duplicate' ? answer('duplicate', eventId) : { ...answer('quarantined', eventId), body: { status: 'quarantined', reason: parsed.reason, eventId } };
@@ -120,7 +118,7 @@ export function createWebhookRouter({ config, agenda, logger }: WebhookRouterOpt
       for (const item of parsed.items) {
         const tenant = tenantByNumber.get(item.phoneNumberId);
         const quarantineReason = !tenant ? `no tenant has phone_number_id ${item.phoneNumberId}` : tenant.disabled ? 'tenant disabled' : undefined;
-        const { outcome } = await takeEvent(agenda, {
+        const { outcome } = await takeEvent({
           provider: 'whatsapp', tenantId: tenant?.id ?? UNROUTED_TENANT, eventId: item.eventId, contentType: 'application/json', body: item, quarantineReason,
         });
         results.push({ eventId: item.eventId, outcome, reason: quarantineReason });
@@ -157,7 +155,7 @@ export function createWebhookRouter({ config, agenda, logger }: WebhookRouterOpt
     const webhook = PROVIDER_WEBHOOKS[provider];
     const contentType = req.get('content-type') ?? '';
     const result = webhook.normalise(req.body, { contentType, receivedAt: new Date() });
-    const { outcome } = await takeEvent(agenda, {
+    const { outcome } = await takeEvent({
       provider, tenantId, eventId: result.eventId, contentType, body: req.body, quarantineReason: result.ok ? undefined : result.reason,
     });
     if (outcome === 'quarantined' && !result.ok) {

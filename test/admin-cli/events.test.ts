@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import mongoose from 'mongoose';
-import { EventModel, TenantModel, UNROUTED_TENANT, type Tenant } from '../../bot/db/models/index.ts';
+import { EventModel, InboxModel, TenantModel, UNROUTED_TENANT, type Tenant } from '../../bot/db/models/index.ts';
 import { runCli } from '../support/cli.ts';
 import { connectTestDatabase, TEST_MASTER_KEY } from '../support/database.ts';
 import { ago, cliEnv, MINUTE, oneErrorLine, seedTenant } from './seed.ts';
@@ -16,7 +15,6 @@ describe('findo events (the real CLI as a child process)', { timeout: 120_000 },
   let dani: Tenant;
   let noa: Tenant;
   const ids: Record<string, string> = {};
-  const agendaJobs = () => mongoose.connection.db!.collection('agendaJobs');
 
   beforeAll(async () => {
     db = await connectTestDatabase(import.meta.filename);
@@ -123,7 +121,7 @@ describe('findo events (the real CLI as a child process)', { timeout: 120_000 },
     expect(oneErrorLine(missing)).toBe('findo: no event with id 0123456789abcdef01234567');
   });
 
-  it('replays an event: back to accepted, and a process-event job with a bumped generation is queued', async () => {
+  it('replays an event: back to accepted, and in the inbox again under a bumped generation', async () => {
     const first = await runCli(['events', 'replay', ids.invoice, '--json'], env);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
@@ -136,19 +134,11 @@ describe('findo events (the real CLI as a child process)', { timeout: 120_000 },
 
     const second = await runCli(['events', 'replay', ids.invoice], env);
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/^replayed greeninvoice event doc-7 .* of dani-plumbing: accepted → accepted; process-event job queued \(generation 2\)\n$/);
+    expect(second.stdout).toMatch(/^replayed greeninvoice event doc-7 .* of dani-plumbing: accepted → accepted; queued in the inbox \(generation 2\)\n$/);
 
-    const jobs = await agendaJobs().find({ name: 'process-event', 'data.eventRef': ids.invoice }).sort({ 'data.generation': 1 }).toArray();
-    expect(jobs.map((j) => j.data)).toEqual([
-      { tenantId: dani.id, eventRef: ids.invoice, generation: 1 },
-      { tenantId: dani.id, eventRef: ids.invoice, generation: 2 },
-    ]);
-    // Only enqueued: the CLI runs no workers.
-    for (const job of jobs) {
-      expect(job.nextRunAt).toBeInstanceOf(Date);
-      expect(job.lastRunAt ?? null).toBeNull();
-      expect(job.lockedAt ?? null).toBeNull();
-    }
+    // One inbox item, moved to the newest generation; only enqueued: the CLI runs no workers.
+    const items = await InboxModel.find({ _id: ids.invoice }).lean();
+    expect(items).toMatchObject([{ tenantId: dani.id, generation: 2, owner: null, leaseUntil: null }]);
   });
 
   it('replays a quarantined event, clearing its reason', async () => {
@@ -157,11 +147,11 @@ describe('findo events (the real CLI as a child process)', { timeout: 120_000 },
     expect(result.json()).toMatchObject({ previousStatus: 'quarantined', status: 'accepted', generation: 1 });
     const stored = await EventModel.findOne({ tenantId: dani.id, _id: ids.quarantined }).lean();
     expect(stored?.reason).toBeUndefined();
-    expect(await agendaJobs().countDocuments({ name: 'process-event', 'data.eventRef': ids.quarantined })).toBe(1);
+    expect(await InboxModel.countDocuments({ _id: ids.quarantined, generation: 1 })).toBe(1);
   });
 
   it('refuses to replay an unknown or malformed event, or one still unrouted, and queues nothing', async () => {
-    const before = await agendaJobs().countDocuments({});
+    const before = await InboxModel.countDocuments({});
     const [missing, malformed, unrouted] = await Promise.all([
       runCli(['events', 'replay', '0123456789abcdef01234567'], env),
       runCli(['events', 'replay', 'doc-7'], env),
@@ -172,7 +162,7 @@ describe('findo events (the real CLI as a child process)', { timeout: 120_000 },
     expect(malformed.code).toBe(2);
     expect(unrouted.code).toBe(1);
     expect(oneErrorLine(unrouted)).toMatch(/still unrouted: no active tenant has WhatsApp number id 106540352242922; give it to one with/);
-    expect(await agendaJobs().countDocuments({})).toBe(before);
+    expect(await InboxModel.countDocuments({})).toBe(before);
     expect(await EventModel.countDocuments({ eventId: 'wa-unrouted' }).setOptions({ allTenants: true })).toBe(1);
   });
 
@@ -189,7 +179,7 @@ describe('findo events (the real CLI as a child process)', { timeout: 120_000 },
     expect(replayed.id).not.toBe(ids.unrouted);
     const copy = await EventModel.findOne({ tenantId: dani.id, _id: replayed.id }).lean();
     expect(copy?.body).toMatchObject({ phoneNumberId: '106540352242922' });
-    expect(await agendaJobs().countDocuments({ name: 'process-event', 'data.eventRef': replayed.id, 'data.generation': 0 })).toBe(1);
+    expect(await InboxModel.countDocuments({ _id: replayed.id, generation: 0 })).toBe(1);
     // The unrouted original stays as it was.
     expect((await EventModel.findOne({ tenantId: UNROUTED_TENANT, _id: ids.unrouted }).lean())?.status).toBe('quarantined');
   });

@@ -117,6 +117,8 @@ describe('findo jobs (the real CLI as a child process)', { timeout: 120_000 }, (
   });
 
   it('leaves running and scheduled jobs alone (exit 1), and rejects bad ids (exit 2)', async () => {
+    // Running means locked within the (short) lock lifetime: as a live worker keeps renewing it.
+    await agendaJobs().updateOne({ _id: new ObjectId(ids.running) }, { $set: { lockedAt: new Date() } });
     const before = await agendaJobs().find({}).sort({ _id: 1 }).toArray();
     const [running, scheduled, missing, malformed] = await Promise.all([
       runCli(['jobs', 'retry', ids.running], env),

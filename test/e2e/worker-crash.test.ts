@@ -3,40 +3,22 @@
  * replies, or in the middle of a run, and started again; the conversation completes without a lost
  * or duplicated message.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventModel, LeadModel, LockModel, type Tenant, type Lead } from '../../bot/db/models/index.ts';
 import { setTenantSettings, type WebhookKeys } from '../../bot/tenants.ts';
 import { postProviderWebhook } from '../../integrations/providers.ts';
 import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
 import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/findo.js', import.meta.url));
+import { startFindoProcess, type FindoProcess } from '../support/processes.ts';
 const OWNER = '+972547654321';
 
 describe('a worker killed mid-flow', () => {
   let h: Harness;
   let tenant: Tenant;
   let keys: WebhookKeys;
-  let worker: ChildProcess | undefined;
+  let worker: FindoProcess | undefined;
 
-  const startWorker = () =>
-    new Promise<ChildProcess>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, 'start', '--role', 'worker'], {
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...h.env, LOG_LEVEL: 'info' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        // The worker logs once its database, indexes and Agenda are up.
-        if (output.includes('Findo started')) resolve(child);
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`worker exited early (${code}): ${output}`)));
-    });
+  const startWorker = () => startFindoProcess('worker', h.env);
 
   beforeAll(async () => {
     // This process serves HTTP only; jobs run in the child worker.
@@ -46,7 +28,7 @@ describe('a worker killed mid-flow', () => {
     worker = await startWorker();
   });
   afterAll(async () => {
-    worker?.kill('SIGKILL');
+    await worker?.kill();
     await h?.stop();
   });
 
@@ -73,8 +55,7 @@ describe('a worker killed mid-flow', () => {
         return pending === 0 && (await LockModel.countDocuments({ tenantId: tenant.id })) === 0;
       }, 30_000, 'the name to be fully processed');
     }
-    worker!.kill('SIGKILL');
-    await new Promise((r) => worker!.once('exit', r));
+    await worker!.kill();
 
     // While no worker runs, the web process still takes the customer's answer and stores it.
     const accepted = await reply('החלפת ברז במטבח');

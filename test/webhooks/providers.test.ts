@@ -4,13 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENDA_COLLECTION } from '../../bot/agenda.ts';
-import { ActivityModel, EventModel, ReviewRequestModel, type Tenant } from '../../bot/db/models/index.ts';
-import type { WebhookKeys } from '../../bot/tenants.ts';
+import { ActivityModel, EventModel, InboxModel, ReviewRequestModel, type Tenant } from '../../bot/db/models/index.ts';
+import { createTenant, rotateWebhookKeys, setTenantDisabled, type WebhookKeys } from '../../bot/tenants.ts';
 import { greeninvoiceDocument } from '../../integrations/greeninvoice/fake.ts';
 import { icountDocument } from '../../integrations/icount/fake.ts';
 import { postProviderWebhook, type WebhookRecord } from '../../integrations/providers.ts';
 import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
-import { processEventJob, replayEvent } from '../../jobs/process-event.ts';
+import { processEvent, replayEvent } from '../../jobs/process-event.ts';
 import { sweepStaleEventsJob } from '../../jobs/sweep-stale-events.ts';
 import { eventually, startHarness, type Harness } from '../support/harness.ts';
 
@@ -95,7 +95,7 @@ describe.each(['voicenter', 'greeninvoice', 'icount'] as const)('POST /webhooks/
     const all = await eventsWith(provider, eventId);
     expect(all).toHaveLength(1);
     expect(all[0].attempts).toBe(1);
-    expect(await jobs().countDocuments({ name: 'process-event', 'data.eventRef': stored.id })).toBe(1);
+    expect(await InboxModel.countDocuments({ _id: stored.id })).toBe(0);
     expect(await effectsOf(provider, stored.id, phoneOf(provider, body))).toBe(1);
   });
 
@@ -114,7 +114,7 @@ describe.each(['voicenter', 'greeninvoice', 'icount'] as const)('POST /webhooks/
     await eventually(async () => (await EventModel.findOne({ tenantId: tenant.id, _id: all[0].id }))?.status === 'processed');
     await new Promise((r) => setTimeout(r, 500));
     expect((await EventModel.findOne({ tenantId: tenant.id, _id: all[0].id }))!.attempts).toBe(1);
-    expect(await jobs().countDocuments({ name: 'process-event', 'data.eventRef': all[0].id })).toBe(1);
+    expect(await InboxModel.countDocuments({ _id: all[0].id })).toBe(0);
     expect(await effectsOf(provider, all[0].id, phoneOf(provider, body))).toBe(1);
   });
 
@@ -127,13 +127,13 @@ describe.each(['voicenter', 'greeninvoice', 'icount'] as const)('POST /webhooks/
     expect(stored.status).toBe('quarantined');
     expect(stored.reason).toBe((json as { reason: string }).reason);
     expect(stored.body).toEqual(body);
-    // Quarantined events are not processed on their own.
+    // Quarantined events are not processed on their own: they never enter the inbox.
     await new Promise((r) => setTimeout(r, 500));
-    expect(await jobs().countDocuments({ name: 'process-event', 'data.eventRef': stored.id })).toBe(0);
+    expect(await InboxModel.countDocuments({ _id: stored.id })).toBe(0);
     expect(await ActivityModel.countDocuments({ tenantId: tenant.id, type: 'event.quarantined', ref: stored.id })).toBe(1);
 
     // Staff replay: processed again with today's parser, which still cannot read it, and says why.
-    const replayed = await replayEvent(harness.findo.services.agenda, tenant.id, stored.id);
+    const replayed = await replayEvent(tenant.id, stored.id);
     expect(replayed?.replays).toBe(1);
     const after = await eventually(async () => {
       const event = await EventModel.findOne({ tenantId: tenant.id, _id: stored.id });
@@ -217,7 +217,7 @@ describe('replay', () => {
     const stepJobs = () => jobs().countDocuments({ name: 'review-request', 'data.requestRef': request!.id });
     const jobsBefore = await stepJobs();
 
-    await replayEvent(harness.findo.services.agenda, tenant.id, stored.id);
+    await replayEvent(tenant.id, stored.id);
     const after = await eventually(async () => {
       const event = await EventModel.findOne({ tenantId: tenant.id, _id: stored.id });
       return event?.status === 'processed' && event.attempts === 2 && event;
@@ -249,7 +249,7 @@ describe('activity', () => {
 describe('stale-event sweep', () => {
   it('an event stored by a process that died before enqueueing is processed by the sweep, once', async () => {
     const body = voicenterMissedCall({ caller: freshMobile(), callerPhone: '' });
-    // What a crash between "stored" and "enqueued" leaves behind: the event, and no job.
+    // What a crash between "stored" and "enqueued" leaves behind: the event, and no inbox item.
     const orphan = await EventModel.create({
       provider: 'voicenter', tenantId: tenant.id, eventId: `vc-missed:${body.ivruniqueid}`, status: 'accepted',
       contentType: 'application/json', body, receivedAt: new Date(Date.now() - 5 * 60_000),
@@ -259,23 +259,41 @@ describe('stale-event sweep', () => {
     await eventually(async () => (await EventModel.findOne({ tenantId: tenant.id, _id: orphan.id }))?.status === 'processed', 10_000, 'swept event processed');
     await sweep();
     await new Promise((r) => setTimeout(r, 500));
-    expect(await jobs().countDocuments({ name: 'process-event', 'data.eventRef': orphan.id })).toBe(1);
+    expect(await InboxModel.countDocuments({ _id: orphan.id })).toBe(0);
     expect((await EventModel.findOne({ tenantId: tenant.id, _id: orphan.id }))!.attempts).toBe(1);
     expect(await effectsOf('voicenter', orphan.id, body.caller)).toBe(1);
   });
 });
 
-describe('a processing job run twice', () => {
-  it('processes its event once when three runs overlap (an expired job lock, or a database that locks jobs non-atomically)', async () => {
+describe('an inbox item claimed by several workers at once', () => {
+  it('processes its event once when three runs overlap (a database whose claims are not atomic)', async () => {
     const body = voicenterMissedCall({ caller: freshMobile(), callerPhone: '' });
     const event = await EventModel.create({
       provider: 'voicenter', tenantId: tenant.id, eventId: `vc-missed:${body.ivruniqueid}`, status: 'accepted',
       contentType: 'application/json', body, receivedAt: new Date(),
     });
-    const run = () => processEventJob.handler({ tenantId: tenant.id, eventRef: event.id, generation: 0 }, harness.findo.services, undefined as never);
-    await Promise.all([run(), run(), run()]);
+    // Three workers all believing they hold the item, as FerretDB's non-atomic claims allow.
+    await InboxModel.create({ _id: event.id, tenantId: tenant.id, generation: 0, dueAt: new Date(Date.now() + 60_000) });
+    const item = { tenantId: tenant.id, eventRef: event.id, generation: 0, failures: 0 };
+    const run = (owner: string) => processEvent(harness.findo.services, owner, item);
+    await Promise.all([run('worker-a'), run('worker-b'), run('worker-c')]);
+    await eventually(async () => (await EventModel.findOne({ tenantId: tenant.id, _id: event.id }))?.status === 'processed', 10_000, 'processed');
     expect(await EventModel.findOne({ tenantId: tenant.id, _id: event.id })).toMatchObject({ status: 'processed', attempts: 1 });
     expect(await effectsOf('voicenter', event.id, body.caller)).toBe(1);
     expect(await ActivityModel.countDocuments({ tenantId: tenant.id, ref: event.id, type: 'event.accepted' })).toBe(1);
+  });
+});
+
+describe('webhook keys, looked up once and cached', () => {
+  it('rotated keys: the old URL is refused at once, the new one taken; a disabled tenant is refused at once', async () => {
+    const { tenant: other, webhookKeys: oldKeys } = await createTenant({ name: 'Rotating Garage', ownerPhones: ['054-765-1234'] }, harness.findo.services.vault);
+    const post = (key: string) => postProviderWebhook(harness.webhookUrl('voicenter', key), bodies.voicenter());
+    // Warm the cache with the old key.
+    expect((await post(oldKeys.voicenter)).status).toBe(200);
+    const newKeys = await rotateWebhookKeys(other, harness.findo.services.vault);
+    expect((await post(oldKeys.voicenter)).status).toBe(401);
+    expect((await post(newKeys.voicenter)).status).toBe(200);
+    await setTenantDisabled(other, true);
+    expect((await post(newKeys.voicenter)).status).toBe(401);
   });
 });

@@ -179,7 +179,7 @@ describe('POST /webhooks/whatsapp', () => {
     const { setTenantSettings } = await import('../../bot/tenants.ts');
     const created = await createTenant({ name: 'Second Business', ownerPhones: ['052-111-2233'], whatsappNumberId: otherNumberId }, harness.findo.services.vault);
     await setTenantSettings(created.tenant, ['quietHours=off', 'observeShabbat=false'], harness.findo.services.vault);
-    await replayEvent(harness.findo.services.agenda, UNROUTED_TENANT, stored!.id);
+    await replayEvent(UNROUTED_TENANT, stored!.id);
     await eventually(
       () => MessageModel.findOne({ tenantId: created.tenant.id, key: `in:${delivery.messageId}`, statusAt: { $exists: true } }),
       10_000,
@@ -255,7 +255,7 @@ describe('duplicate WhatsApp deliveries', () => {
     await settle(1_000);
     const before = sentTo(phone).length;
     expect(before).toBe(repliesToOneMessage);
-    await replayEvent(harness.findo.services.agenda, tenant.id, event.id);
+    await replayEvent(tenant.id, event.id);
     await eventually(async () => (await eventFor(`wa:msg:${signed.messageId}`))?.attempts === 2, 20_000, 'replay processed');
     await settle();
     expect(await inboundRecords(signed.messageId)).toHaveLength(1);

@@ -9,6 +9,7 @@ export * from './event.ts';
 export * from './activity.ts';
 export * from './secret.ts';
 export * from './lock.ts';
+export * from './inbox.ts';
 
 import { ActivityModel } from './activity.ts';
 import { ConversationModel } from './conversation.ts';
@@ -20,11 +21,12 @@ import { ReviewRequestModel } from './review-request.ts';
 import { ReviewModel } from './review.ts';
 import { SecretModel } from './secret.ts';
 import { LockModel } from './lock.ts';
+import { InboxModel } from './inbox.ts';
 import { TenantModel } from './tenant.ts';
 
 export const ALL_MODELS = [
   TenantModel, CustomerModel, ConversationModel, MessageModel, LeadModel,
-  ReviewRequestModel, ReviewModel, EventModel, ActivityModel, SecretModel, LockModel,
+  ReviewRequestModel, ReviewModel, EventModel, ActivityModel, SecretModel, LockModel, InboxModel,
 ];
 
 /** Whether a write failed on a unique key: the document is already there (the basis of every dedupe). */
