@@ -13,7 +13,8 @@ import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
 import { eventually, startHarness, type Harness } from '../support/harness.ts';
 
 const TIMEOUT_MS = 1_000;
-const CONFIRM_WAIT_MS = 5_000;
+// Comfortably longer than a status webhook takes to be processed on a loaded CI machine.
+const CONFIRM_WAIT_MS = 10_000;
 
 describe('WhatsApp faults', () => {
   let h: Harness;
