@@ -82,7 +82,8 @@ describe('database cut under steady webhook traffic', () => {
     expect(followups.length).toBe(new Set(followups).size);
   }, 120_000);
 
-  // Needs dead-work takeover (issue 15 item 4, the inbox's): a job or event lock whose release
-  // failed during a cut is otherwise held for its full lifetime (2–5 min).
+  // Open: with the inbox's dead-work takeover merged, every stored event is processed and no
+  // message is left half-sent, but some acknowledged callers were still not followed up 120 s
+  // after the last cut on the shared CI machine (two runs); not yet explained.
   it.todo('every acknowledged call is followed up exactly once within 30 s of the last cut, and no message is stranded');
 });
