@@ -132,6 +132,8 @@ export interface FakeWhatsApp {
   reads: FakeReadReceipt[];
   /** Resolves with the first accepted send (past or future) matching `predicate`; rejects after `timeoutMs` (default 5000). */
   waitForSent(predicate: (message: FakeSentMessage) => boolean, timeoutMs?: number): Promise<FakeSentMessage>;
+  /** Calls `listener` with every send accepted from now on; returns what unsubscribes it. */
+  onSent(listener: (message: FakeSentMessage) => void): () => void;
   /** Answers the next message POSTs (sends and mark-as-read) with Meta's error for `code` (131047, 131026, 130429, 131056, 500…). */
   failNext(code: number, options?: FailOptions): void;
   /**
@@ -443,6 +445,10 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
         }, timeoutMs);
         events.on('sent', onSent);
       });
+    },
+    onSent(listener) {
+      events.on('sent', listener);
+      return () => events.off('sent', listener);
     },
     failNext(code, fail = {}) {
       failures.push({ code, remaining: fail.times ?? 1, options: fail });
