@@ -42,6 +42,8 @@ const environmentSchema = z.object({
   WHATSAPP_API_VERSION: optionalText.refine((v) => v === undefined || /^v\d+\.\d+$/.test(v), {
     message: 'must look like v24.0',
   }),
+  WHATSAPP_TIMEOUT_MS: optionalText.pipe(z.string().regex(/^[1-9]\d*$/, 'must be a positive number of milliseconds').transform(Number).optional()),
+  WHATSAPP_CONFIRM_WAIT_MS: optionalText.pipe(z.string().regex(/^[1-9]\d*$/, 'must be a positive number of milliseconds').transform(Number).optional()),
   GOOGLE_CLIENT_ID: optionalText,
   GOOGLE_CLIENT_SECRET: optionalText,
   GOOGLE_REDIRECT_URI: optionalUrl('the OAuth redirect registered with Google'),
@@ -75,6 +77,10 @@ export interface Config {
     verifyToken?: string;
     apiUrl: string;
     apiVersion: string;
+    /** Every Graph request is abandoned after this long. */
+    timeoutMs: number;
+    /** How long a send with an unknown outcome waits for a status webhook before it is sent again. */
+    confirmWaitMs: number;
   };
   google: {
     clientId?: string;
@@ -127,6 +133,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       verifyToken: e.WHATSAPP_VERIFY_TOKEN,
       apiUrl: (e.WHATSAPP_API_URL ?? 'https://graph.facebook.com').replace(/\/+$/, ''),
       apiVersion: e.WHATSAPP_API_VERSION ?? DEFAULT_WHATSAPP_API_VERSION,
+      timeoutMs: e.WHATSAPP_TIMEOUT_MS ?? 15_000,
+      // Meta sends the `sent` status within seconds; the margin covers its retries while our own
+      // webhook endpoint was failing.
+      confirmWaitMs: e.WHATSAPP_CONFIRM_WAIT_MS ?? 5 * 60_000,
     },
     google: {
       clientId: e.GOOGLE_CLIENT_ID,

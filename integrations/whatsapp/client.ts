@@ -48,7 +48,15 @@ export interface TemplateMessage {
 export interface SendOptions {
   /** Quote this inbound message (WhatsApp's `context.message_id`). */
   replyToMessageId?: string;
+  /**
+   * Meta's `biz_opaque_callback_data` (≤ 512 bytes): echoed in this message's status webhooks, so
+   * a send whose answer was lost can still be recognised by its statuses.
+   */
+  callbackData?: string;
 }
+
+/** Meta's limit for `biz_opaque_callback_data`. */
+export const CALLBACK_DATA_MAX_BYTES = 512;
 
 /** Graph accepted the message (not yet delivered: statuses arrive by webhook). */
 export interface SentMessage {
@@ -77,7 +85,7 @@ export interface WhatsAppPort {
     options?: SendOptions,
   ): Promise<SentMessage>;
   /** An approved template; the only kind allowed outside the 24-hour window. */
-  sendTemplate(phoneNumberId: string, toE164: string, template: TemplateMessage): Promise<SentMessage>;
+  sendTemplate(phoneNumberId: string, toE164: string, template: TemplateMessage, options?: SendOptions): Promise<SentMessage>;
   /** Marks an inbound message read (blue ticks). */
   markRead(phoneNumberId: string, messageId: string): Promise<void>;
   /** Downloads received media by id: metadata first, then the short-lived URL, both with the token. */
@@ -97,7 +105,7 @@ export interface WhatsAppClientOptions {
    * "Require App Secret" enabled must send.
    */
   appSecret?: string;
-  /** Per-request timeout in ms; default 15 000. */
+  /** Per-request timeout in ms (every Graph request, so a hanging one never holds a worker); default 15 000. */
   timeoutMs?: number;
 }
 
@@ -143,7 +151,7 @@ class WhatsAppClient implements WhatsAppPort {
 
   async sendText(phoneNumberId: string, toE164: string, text: string, options: SendOptions = {}): Promise<SentMessage> {
     const message = this.build('sendText', () => new Text(text));
-    return this.send('sendText', phoneNumberId, toE164, message, options.replyToMessageId);
+    return this.send('sendText', phoneNumberId, toE164, message, options);
   }
 
   async sendButtons(
@@ -158,10 +166,10 @@ class WhatsAppClient implements WhatsAppPort {
       if (!first) throw new Error('at least one button is required');
       return new Interactive(new ActionButtons(first, ...rest), new Body(bodyText));
     });
-    return this.send('sendButtons', phoneNumberId, toE164, message, options.replyToMessageId);
+    return this.send('sendButtons', phoneNumberId, toE164, message, options);
   }
 
-  async sendTemplate(phoneNumberId: string, toE164: string, template: TemplateMessage): Promise<SentMessage> {
+  async sendTemplate(phoneNumberId: string, toE164: string, template: TemplateMessage, options: SendOptions = {}): Promise<SentMessage> {
     const message = this.build('sendTemplate', () => {
       const [firstParam, ...restParams] = template.bodyParams.map((p) => new BodyParameter(p));
       const components = [
@@ -170,7 +178,7 @@ class WhatsAppClient implements WhatsAppPort {
       ];
       return new Template(template.name, new Language(template.language), ...components);
     });
-    return this.send('sendTemplate', phoneNumberId, toE164, message);
+    return this.send('sendTemplate', phoneNumberId, toE164, message, options);
   }
 
   async markRead(phoneNumberId: string, messageId: string): Promise<void> {
@@ -220,7 +228,7 @@ class WhatsAppClient implements WhatsAppPort {
     phoneNumberId: string,
     toE164: string,
     message: ClientMessage,
-    replyToMessageId?: string,
+    { replyToMessageId, callbackData }: SendOptions,
   ): Promise<SentMessage> {
     const toUser = isBusinessScopedUserId(toE164);
     if (!toUser && !/^\+[1-9]\d{6,14}$/.test(toE164)) {
@@ -229,9 +237,17 @@ class WhatsAppClient implements WhatsAppPort {
         code: 'invalid_recipient',
       });
     }
+    if (callbackData !== undefined && Buffer.byteLength(callbackData) > CALLBACK_DATA_MAX_BYTES) {
+      throw new IntegrationError(`WhatsApp ${operation} failed: callback data over ${CALLBACK_DATA_MAX_BYTES} bytes`, 'permanent', {
+        provider: 'whatsapp',
+        code: 'invalid_message',
+      });
+    }
     // `to` keeps its `+`: without it Meta may prepend the business number's country code.
     const answer = await this.call(operation, () =>
-      toUser ? this.sendToUserId(phoneNumberId, toE164, message, replyToMessageId) : this.api.sendMessage(phoneNumberId, toE164, message, replyToMessageId));
+      toUser
+        ? this.sendToUserId(phoneNumberId, toE164, message, { replyToMessageId, callbackData })
+        : this.api.sendMessage(phoneNumberId, toE164, message, replyToMessageId, callbackData));
     const messageId = 'messages' in answer ? answer.messages[0]?.id : undefined;
     if (!messageId) {
       throw new IntegrationError(`WhatsApp ${operation} failed: Graph accepted the request but returned no message id`, 'transient', {
@@ -245,11 +261,12 @@ class WhatsAppClient implements WhatsAppPort {
    * A send to a user known only by username: Graph takes the business-scoped user id in `recipient`
    * instead of `to` (Meta's business-scoped user id guide). whatsapp-api-js 6.2 only writes `to`.
    */
-  private async sendToUserId(phoneNumberId: string, userId: string, message: ClientMessage, replyToMessageId?: string) {
+  private async sendToUserId(phoneNumberId: string, userId: string, message: ClientMessage, { replyToMessageId, callbackData }: SendOptions) {
     const type = message._type;
     const request = {
       messaging_product: 'whatsapp', recipient_type: 'individual', recipient: userId, type, [type]: message,
       ...(replyToMessageId && { context: { message_id: replyToMessageId } }),
+      ...(callbackData !== undefined && { biz_opaque_callback_data: callbackData }),
     };
     const response = await this.api.$$apiFetch$$(`${GRAPH_ORIGIN}/${this.apiVersion}/${phoneNumberId}/messages`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(request),

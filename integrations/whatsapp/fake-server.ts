@@ -34,6 +34,8 @@ export interface FakeSentMessage {
   template?: { name: string; language: string; bodyParams: string[]; quickReplyPayloads: string[] };
   buttons?: { id: string; title: string }[];
   replyToMessageId?: string;
+  /** The `biz_opaque_callback_data` it was sent with. */
+  callbackData?: string;
   /** The wamid the fake answered with. */
   messageId: string;
   /** Bearer token of the request. */
@@ -64,6 +66,10 @@ export interface FailOptions {
   retryAfterSeconds?: number;
   /** Answers an HTML gateway page instead of Graph's JSON. */
   nonJson?: boolean;
+  /** Accepts (records) the message first, then fails: the answer is lost, the message is not. */
+  afterAccepting?: boolean;
+  /** Never answers (the client's timeout ends the request); `code` is then only a label. */
+  hang?: boolean;
 }
 
 /** An inbound user message to deliver to Findo. Exactly one of text, buttonReply, templateButton, image. */
@@ -97,6 +103,8 @@ export interface StatusOptions {
   /** For `failed`; default 131026 (undeliverable). */
   errors?: { code: number; title: string }[];
   timestamp?: Date;
+  /** Echo of the send's `biz_opaque_callback_data`. */
+  callbackData?: string;
 }
 
 /** A webhook body signed like Meta's, ready to POST (or to POST twice). */
@@ -131,6 +139,13 @@ export interface FakeWhatsApp {
   onSent(listener: (message: FakeSentMessage) => void): () => void;
   /** Answers the next message POSTs (sends and mark-as-read) with Meta's error for `code` (131047, 131026, 130429, 131056, 500…). */
   failNext(code: number, options?: FailOptions): void;
+  /**
+   * Like Meta, posts a signed `sent` status (echoing the callback data) to `webhookUrl` for every
+   * accepted message, retrying until Findo answers 200; `undefined` stops.
+   */
+  sendStatusesTo(webhookUrl: string | undefined): void;
+  /** Statuses posted by {@link sendStatusesTo} that Findo answered with 200. */
+  statusesDelivered: string[];
   /** Serves media like Graph: metadata at `/<v>/<id>`, bytes at the URL it names. */
   addMedia(id: string, bytes: Buffer, mimeType: string): void;
   /** Signs any payload the way Meta does (escaped non-ASCII and slashes, HMAC of those bytes). */
@@ -209,6 +224,8 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
   const failures: PendingFailure[] = [];
   const media = new Map<string, StoredMedia>();
   const events = new EventEmitter();
+  const statusesDelivered: string[] = [];
+  let statusWebhookUrl: string | undefined;
   let baseUrl = '';
 
   const server = createServer((req, res) => {
@@ -265,8 +282,10 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
   function handleMessagePost(phoneNumberId: string, token: string, body: Record<string, unknown>, res: ServerResponse): void {
     const failure = takeFailure();
     const isRead = body.status === 'read';
+    if (failure?.options.afterAccepting && !isRead) accept(phoneNumberId, token, body);
+    if (failure?.options.hang) return; // the request stays open until the client gives up
     if (failure) {
-      if (!isRead) rejected.push({ ...describeSend(phoneNumberId, token, body), errorCode: failure.code });
+      if (!isRead && !failure.options.afterAccepting) rejected.push({ ...describeSend(phoneNumberId, token, body), errorCode: failure.code });
       return sendFailure(res, failure);
     }
     if (isRead) {
@@ -281,14 +300,31 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
     if (typeof body.to !== 'string' && !isBusinessScopedUserId(address)) {
       return sendGraphError(res, { httpStatus: 400, message: '(#100) Invalid parameter: recipient must be a business-scoped user id.' }, 100);
     }
-    const message: FakeSentMessage = { ...describeSend(phoneNumberId, token, body), messageId: newWamid() };
-    sent.push(message);
-    events.emit('sent', message);
+    const message = accept(phoneNumberId, token, body);
     sendJson(res, 200, {
       messaging_product: 'whatsapp',
       contacts: [typeof body.to === 'string' ? { input: body.to, wa_id: toWhatsAppId(message.to) } : { input: address, user_id: address }],
       messages: [{ id: message.messageId, ...(message.type === 'template' && { message_status: 'accepted' }) }],
     });
+  }
+
+  /** Records a message as accepted (and, when asked, reports its `sent` status like Meta). */
+  function accept(phoneNumberId: string, token: string, body: Record<string, unknown>): FakeSentMessage {
+    const message: FakeSentMessage = { ...describeSend(phoneNumberId, token, body), messageId: newWamid() };
+    sent.push(message);
+    events.emit('sent', message);
+    if (statusWebhookUrl) void reportSent(statusWebhookUrl, message);
+    return message;
+  }
+
+  async function reportSent(webhookUrl: string, message: FakeSentMessage): Promise<void> {
+    const webhook = signedStatus({ phoneNumberId: message.phoneNumberId, messageId: message.messageId, recipient: message.to, status: 'sent', callbackData: message.callbackData });
+    // Meta retries a webhook Findo did not take; a bounded version of that here.
+    for (let attempt = 0; attempt < 60 && statusWebhookUrl; attempt++) {
+      const delivery = await deliver(webhookUrl, webhook).catch(() => undefined);
+      if (delivery?.status === 200) return void statusesDelivered.push(message.messageId);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 
   function takeFailure(): PendingFailure | undefined {
@@ -369,6 +405,7 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
       status: update.status,
       timestamp: unixSeconds(update.timestamp),
       recipient_id: toWhatsAppId(update.recipient),
+      ...(update.callbackData !== undefined && { biz_opaque_callback_data: update.callbackData }),
       ...(failed
         ? { errors }
         : { pricing: { billable: true, pricing_model: 'PMP', category: 'utility', type: 'regular' } }),
@@ -436,6 +473,10 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
     failNext(code, fail = {}) {
       failures.push({ code, remaining: fail.times ?? 1, options: fail });
     },
+    sendStatusesTo(webhookUrl) {
+      statusWebhookUrl = webhookUrl;
+    },
+    statusesDelivered,
     addMedia(id, bytes, mimeType) {
       media.set(id, { bytes, mimeType });
     },
@@ -451,10 +492,13 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
       rejected.length = 0;
       reads.length = 0;
       failures.length = 0;
+      statusesDelivered.length = 0;
+      statusWebhookUrl = undefined;
       media.clear();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        statusWebhookUrl = undefined;
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
@@ -476,6 +520,7 @@ function describeSend(phoneNumberId: string, token: string, body: Record<string,
     token,
     request: body,
     ...(context?.message_id && { replyToMessageId: context.message_id }),
+    ...(typeof body.biz_opaque_callback_data === 'string' && { callbackData: body.biz_opaque_callback_data }),
   };
   if (type === 'text') {
     described.text = (body.text as { body: string }).body;

@@ -74,6 +74,8 @@ export interface WhatsAppStatusUpdate {
   timestamp: string;
   /** Why it failed (131047, 131026…); empty unless `failed`. */
   errors: { code: number; title: string; details?: string }[];
+  /** The `biz_opaque_callback_data` the message was sent with. */
+  callbackData?: string;
 }
 
 /** Errors Meta reports for the business number itself (value-level `errors[]`, no message): for staff. */
@@ -132,6 +134,7 @@ const statusSchema = z.object({
   recipient_id: z.string().min(1).optional(),
   recipient_user_id: z.string().min(1).optional(),
   errors: z.array(errorSchema).optional(),
+  biz_opaque_callback_data: z.string().optional(),
 }).refine((s) => s.recipient_id !== undefined || s.recipient_user_id !== undefined, 'a status names no recipient_id or recipient_user_id');
 
 const messagesValueSchema = z.object({
@@ -200,6 +203,7 @@ export function parseWhatsAppWebhook(body: unknown): WhatsAppWebhookParseResult 
           status: status.status as WhatsAppStatusUpdate['status'],
           timestamp: isoFromUnix(status.timestamp),
           errors: (status.errors ?? []).map(errorItem),
+          ...(status.biz_opaque_callback_data !== undefined && { callbackData: status.biz_opaque_callback_data }),
         });
       }
     }
