@@ -2,6 +2,7 @@
  * The express application: health, metrics and (mounted by the webhook module) the webhook routes.
  * Business work never happens in a request: webhooks store and enqueue, jobs do the rest.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import type mongoose from 'mongoose';
 import { isDatabaseUp } from './db/connection.ts';
@@ -13,9 +14,17 @@ export interface AppOptions {
   logger: Logger;
   /** Routers mounted under `/webhooks`. */
   webhooks?: Router;
+  /** `FINDO_METRICS_TOKEN`: `/metrics` answers only `Authorization: Bearer <it>`; unset, not at all. */
+  metricsToken?: string;
 }
 
-export function createApp({ connection, logger, webhooks }: AppOptions): express.Express {
+/** Whether the Authorization header carries exactly this bearer token (compared in constant time). */
+function hasBearer(header: string | undefined, token: string): boolean {
+  const given = createHash('sha256').update(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '').digest();
+  return timingSafeEqual(given, createHash('sha256').update(token).digest());
+}
+
+export function createApp({ connection, logger, webhooks, metricsToken }: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
@@ -25,7 +34,12 @@ export function createApp({ connection, logger, webhooks }: AppOptions): express
     res.status(up ? 200 : 503).json(up ? { status: 'ok' } : { status: 'unavailable', error: 'database unavailable' });
   });
 
-  app.get('/metrics', async (_req, res) => {
+  // Operator-only: the numbers describe every tenant's traffic.
+  app.get('/metrics', async (req, res) => {
+    if (!metricsToken) return void res.status(404).json({ error: 'metrics are off: set FINDO_METRICS_TOKEN to serve them' });
+    if (!hasBearer(req.get('authorization'), metricsToken)) {
+      return void res.status(401).set('www-authenticate', 'Bearer').json({ error: 'metrics need Authorization: Bearer <FINDO_METRICS_TOKEN>' });
+    }
     res.type(registry.contentType).send(await registry.metrics());
   });
 

@@ -37,10 +37,13 @@ const environmentSchema = z.object({
   WHATSAPP_TOKEN: optionalText,
   WHATSAPP_APP_SECRET: optionalText,
   WHATSAPP_VERIFY_TOKEN: optionalText,
+  FINDO_METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   WHATSAPP_API_URL: optionalUrl('the Graph API base, e.g. https://graph.facebook.com'),
   WHATSAPP_API_VERSION: optionalText.refine((v) => v === undefined || /^v\d+\.\d+$/.test(v), {
     message: 'must look like v24.0',
   }),
+  WHATSAPP_TIMEOUT_MS: optionalText.pipe(z.string().regex(/^[1-9]\d*$/, 'must be a positive number of milliseconds').transform(Number).optional()),
+  WHATSAPP_CONFIRM_WAIT_MS: optionalText.pipe(z.string().regex(/^[1-9]\d*$/, 'must be a positive number of milliseconds').transform(Number).optional()),
   GOOGLE_CLIENT_ID: optionalText,
   GOOGLE_CLIENT_SECRET: optionalText,
   GOOGLE_REDIRECT_URI: optionalUrl('the OAuth redirect registered with Google'),
@@ -74,6 +77,10 @@ export interface Config {
     verifyToken?: string;
     apiUrl: string;
     apiVersion: string;
+    /** Every Graph request is abandoned after this long. */
+    timeoutMs: number;
+    /** How long a send with an unknown outcome waits for a status webhook before it is sent again. */
+    confirmWaitMs: number;
   };
   google: {
     clientId?: string;
@@ -83,6 +90,8 @@ export interface Config {
     oauthUrl?: string;
   };
   anthropic: { apiKey?: string; baseUrl?: string; model: string };
+  /** Bearer token the operator's scraper sends to `GET /metrics`; unset, /metrics is not served. */
+  metricsToken?: string;
   logLevel: string;
 }
 
@@ -124,6 +133,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       verifyToken: e.WHATSAPP_VERIFY_TOKEN,
       apiUrl: (e.WHATSAPP_API_URL ?? 'https://graph.facebook.com').replace(/\/+$/, ''),
       apiVersion: e.WHATSAPP_API_VERSION ?? DEFAULT_WHATSAPP_API_VERSION,
+      timeoutMs: e.WHATSAPP_TIMEOUT_MS ?? 15_000,
+      // Meta sends the `sent` status within seconds; the margin covers its retries while our own
+      // webhook endpoint was failing.
+      confirmWaitMs: e.WHATSAPP_CONFIRM_WAIT_MS ?? 5 * 60_000,
     },
     google: {
       clientId: e.GOOGLE_CLIENT_ID,
@@ -133,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       oauthUrl: e.GOOGLE_OAUTH_URL?.replace(/\/+$/, ''),
     },
     anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, model: e.FINDO_AI_MODEL ?? DEFAULT_AI_MODEL },
+    metricsToken: e.FINDO_METRICS_TOKEN,
     logLevel: e.LOG_LEVEL ?? 'info',
   };
 }

@@ -113,6 +113,19 @@ export async function flushOutbox(conversation: Conversation, execute: EffectExe
   return conversation;
 }
 
+/**
+ * The conversation's last message did not reach the customer (skipped by policy, or failed for
+ * good): it must not go on as if the question had been asked, so it ends, with the reason as its
+ * state. Returns false when it was already closed.
+ */
+export async function endUndeliveredConversation(tenantId: string, conversationId: string, reason: string): Promise<boolean> {
+  const ended = await ConversationModel.updateOne(
+    { tenantId, _id: conversationId, status: 'open' },
+    { $set: { status: 'closed', closedAt: new Date(), state: 'undelivered', closedReason: reason } },
+  );
+  return ended.modifiedCount > 0;
+}
+
 function provideCollectors<M extends AnyStateMachine>(definition: ConversationDefinition<M>, sink: { type: string; params: unknown }[]) {
   const actions = Object.fromEntries(
     definition.actionNames.map((name) => [name, (_: unknown, params: unknown) => void sink.push({ type: name, params: params ?? {} })]),

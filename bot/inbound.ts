@@ -7,36 +7,62 @@ import { recordActivity } from './activity.ts';
 import { CustomerModel, isDuplicateKey, MessageModel, type Tenant } from './db/models/index.ts';
 import { parseConsentKeyword } from './outbound/consent.ts';
 import { sendMessage } from './outbound/sender.ts';
+import { endUndelivered } from './flows/lead-capture.ts';
 import { isOwner, routeInboundMessage } from './router.ts';
 import type { Services } from './services.ts';
 import { t, type Language } from './texts/index.ts';
-import type { WhatsAppInboundMessage, WhatsAppStatusUpdate, WhatsAppWebhookItem } from '../integrations/whatsapp/webhook.ts';
+import type { WhatsAppInboundMessage, WhatsAppStatusUpdate, WhatsAppSystemErrors, WhatsAppWebhookItem } from '../integrations/whatsapp/webhook.ts';
 
 /** Delivery progress never goes backwards (a late `delivered` after `read` changes nothing). */
-type OutboundStatus = 'pending' | 'deferred' | 'sending' | 'sent' | 'delivered' | 'read';
-const STATUS_RANK: Record<OutboundStatus, number> = { pending: 0, deferred: 0, sending: 1, sent: 2, delivered: 3, read: 4 };
+type OutboundStatus = 'pending' | 'deferred' | 'sending' | 'unconfirmed' | 'sent' | 'delivered' | 'read';
+const STATUS_RANK: Record<OutboundStatus, number> = { pending: 0, deferred: 0, sending: 1, unconfirmed: 1, sent: 2, delivered: 3, read: 4 };
 
 export async function handleWhatsAppItem(services: Services, tenant: Tenant, item: WhatsAppWebhookItem): Promise<void> {
-  if (item.kind === 'whatsapp.status') return applyDeliveryStatus(tenant, item);
-  return handleInboundMessage(services, tenant, item);
+  switch (item.kind) {
+    case 'whatsapp.status':
+      return applyDeliveryStatus(services, tenant, item);
+    case 'whatsapp.errors':
+      return recordSystemErrors(tenant, item);
+    case 'whatsapp.message':
+      return handleInboundMessage(services, tenant, item);
+  }
 }
 
-async function applyDeliveryStatus(tenant: Tenant, status: WhatsAppStatusUpdate): Promise<void> {
-  const lower = (Object.keys(STATUS_RANK) as OutboundStatus[]).filter((name) => STATUS_RANK[name] < STATUS_RANK[status.status as OutboundStatus]);
+/** Meta's errors about the business number itself (no message to update): a line for staff. */
+async function recordSystemErrors(tenant: Tenant, item: WhatsAppSystemErrors): Promise<void> {
+  const described = item.errors.map((e) => [`${e.code} ${e.title}`.trim(), e.details].filter(Boolean).join(': ')).join('; ');
+  await recordActivity(tenant.id, 'whatsapp.error', `WhatsApp reported an error for the business number: ${described}`);
+}
+
+async function applyDeliveryStatus(services: Services, tenant: Tenant, status: WhatsAppStatusUpdate): Promise<void> {
+  // Our sends carry their key as callback data: a send whose answer (and wamid) was lost is found too.
+  const message = status.callbackData ? { key: status.callbackData } : { waMessageId: status.messageId };
+  const statusAt = new Date(status.timestamp);
   if (status.status === 'failed') {
     const error = status.errors[0];
-    await MessageModel.updateOne(
-      { tenantId: tenant.id, waMessageId: status.messageId, status: { $in: ['sending', 'sent'] } },
-      { $set: { status: 'failed', statusAt: new Date(status.timestamp), reason: `whatsapp_${error?.code ?? 'failed'}`, error: { kind: 'permanent', code: error?.code, message: error?.title } } },
+    const reason = `whatsapp_${error?.code ?? 'failed'}`;
+    const failed = await MessageModel.findOneAndUpdate(
+      { tenantId: tenant.id, ...message, status: { $in: ['sending', 'unconfirmed', 'sent'] } },
+      { $set: { status: 'failed', statusAt, waMessageId: status.messageId, reason, error: { kind: 'permanent', code: error?.code, message: error?.title } } },
     );
+    // A question that never reached the customer: its conversation does not wait for an answer.
+    if (failed?.conversationId && failed.audience === 'customer') await endUndelivered(services, tenant.id, failed.conversationId, reason);
     return;
   }
+  const confirmed = await MessageModel.findOneAndUpdate(
+    { tenantId: tenant.id, ...message, status: 'unconfirmed' },
+    { $set: { status: status.status, statusAt, waMessageId: status.messageId, outcome: { decision: 'confirmed', decidedAt: new Date() } } },
+  );
+  if (confirmed) {
+    await recordActivity(tenant.id, 'message.sent', `message to ${confirmed.phone} confirmed by WhatsApp's ${status.status} status: not sent again`, confirmed.id);
+    return;
+  }
+  const lower = (Object.keys(STATUS_RANK) as OutboundStatus[]).filter((name) => STATUS_RANK[name] < STATUS_RANK[status.status as OutboundStatus]);
   await MessageModel.updateOne(
-    { tenantId: tenant.id, waMessageId: status.messageId, status: { $in: lower } },
-    { $set: { status: status.status, statusAt: new Date(status.timestamp) } },
+    { tenantId: tenant.id, ...message, status: { $in: lower } },
+    { $set: { status: status.status, statusAt, waMessageId: status.messageId } },
   );
 }
-
 
 async function handleInboundMessage(services: Services, tenant: Tenant, item: WhatsAppInboundMessage): Promise<void> {
   const audience = isOwner(tenant, item.from) ? 'owner' : 'customer';

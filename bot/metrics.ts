@@ -31,7 +31,7 @@ export const jobRuns = new Counter({
 
 export const messagesOut = new Counter({
   name: 'findo_messages_total',
-  help: 'Outbound WhatsApp messages by audience and outcome (sent, failed, skipped, deferred)',
+  help: 'Outbound WhatsApp messages by audience and outcome (sent, failed, skipped, deferred, unconfirmed)',
   labelNames: ['audience', 'outcome'] as const,
   registers: [registry],
 });

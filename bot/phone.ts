@@ -3,6 +3,7 @@
  * Only mobiles can receive WhatsApp; Israeli landlines, VoIP and toll-free lines cannot.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { isBusinessScopedUserId } from '../integrations/whatsapp/user-id.ts';
 
 export type PhoneKind = 'mobile' | 'landline' | 'voip' | 'toll_free' | 'other';
 
@@ -50,6 +51,14 @@ export function formatNational(e164: string): string {
   const parsed = parsePhoneNumberFromString(e164);
   if (!parsed) return e164;
   return parsed.country === 'IL' || e164.startsWith('+972') ? parsed.formatNational() : parsed.formatInternational();
+}
+
+/**
+ * How an owner is shown a customer: the phone as people write it at home, or, for a user known only
+ * by business-scoped user id, their WhatsApp profile name or username (the id means nothing to anyone).
+ */
+export function formatContact(address: string, name?: string | null): string {
+  return isBusinessScopedUserId(address) ? (name?.trim() || address) : formatNational(address);
 }
 
 /** WhatsApp's `wa_id`/`to` form: the E.164 digits without `+`. */

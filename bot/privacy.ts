@@ -9,6 +9,7 @@ import {
   ActivityModel, ConversationModel, CustomerModel, EventModel, LeadModel, MessageModel, ReviewRequestModel,
 } from './db/models/index.ts';
 import { mentionsPhone } from './phone.ts';
+import { storedRawBody } from './webhooks/body.ts';
 
 export type CustomerDataKey = 'messages' | 'leads' | 'reviewRequests' | 'conversations' | 'events' | 'activity';
 
@@ -29,7 +30,7 @@ export const CUSTOMER_DATA: readonly CustomerData[] = [
   { key: 'leads', label: 'leads', model: LeadModel, filter: byPhone },
   { key: 'reviewRequests', label: 'review requests', model: ReviewRequestModel, filter: byPhone },
   { key: 'conversations', label: 'conversations', model: ConversationModel, filter: byPhone },
-  // Raw webhooks keep the phone as the provider wrote it, anywhere in the body: each is read.
+  // Raw webhooks keep the phone as the provider wrote it, anywhere in their bytes: each is read.
   { key: 'events', label: 'raw events', model: EventModel, filter: eventsMentioning },
   // Activity lines name customers by their E.164 phone.
   { key: 'activity', label: 'activity lines', model: ActivityModel, filter: async (tenantId, phone) => ({ tenantId, text: { $regex: escapeRegExp(phone) } }) },
@@ -37,8 +38,8 @@ export const CUSTOMER_DATA: readonly CustomerData[] = [
 
 async function eventsMentioning(tenantId: string, phone: string): Promise<Record<string, unknown>> {
   const ids: unknown[] = [];
-  for await (const event of EventModel.find({ tenantId }, { body: 1 }).lean().cursor()) {
-    if (mentionsPhone(event.body, phone)) ids.push(event._id);
+  for await (const event of EventModel.find({ tenantId }, { body: 1, raw: 1, contentType: 1 }).lean().cursor()) {
+    if (mentionsPhone(event.body, phone) || mentionsPhone(storedRawBody(event), phone)) ids.push(event._id);
   }
   return { tenantId, _id: { $in: ids } };
 }

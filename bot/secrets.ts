@@ -12,6 +12,10 @@ export async function getSecret(tenantId: string, name: string, vault: Vault): P
   return vault.decrypt(secret.box as { keyId: string; iv: string; tag: string; data: string });
 }
 
+export async function deleteSecret(tenantId: string, name: string): Promise<void> {
+  await SecretModel.deleteOne({ tenantId, name });
+}
+
 /** `abcd…wxyz` for display: enough to recognise, never enough to use. */
 export function maskSecret(value: string): string {
   return value.length <= 8 ? '••••' : `${value.slice(0, 4)}…${value.slice(-2)}`;

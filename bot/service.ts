@@ -33,6 +33,22 @@ const INBOX_CONCURRENCY = 8;
 
 export type Role = 'web' | 'worker' | 'all';
 
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+}
+
+/** Shutdown's bounds: open requests, running jobs, then releasing locks and the connection (each). */
+export const SHUTDOWN = { requestsMs: 3_000, jobsMs: 10_000, releaseMs: 3_000 };
+
+/** Waits for `work` at most `ms`; past that, `onLate` and on. */
+async function withDeadline(work: Promise<unknown>, ms: number, onLate: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+  const outcome = await Promise.race([work.then(() => 'done', () => 'done'), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') onLate();
+}
+
 export interface StartOptions {
   config: Config;
   role?: Role;
@@ -78,6 +94,25 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
     }),
   };
   registerJobs(agenda, services);
+
+  // Listening comes before the workers: a busy port stops this process before it takes any job.
+  let server: Server | undefined;
+  let url: string | undefined;
+  if (role !== 'worker') {
+    const app = createApp({ connection: database.connection, logger, metricsToken: config.metricsToken, webhooks: createWebhookRouter({ config, logger }) });
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+    }).catch(async (error: NodeJS.ErrnoException) => {
+      await identity?.release();
+      await database.close();
+      if (error.code === 'EADDRINUSE') throw new PortInUseError(`port ${config.port} on ${config.host} is already in use (another findo start?): stop it, or choose another with --port or PORT`);
+      throw error;
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+    logger.info({ url, role }, 'Findo is listening');
+  }
   let inbox: InboxWorker | undefined;
   if (identity) {
     const owner = identity.name;
@@ -93,35 +128,24 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
     await startAgenda(agenda);
     await scheduleRecurringJobs(agenda);
   }
-
-  let server: Server | undefined;
-  let url: string | undefined;
-  if (role !== 'worker') {
-    const app = createApp({ connection: database.connection, logger, webhooks: createWebhookRouter({ config, logger }) });
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
-    });
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-    logger.info({ url, role }, 'Findo is listening');
-  }
   if (!config.anthropic.apiKey) logger.info('no ANTHROPIC_API_KEY: using built-in texts and rules instead of Claude');
   logger.info({ role, pid: process.pid, identity: identity?.name }, 'Findo started');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      if (server) {
-        const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
-        server.closeIdleConnections();
-        await closing;
-      }
-      // Let running work finish; what has not started is given back to other workers.
-      await Promise.all([inbox?.stop(25_000), agenda.drain({ timeout: 25_000 })]);
-      await agenda.stop();
-      await identity?.release();
-      await database.close();
+      // Stop intake: no new requests; open ones get a moment, then their sockets are closed.
+      const closing = server && new Promise<void>((resolve) => server!.close(() => resolve()));
+      server?.closeIdleConnections();
+      const closeLeft = setTimeout(() => server?.closeAllConnections(), SHUTDOWN.requestsMs);
+      await closing;
+      clearTimeout(closeLeft);
+      // Running work gets a deadline; what is left is given back to other workers, and a database
+      // that does not answer cannot hold the exit (the claims then lapse on their own).
+      await Promise.all([inbox?.stop(SHUTDOWN.jobsMs), agenda.drain({ timeout: SHUTDOWN.jobsMs, closeConnection: false })]);
+      await withDeadline(agenda.stop(false), SHUTDOWN.releaseMs, () => logger.warn('job locks not released: the database did not answer'));
+      await withDeadline(identity?.release() ?? Promise.resolve(), SHUTDOWN.releaseMs, () => logger.warn('worker identity not released: the database did not answer'));
+      await withDeadline(database.close(), SHUTDOWN.releaseMs, () => logger.warn('database connection not closed cleanly'));
       logger.info('Findo stopped');
     })());
 

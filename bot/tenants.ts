@@ -10,8 +10,8 @@ import {
   LANGUAGES, TenantModel, WEBHOOK_PROVIDERS, webhookKeyDigest,
   type Language, type Tenant, type WebhookProvider,
 } from './db/models/index.ts';
-import { toE164 } from './phone.ts';
-import { putSecret } from './secrets.ts';
+import { isWhatsAppReachable, toE164 } from './phone.ts';
+import { deleteSecret, putSecret } from './secrets.ts';
 import type { Vault } from './vault.ts';
 
 /** A staff mistake in what was asked (bad value, unknown key): reported as a usage error. */
@@ -55,15 +55,21 @@ async function uniqueSlug(name: string): Promise<string> {
   }
 }
 
-function parsePhones(values: string[]): string[] {
-  return values.map((raw) => {
+/** Owner phones: each a number WhatsApp reaches (owners get alerts there), none twice. */
+function parseOwnerPhones(values: string[]): string[] {
+  const phones = values.map((raw) => {
     const e164 = toE164(raw);
     if (!e164) throw new TenantInputError(`"${raw}" is not a phone number`);
+    if (!isWhatsAppReachable(e164)) throw new TenantInputError(`"${raw}" is a landline: owners get their alerts on WhatsApp, give a mobile`);
     return e164;
   });
+  const repeated = phones.find((phone, i) => phones.indexOf(phone) !== i);
+  if (repeated) throw new TenantInputError(`owner phone ${repeated} is given twice`);
+  return phones;
 }
 
-const urlValue = z.url({ protocol: /^https?$/ });
+/** A review link goes into WhatsApp templates: https only, and nothing that could be markup. */
+const urlValue = z.url({ protocol: /^https$/ }).refine((url) => !/[<>"'`\s]/.test(url), 'must not contain markup, quotes or spaces');
 const timezoneValue = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -86,12 +92,12 @@ export async function createTenant(input: CreateTenantInput, vault: Vault): Prom
   const name = input.name.trim();
   if (!name) throw new TenantInputError('--name must not be empty');
   if (input.ownerPhones.length === 0) throw new TenantInputError('at least one --owner-phone is required');
-  const ownerPhones = parsePhones(input.ownerPhones);
+  const ownerPhones = parseOwnerPhones(input.ownerPhones);
   const language = (input.language ?? 'he') as Language;
   if (!(LANGUAGES as readonly string[]).includes(language)) throw new TenantInputError(`--language must be one of ${LANGUAGES.join(', ')}`);
   const timezone = input.timezone ?? 'Asia/Jerusalem';
   if (!timezoneValue.safeParse(timezone).success) throw new TenantInputError(`--timezone "${timezone}" is not a known time zone`);
-  if (input.reviewLink && !urlValue.safeParse(input.reviewLink).success) throw new TenantInputError('--review-link must be an http(s) URL');
+  if (input.reviewLink && !urlValue.safeParse(input.reviewLink).success) throw new TenantInputError(REVIEW_LINK_RULE('--review-link'));
   if (input.whatsappNumberId !== undefined) await assertNumberIdFree(input.whatsappNumberId);
 
   const webhookKeys = newWebhookKeys();
@@ -109,7 +115,9 @@ async function storeWebhookKeys(tenantId: string, keys: WebhookKeys, vault: Vaul
 }
 
 async function assertNumberIdFree(whatsappNumberId: string, exceptTenantId?: string) {
-  if (!/^\d{5,20}$/.test(whatsappNumberId)) throw new TenantInputError('whatsappNumberId must be the numeric phone number id from Meta');
+  if (!/^\d{5,20}$/.test(whatsappNumberId)) {
+    throw new TenantInputError(`whatsappNumberId must be the numeric phone number id from Meta (whatsappNumberId=${CLEAR} removes it)`);
+  }
   const other = await TenantModel.findOne({ whatsappNumberId }, { _id: 1 });
   if (other && other.id !== exceptTenantId) throw new TenantInputError(`whatsappNumberId ${whatsappNumberId} already belongs to another tenant`);
 }
@@ -148,14 +156,19 @@ function forgetCachedTenant(tenantId: string) {
   for (const [cacheKey, { tenant }] of tenantsByKey) if (tenant.id === tenantId) tenantsByKey.delete(cacheKey);
 }
 
+/** The value that removes an optional setting: `whatsappNumberId=--clear`, `whatsappToken=--clear`. */
+export const CLEAR = '--clear';
+
+const REVIEW_LINK_RULE = (name: string) => `${name} must be an https URL without markup, quotes or spaces`;
+
 export const SETTABLE_KEYS = [
   'name', 'language', 'timezone', 'ownerPhones', 'whatsappNumberId', 'reviewLink', 'whatsappToken',
-  'leadFollowupDelay', 'leadNudgeDelay', 'reviewRequestDelay', 'reviewReminderDelay', 'reviewRequestCooldown',
+  'leadFollowupDelay', 'leadNudgeDelay', 'reviewRequestDelay', 'reviewReminderDelay', 'reviewRequestCooldown', 'reviewRequestMaxAge',
   'autoReplyMinStars', 'quietHours', 'observeShabbat', 'ownerAlertsAnytime', 'paused',
 ] as const;
 type SettableKey = (typeof SETTABLE_KEYS)[number];
 
-const DURATION_KEYS = new Set(['leadFollowupDelay', 'leadNudgeDelay', 'reviewRequestDelay', 'reviewReminderDelay', 'reviewRequestCooldown']);
+const DURATION_KEYS = new Set(['leadFollowupDelay', 'leadNudgeDelay', 'reviewRequestDelay', 'reviewReminderDelay', 'reviewRequestCooldown', 'reviewRequestMaxAge']);
 const BOOLEAN_KEYS = new Set(['observeShabbat', 'ownerAlertsAnytime', 'paused']);
 
 function parseBoolean(key: string, value: string): boolean {
@@ -172,7 +185,8 @@ async function settingsUpdate(tenant: Tenant, pairs: string[]) {
   if (pairs.length === 0) throw new TenantInputError('give at least one key=value');
   const set: Record<string, unknown> = {};
   const unset: Record<string, ''> = {};
-  let whatsappToken: string | undefined;
+  /** A new token, or null to remove the tenant's own (the shared WHATSAPP_TOKEN serves again). */
+  let whatsappToken: string | null | undefined;
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new TenantInputError(`"${pair}" is not key=value`);
@@ -211,22 +225,22 @@ async function settingsUpdate(tenant: Tenant, pairs: string[]) {
       if (!timezoneValue.safeParse(value).success) throw new TenantInputError(`timezone "${value}" is not a known time zone`);
       set.timezone = value;
     } else if (k === 'ownerPhones') {
-      const phones = parsePhones(value.split(',').map((p) => p.trim()).filter(Boolean));
+      const phones = parseOwnerPhones(value.split(',').map((p) => p.trim()).filter(Boolean));
       if (phones.length === 0) throw new TenantInputError('ownerPhones needs at least one phone');
       set.ownerPhones = phones;
     } else if (k === 'whatsappNumberId') {
-      if (value === '') unset.whatsappNumberId = '';
+      if (value === CLEAR) unset.whatsappNumberId = '';
       else {
         await assertNumberIdFree(value, tenant.id);
         set.whatsappNumberId = value;
       }
     } else if (k === 'reviewLink') {
-      if (value === '') unset.reviewLink = '';
-      else if (!urlValue.safeParse(value).success) throw new TenantInputError('reviewLink must be an http(s) URL');
+      if (value === '' || value === CLEAR) unset.reviewLink = '';
+      else if (!urlValue.safeParse(value).success) throw new TenantInputError(REVIEW_LINK_RULE('reviewLink'));
       else set.reviewLink = value;
     } else if (k === 'whatsappToken') {
-      if (!value) throw new TenantInputError('whatsappToken must not be empty');
-      whatsappToken = value;
+      if (!value) throw new TenantInputError(`whatsappToken must not be empty (whatsappToken=${CLEAR} removes it)`);
+      whatsappToken = value === CLEAR ? null : value;
     }
   }
   return { set, unset, whatsappToken };
@@ -236,6 +250,7 @@ async function settingsUpdate(tenant: Tenant, pairs: string[]) {
 export async function setTenantSettings(tenant: Tenant, pairs: string[], vault: Vault): Promise<Tenant> {
   const { set, unset, whatsappToken } = await settingsUpdate(tenant, pairs);
   if (whatsappToken) await putSecret(tenant.id, 'whatsappToken', whatsappToken, vault);
+  else if (whatsappToken === null) await deleteSecret(tenant.id, 'whatsappToken');
   const update: Record<string, unknown> = {};
   if (Object.keys(set).length) update.$set = set;
   if (Object.keys(unset).length) update.$unset = unset;

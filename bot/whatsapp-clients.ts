@@ -16,7 +16,7 @@ export function whatsappClientResolver(config: Config, vault: Vault): (tenant: T
     if (!token) throw new IntegrationError('no WhatsApp access token: set WHATSAPP_TOKEN or the tenant\'s whatsappToken', 'permanent', { provider: 'whatsapp', code: 'no_token' });
     let client = clients.get(token);
     if (!client) {
-      client = createWhatsAppClient({ apiUrl: config.whatsapp.apiUrl, apiVersion: config.whatsapp.apiVersion, token, appSecret: config.whatsapp.appSecret });
+      client = createWhatsAppClient({ apiUrl: config.whatsapp.apiUrl, apiVersion: config.whatsapp.apiVersion, token, appSecret: config.whatsapp.appSecret, timeoutMs: config.whatsapp.timeoutMs });
       clients.set(token, client);
     }
     return client;

@@ -11,7 +11,16 @@ export class IntegrationError extends Error {
   constructor(
     message: string,
     readonly kind: FailureKind,
-    readonly details: { provider: string; code?: number | string; retryAfterMs?: number } ,
+    readonly details: {
+      provider: string;
+      code?: number | string;
+      retryAfterMs?: number;
+      /**
+       * The request went out and the provider may have acted on it (a timeout, a reset, an
+       * unexplained 5xx): retrying blindly could do it twice.
+       */
+      outcomeUnknown?: boolean;
+    },
   ) {
     super(message);
     this.name = 'IntegrationError';

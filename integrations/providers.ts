@@ -70,13 +70,25 @@ export function pickNumber(record: WebhookRecord, ...aliases: string[]): number 
   return null;
 }
 
-/** The first alias holding an ISO 4217 code, upper-cased (iCount accounts may send a numeric currency id instead). */
-export function pickCurrency(record: WebhookRecord, ...aliases: string[]): string | null {
+/**
+ * The first alias holding an ISO 4217 code, upper-cased, or a provider's numeric currency code that
+ * `numericCodes` maps to one (iCount writes its own ids, e.g. `"5"`).
+ */
+export function pickCurrency(record: WebhookRecord, aliases: string[], numericCodes: Record<string, string> = {}): string | null {
   for (const alias of aliases) {
     const value = pickString(record, alias);
     if (value && /^[A-Za-z]{3}$/.test(value)) return value.toUpperCase();
+    if (value && Object.hasOwn(numericCodes, value)) return numericCodes[value];
   }
   return null;
+}
+
+// JavaScript dates end at ±8.64e15 ms; a provider's `1e20` is no instant at all.
+const LATEST_INSTANT_MS = 8.64e15;
+
+/** The instant at `epochMs`, or null when the number is no representable date. */
+export function instantAt(epochMs: number | null): Date | null {
+  return epochMs !== null && Number.isFinite(epochMs) && Math.abs(epochMs) <= LATEST_INSTANT_MS ? new Date(epochMs) : null;
 }
 
 /** The first alias holding a phone that parses; failing that, the first non-empty one, so the raw value is kept. */
@@ -137,7 +149,7 @@ export function parseIsraeliDate(raw: string | null): Date | null {
   const match = raw?.match(/^(\d{4})-?(\d{2})-?(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/);
   if (!match) return null;
   const [year, month, day, hour, minute, second] = match.slice(1).map((n) => Number(n ?? 0));
-  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
   return israelWallClockToInstant(Date.UTC(year, month - 1, day, hour, minute, second));
 }
 

@@ -38,6 +38,6 @@ export async function scheduleSilenceCheck(agenda: Agenda, tenant: Tenant, conve
   });
 }
 
-export async function cancelSilenceCheck(agenda: Agenda, conversation: Conversation) {
+export async function cancelSilenceCheck(agenda: Agenda, conversation: { id: string }) {
   await agenda.cancel({ name: leadSilenceCheckJob.name, data: { conversationRef: conversation.id } });
 }

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import {
   EVENT_STATUSES, EventModel, type EventStatus, TenantModel, UNROUTED_TENANT, WEBHOOK_PROVIDERS,
 } from '../../bot/db/models/index.ts';
+import { storedBytes } from '../../bot/webhooks/body.ts';
 import { printDetails, printJson, printTable, withDatabase } from '../runtime.ts';
 import {
   DEFAULT_LIMIT, NotFoundError, oneOf, orNull, parseLimit, parseObjectId, tenantScope, tenantSlugs,
@@ -23,6 +24,7 @@ interface EventLike {
   status: string;
   contentType?: string | null;
   body?: unknown;
+  raw?: unknown;
   reason?: string | null;
   attempts?: number | null;
   replays?: number | null;
@@ -56,10 +58,17 @@ export function eventView(event: EventLike) {
   return {
     ...eventSummaryView(event),
     contentType: orNull(event.contentType),
+    /** What Findo normalised from it (a WhatsApp item, a provider's event), or null. */
     body: event.body ?? null,
+    /** The bytes as they came, as text (UTF-8; they were checked to be on arrival), or null. */
+    raw: rawText(event.raw),
     createdAt: orNull(event.createdAt),
     updatedAt: orNull(event.updatedAt),
   };
+}
+
+function rawText(raw: unknown): string | null {
+  return storedBytes(raw)?.toString('utf8') ?? null;
 }
 
 async function findEvent(ref: string) {

@@ -17,21 +17,30 @@ export function makeStartCommand(): Command {
     .action(async (options: { role: Role; port?: number }) => {
       const config = loadConfig();
       if (options.port) config.port = options.port;
-      const { startFindo } = await import('../../bot/service.ts');
-      const findo = await startFindo({ config, role: options.role });
+      const [{ startFindo, SHUTDOWN }, { createLogger }] = await Promise.all([import('../../bot/service.ts'), import('../../bot/logger.ts')]);
+      const logger = createLogger(config.logLevel);
+      // The last resort, should a shutdown step outlive its own bound.
+      const shutdownLimitMs = SHUTDOWN.requestsMs + SHUTDOWN.jobsMs + 2 * SHUTDOWN.releaseMs + 5_000;
+      const starting = startFindo({ config, role: options.role, logger });
+      // Installed before starting finishes, so a signal during startup is a clean stop too.
       const shutdown = (signal: string) => {
-        findo.services.logger.info({ signal }, 'shutting down');
-        findo.stop().then(
+        logger.info({ signal }, 'shutting down');
+        setTimeout(() => {
+          logger.error('shutdown took too long: exiting');
+          process.exit(1);
+        }, shutdownLimitMs).unref();
+        starting.then((findo) => findo.stop()).then(
           () => process.exit(0),
           (error) => {
-            findo.services.logger.error({ err: (error as Error).message }, 'shutdown failed');
+            logger.error({ err: (error as Error).message }, 'shutdown failed');
             process.exit(1);
           },
         );
       };
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
-      process.on('unhandledRejection', (reason) => findo.services.logger.error({ err: String(reason) }, 'unhandled rejection'));
+      process.on('unhandledRejection', (reason) => logger.error({ err: String(reason) }, 'unhandled rejection'));
+      await starting;
       // Keep running until a signal arrives.
       await new Promise<never>(() => {});
     });

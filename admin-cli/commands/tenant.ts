@@ -30,6 +30,7 @@ export function tenantView(tenant: Tenant) {
       reviewRequestDelay: formatDuration(s.reviewRequestDelay),
       reviewReminderDelay: formatDuration(s.reviewReminderDelay),
       reviewRequestCooldown: formatDuration(s.reviewRequestCooldown),
+      reviewRequestMaxAge: formatDuration(s.reviewRequestMaxAge),
       autoReplyMinStars: s.autoReplyMinStars,
       quietHours: s.quietHours,
       observeShabbat: s.observeShabbat,

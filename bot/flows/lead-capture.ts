@@ -5,7 +5,9 @@
  * told, the silence check scheduled.
  */
 import { recordActivity } from '../activity.ts';
-import { advanceConversation, flushOutbox, startConversation, type ConversationDefinition, type Effect } from '../conversations.ts';
+import {
+  advanceConversation, endUndeliveredConversation, flushOutbox, startConversation, type ConversationDefinition, type Effect,
+} from '../conversations.ts';
 import { ConversationModel, CustomerModel, LeadModel, type Conversation, type Tenant } from '../db/models/index.ts';
 import { detectConversationIntent } from '../intents.ts';
 import { isWindowOpen, sendMessage } from '../outbound/sender.ts';
@@ -16,7 +18,7 @@ import {
   type NotifyOwnerParams, type SaveLeadParams, type LeadSayParams,
 } from '../../machines/lead-capture.ts';
 import { cancelSilenceCheck, scheduleSilenceCheck } from '../../jobs/lead-silence-check.ts';
-import { formatNational } from '../phone.ts';
+import { formatContact } from '../phone.ts';
 
 export const leadCapture: ConversationDefinition<typeof leadCaptureMachine> = {
   kind: 'lead_capture',
@@ -92,18 +94,35 @@ export async function applySilenceTimeout(services: Services, tenant: Tenant, co
   await advanceConversation(leadCapture, conversation, event, checkKey, { origin: originOf(conversation) }, executor(services, tenant));
 }
 
+/**
+ * Ends a lead conversation whose question never reached the customer (a skipped or permanently
+ * failed message), visibly: its state and an activity line say why.
+ */
+export async function endUndelivered(services: Services, tenantId: string, conversationId: string, reason: string) {
+  if (!(await endUndeliveredConversation(tenantId, conversationId, reason))) return;
+  await cancelSilenceCheck(services.agenda, { id: conversationId });
+  await recordActivity(tenantId, 'conversation.closed', `lead conversation ended: the bot's message was not delivered (${reason})`, conversationId);
+}
+
 /** Carries out the lead machine's effects; each one is idempotent by its key. */
 function executor(services: Services, tenant: Tenant) {
   const language = tenant.language as Language;
+  // Once a question is not delivered, the ones after it in the same outbox are not asked either.
+  let undelivered = false;
   return async (effect: Effect, conversation: Conversation) => {
     switch (effect.type as keyof LeadCaptureActionParams) {
       case 'say': {
+        if (undelivered) return;
         const { key, vars } = effect.params as LeadSayParams;
         const text = t(language, key as TextKey as never, { business: tenant.name, ...vars } as never);
-        await sendMessage(services, {
+        const outcome = await sendMessage(services, {
           tenantId: tenant.id, phone: conversation.phone, audience: 'customer', idempotencyKey: effect.key,
           conversationId: conversation.id, content: { kind: 'text', text },
         });
+        if (outcome.status === 'skipped' || outcome.status === 'failed') {
+          undelivered = true;
+          await endUndelivered(services, tenant.id, conversation.id, outcome.reason ?? outcome.status);
+        }
         return;
       }
       case 'saveLead':
@@ -111,7 +130,7 @@ function executor(services: Services, tenant: Tenant) {
       case 'notifyOwner':
         return notifyOwners(services, tenant, conversation, effect.params as NotifyOwnerParams, effect.key);
       case 'scheduleSilenceCheck':
-        return scheduleSilenceCheck(services.agenda, tenant, conversation);
+        return undelivered ? undefined : scheduleSilenceCheck(services.agenda, tenant, conversation);
       case 'cancelSilenceCheck':
         return cancelSilenceCheck(services.agenda, conversation);
     }
@@ -137,7 +156,8 @@ async function saveLead(tenant: Tenant, conversation: Conversation, params: Save
 
 async function notifyOwners(services: Services, tenant: Tenant, conversation: Conversation, params: NotifyOwnerParams, effectKey: string) {
   const language = tenant.language as Language;
-  const phone = formatNational(conversation.phone);
+  const customer = await CustomerModel.findOne({ tenantId: tenant.id, phone: conversation.phone });
+  const phone = formatContact(conversation.phone, customer?.name);
   const lead = await LeadModel.findOne({ tenantId: tenant.id, conversationId: conversation.id });
   const unknown = t(language, 'owner.unknownValue');
   let content;

@@ -6,8 +6,7 @@
  */
 import { recordActivity } from '../activity.ts';
 import { CustomerModel, type Tenant } from '../db/models/index.ts';
-import { sendMessage } from '../outbound/sender.ts';
-import { isWhatsAppReachable } from '../phone.ts';
+import { isReachableOnWhatsApp, sendMessage } from '../outbound/sender.ts';
 import type { Services } from '../services.ts';
 import type { MissedCallEvent } from '../../integrations/events.ts';
 import { enqueueMissedCallFollowup } from '../../jobs/missed-call-followup.ts';
@@ -29,8 +28,8 @@ export async function onMissedCall(services: Services, tenant: Tenant, call: Mis
 /** Why a follow-up is not sent, or null when it should be. Checked when the follow-up is due. */
 async function followupBlocker(tenant: Tenant, phone: string): Promise<string | null> {
   if (tenant.ownerPhones.includes(phone)) return 'the caller is an owner of the business';
-  if (!isWhatsAppReachable(phone)) return 'landline: not reachable on WhatsApp';
   const customer = await CustomerModel.findOne({ tenantId: tenant.id, phone });
+  if (!isReachableOnWhatsApp(phone, customer)) return 'landline: not reachable on WhatsApp';
   if (customer?.optedOut) return 'the caller opted out';
   if (await openLeadConversation(tenant.id, phone)) return 'already in a conversation';
   if (customer?.lastFollowupAt && Date.now() - customer.lastFollowupAt.getTime() < FOLLOWUP_COOLDOWN_MS) {

@@ -6,7 +6,7 @@ import { recordActivity } from '../activity.ts';
 import { LeadModel, ReviewModel, ReviewRequestModel, TenantModel, type Customer, type Tenant } from '../db/models/index.ts';
 import { parseOwnerCommand } from '../intents.ts';
 import { sendMessage } from '../outbound/sender.ts';
-import { formatNational } from '../phone.ts';
+import { formatContact, formatNational } from '../phone.ts';
 import type { Services } from '../services.ts';
 import { t, type Language } from '../texts/index.ts';
 import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
@@ -98,7 +98,7 @@ export async function handleOwnerMessage(services: Services, tenant: Tenant, ite
 export async function forwardToOwners(services: Services, tenant: Tenant, item: WhatsAppInboundMessage, customer: Customer, fallbackName?: string) {
   const language = tenant.language as Language;
   const text = t(language, 'owner.customerReply', {
-    phone: formatNational(item.from), name: customer.name ?? fallbackName ?? t(language, 'owner.unknownValue'), text: item.text ?? `[${item.type}]`,
+    phone: formatContact(item.from, customer.name), name: customer.name ?? fallbackName ?? t(language, 'owner.unknownValue'), text: item.text ?? `[${item.type}]`,
   });
   for (const owner of tenant.ownerPhones) {
     await sendMessage(services, { tenantId: tenant.id, phone: owner, audience: 'owner', idempotencyKey: `forward:${item.messageId}:${owner}`, content: { kind: 'text', text } });

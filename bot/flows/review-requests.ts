@@ -6,6 +6,7 @@
  * asked alike: no sentiment gating. A customer's reply to a request goes to the owner.
  */
 import { recordActivity } from '../activity.ts';
+import { formatDuration } from '../durations.ts';
 import { CustomerModel, ReviewRequestModel, type Customer, type ReviewRequest, type Tenant } from '../db/models/index.ts';
 import { sendMessage, type OutboundContent } from '../outbound/sender.ts';
 import type { Services } from '../services.ts';
@@ -23,6 +24,10 @@ export async function onDocumentIssued(services: Services, tenant: Tenant, docum
     await recordActivity(tenant.id, 'review_request.skipped', `${document.provider} document ${document.documentNumber}: no customer phone`);
     return;
   }
+  const maxAge = tenant.settings!.reviewRequestMaxAge;
+  if (Date.now() - new Date(document.issuedAt).getTime() > maxAge) {
+    return recordTooOld(tenant, document, document.customerPhone, `issued ${document.issuedAt.slice(0, 10)}, longer ago than reviewRequestMaxAge (${formatDuration(maxAge)})`);
+  }
   const dueAt = new Date(Date.now() + tenant.settings!.reviewRequestDelay);
   // One request per document (unique index): a replayed or duplicate event finds it.
   const request = await ReviewRequestModel.findOneAndUpdate(
@@ -32,6 +37,16 @@ export async function onDocumentIssued(services: Services, tenant: Tenant, docum
   );
   await enqueueReviewRequestStep(services.agenda, { tenantId: tenant.id, requestRef: request!.id, step: 'request', when: request!.dueAt ?? dueAt });
   await recordActivity(tenant.id, 'review_request.scheduled', `review request to ${document.customerPhone} scheduled for ${(request!.dueAt ?? dueAt).toISOString()}`, request!.id);
+}
+
+/** A re-sent, migrated or replayed old document: recorded as skipped (once), never sent. */
+async function recordTooOld(tenant: Tenant, document: DocumentIssuedEvent, phone: string, reason: string) {
+  const request = await ReviewRequestModel.findOneAndUpdate(
+    { tenantId: tenant.id, provider: document.provider, documentId: document.documentId },
+    { $setOnInsert: { phone, customerName: document.customerName ?? undefined, status: 'skipped', skipReason: reason } },
+    { upsert: true, returnDocument: 'after' },
+  );
+  await recordActivity(tenant.id, 'review_request.skipped', `${document.provider} document ${document.documentNumber}: no review request, ${reason}`, request!.id);
 }
 
 /** Why a request (or reminder) is not sent, or null. */

@@ -6,16 +6,23 @@
  * 1. the tenant is not paused (pausing stops customer messages; consent confirmations and the
  *    owner's own chat go on);
  * 2. the customer has not opted out (consent confirmations excepted);
- * 3. the number can receive WhatsApp (Israeli landlines cannot);
+ * 3. the number can receive WhatsApp: an Israeli landline never seen on WhatsApp cannot (someone
+ *    who wrote to us is on WhatsApp, whatever their number looks like);
  * 4. business-initiated messages are templates; free-form text only inside the 24-hour window
  *    (owner alerts outside it become the `findo_owner_alert` template);
  * 5. business-initiated messages, and owner messages unless `ownerAlertsAnytime`, are deferred out
  *    of quiet hours and Shabbat/Yom Tov: rescheduled, never dropped;
- * 6. WhatsApp's errors are classified: permanent ones are recorded and not retried, rate limits and
- *    transient failures throw so the calling job retries with backoff.
+ * 6. WhatsApp's errors are classified: permanent ones are recorded and not retried; rate limits and
+ *    failures that reached nothing throw so the calling job retries with backoff; failures after
+ *    which WhatsApp may have the message all the same (a timeout, an unexplained 5xx) leave it
+ *    `unconfirmed` until its status webhook (which echoes the idempotency key sent as
+ *    `biz_opaque_callback_data`) confirms it, or, when none comes in time, it is sent again.
+ *
+ * Everything that can fail is done before a message is claimed (`sending`): between the claim and
+ * the Graph call there is nothing else, and once Graph accepted it nothing sends it again.
  */
 import { recordActivity } from '../activity.ts';
-import { CustomerModel, isDuplicateKey, MessageModel, TenantModel, type Message, type Tenant } from '../db/models/index.ts';
+import { CustomerModel, isDuplicateKey, MessageModel, TenantModel, type Customer, type Message, type Tenant } from '../db/models/index.ts';
 import { parseQuietHours } from '../durations.ts';
 import { messagesOut } from '../metrics.ts';
 import { isWhatsAppReachable } from '../phone.ts';
@@ -23,12 +30,13 @@ import type { Services } from '../services.ts';
 import { templateBodyParams, TEMPLATES, type TemplateName } from '../templates.ts';
 import { t, type Language, type TextKey } from '../texts/index.ts';
 import { isIntegrationError, IntegrationError } from '../../integrations/errors.ts';
+import type { SentMessage, WhatsAppPort } from '../../integrations/whatsapp/client.ts';
 import { enqueueDeferredSend } from '../../jobs/send-message.ts';
 import { nextSendableTime } from './schedule.ts';
 
 export const WINDOW_MS = 24 * 3_600_000;
-/** A send that started this long ago and never recorded its result may have reached WhatsApp. */
-const IN_FLIGHT_GRACE_MS = 2 * 60_000;
+/** Beyond the request timeout: a `sending` message older than timeout + this has no request in flight. */
+export const IN_FLIGHT_MARGIN_MS = 5_000;
 
 export type Audience = 'customer' | 'owner';
 
@@ -62,6 +70,13 @@ export interface SendOutcome {
 }
 
 /** Whether a message kind starts a conversation (so needs a template and respects quiet time). */
+
+/**
+ * Whether WhatsApp can reach the number. The landline rule is about numbers never seen on WhatsApp
+ * (a missed *call* from a landline): anyone who has written to us is on WhatsApp.
+ */
+export const isReachableOnWhatsApp = (phone: string, customer: Pick<Customer, 'lastInboundAt'> | null | undefined) =>
+  !!customer?.lastInboundAt || isWhatsAppReachable(phone);
 
 /** The customer (or owner) wrote within the last 24 hours. */
 export const isWindowOpen = (lastInboundAt: Date | null | undefined, now = new Date()) =>
@@ -115,8 +130,8 @@ export async function deliverMessage(services: Services, tenant: Tenant, message
       return { status: 'sent', messageRef: ref, waMessageId: message.waMessageId ?? undefined };
     case 'skipped': case 'failed':
       return { status: message.status, messageRef: ref, reason: message.reason ?? undefined };
-    case 'sending':
-      return settleInFlight(message);
+    case 'sending': case 'unconfirmed':
+      return awaitConfirmation(services, tenant, message);
     case 'deferred':
       if (message.sendAfter && message.sendAfter.getTime() > Date.now()) {
         return { status: 'deferred', messageRef: ref, sendAfter: message.sendAfter };
@@ -135,7 +150,7 @@ export async function deliverMessage(services: Services, tenant: Tenant, message
   if (tenant.disabled) return skip(message, 'tenant_disabled');
   if (settings.paused && message.audience === 'customer' && !consent) return skip(message, 'paused');
   if (message.audience === 'customer' && customer?.optedOut && !consent) return skip(message, 'opted_out');
-  if (!isWhatsAppReachable(message.phone)) return skip(message, 'landline');
+  if (!isReachableOnWhatsApp(message.phone, customer)) return skip(message, 'landline');
   if (!tenant.whatsappNumberId) return skip(message, 'no_whatsapp_number');
 
   if (!templated && !isWindowOpen(customer?.lastInboundAt, now)) {
@@ -157,6 +172,9 @@ export async function deliverMessage(services: Services, tenant: Tenant, message
     if (sendAfter.getTime() > now.getTime()) return defer(services, tenant, message, sendAfter);
   }
 
+  // Resolved before the claim: a failure here (the token is read from the database) leaves the
+  // message untouched for the job's retry.
+  const whatsapp = await services.whatsappFor(tenant);
   // Claim the message: only one attempt at a time may talk to WhatsApp.
   const claimed = await MessageModel.findOneAndUpdate(
     { tenantId: tenant.id, _id: message._id, status: { $in: ['pending', 'deferred'] } },
@@ -168,29 +186,62 @@ export async function deliverMessage(services: Services, tenant: Tenant, message
     return deliverMessage(services, tenant, current!);
   }
 
+  let sent: SentMessage;
   try {
-    const whatsapp = await services.whatsappFor(tenant);
-    const to = claimed.phone;
-    const sent =
-      claimed.kind === 'template'
-        ? await whatsapp.sendTemplate(tenant.whatsappNumberId, to, {
-            name: claimed.template!.name!,
-            language: claimed.template!.language as Language,
-            bodyParams: [...claimed.template!.params],
-            quickReplyPayloads: TEMPLATES[claimed.template!.name as TemplateName]?.buttons.map((b) => b.payload),
-          })
-        : claimed.kind === 'buttons'
-          ? await whatsapp.sendButtons(tenant.whatsappNumberId, to, claimed.text ?? '', claimed.buttons.map((b) => ({ id: b.id!, title: b.title! })), { replyToMessageId: claimed.contextMessageId ?? undefined })
-          : await whatsapp.sendText(tenant.whatsappNumberId, to, claimed.text ?? '', { replyToMessageId: claimed.contextMessageId ?? undefined });
-    await MessageModel.updateOne(
-      { tenantId: tenant.id, _id: claimed._id },
-      { $set: { status: 'sent', statusAt: new Date(), waMessageId: sent.messageId }, $unset: { error: '' } },
-    );
-    messagesOut.inc({ audience: claimed.audience, outcome: 'sent' });
-    await recordActivity(tenant.id, 'message.sent', `${describe(claimed)} sent to ${claimed.phone}`, ref);
-    return { status: 'sent', messageRef: ref, waMessageId: sent.messageId };
+    sent = await transmit(whatsapp, tenant.whatsappNumberId, claimed);
   } catch (error) {
-    return handleSendError(tenant, claimed, error);
+    return handleSendError(services, tenant, claimed, error);
+  }
+  return recordSent(services, tenant, claimed, sent);
+}
+
+/** The Graph call itself, tagged with the message's idempotency key. */
+function transmit(whatsapp: WhatsAppPort, phoneNumberId: string, message: Message): Promise<SentMessage> {
+  const options = { replyToMessageId: message.contextMessageId ?? undefined, callbackData: message.key };
+  if (message.kind === 'template') {
+    return whatsapp.sendTemplate(phoneNumberId, message.phone, {
+      name: message.template!.name!,
+      language: message.template!.language as Language,
+      bodyParams: [...message.template!.params],
+      quickReplyPayloads: TEMPLATES[message.template!.name as TemplateName]?.buttons.map((b) => b.payload),
+    }, options);
+  }
+  if (message.kind === 'buttons') {
+    return whatsapp.sendButtons(phoneNumberId, message.phone, message.text ?? '', message.buttons.map((b) => ({ id: b.id!, title: b.title! })), options);
+  }
+  return whatsapp.sendText(phoneNumberId, message.phone, message.text ?? '', options);
+}
+
+/**
+ * WhatsApp accepted the message: from here on nothing may send it again. The record is retried
+ * through a short database hiccup; the activity line is not worth a failure.
+ */
+async function recordSent(services: Services, tenant: Tenant, message: Message, sent: SentMessage): Promise<SendOutcome> {
+  const ref = message.id as string;
+  await retried(() =>
+    MessageModel.updateOne(
+      // A status webhook may have got here first and moved it further.
+      { tenantId: tenant.id, _id: message._id, status: { $in: ['sending', 'unconfirmed'] } },
+      { $set: { status: 'sent', statusAt: new Date(), waMessageId: sent.messageId }, $unset: { error: '' } },
+    ),
+  );
+  messagesOut.inc({ audience: message.audience, outcome: 'sent' });
+  await recordActivity(tenant.id, 'message.sent', `${describe(message)} sent to ${message.phone}`, ref).catch((error: Error) =>
+    services.logger.warn({ err: error.message, messageRef: ref }, 'activity line of a sent message not recorded'),
+  );
+  return { status: 'sent', messageRef: ref, waMessageId: sent.messageId };
+}
+
+const RECORD_ATTEMPTS = 3;
+
+async function retried<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= RECORD_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, attempt * 1_000));
+    }
   }
 }
 
@@ -198,7 +249,7 @@ function describe(message: Message): string {
   return message.kind === 'template' ? `template ${message.template?.name}` : `${message.audience} message`;
 }
 
-async function handleSendError(tenant: Tenant, message: Message, error: unknown): Promise<SendOutcome> {
+async function handleSendError(services: Services, tenant: Tenant, message: Message, error: unknown): Promise<SendOutcome> {
   const ref = message.id as string;
   const failure = isIntegrationError(error) ? error : new IntegrationError((error as Error).message, 'transient', { provider: 'whatsapp' });
   const recorded = { kind: failure.kind, code: failure.details.code, message: failure.message };
@@ -210,6 +261,19 @@ async function handleSendError(tenant: Tenant, message: Message, error: unknown)
     messagesOut.inc({ audience: message.audience, outcome: 'failed' });
     await recordActivity(tenant.id, 'message.failed', `${describe(message)} to ${message.phone} failed: ${failure.message}`, ref);
     return { status: 'failed', messageRef: ref, reason: `whatsapp_${failure.details.code ?? 'error'}` };
+  }
+  if (failure.details.outcomeUnknown) {
+    // WhatsApp may have it: its status webhook decides, and the check below resends only without one.
+    const at = new Date();
+    const confirmBy = new Date(at.getTime() + services.config.whatsapp.confirmWaitMs);
+    await MessageModel.updateOne(
+      { tenantId: tenant.id, _id: message._id, status: 'sending' },
+      { $set: { status: 'unconfirmed', statusAt: at, error: recorded } },
+    );
+    await enqueueDeferredSend(services.agenda, { tenantId: tenant.id, messageRef: ref, sendAfter: confirmBy });
+    messagesOut.inc({ audience: message.audience, outcome: 'unconfirmed' });
+    await recordActivity(tenant.id, 'message.unconfirmed', `${describe(message)} to ${message.phone}: outcome unknown (${failure.message}); waiting for WhatsApp's status until ${confirmBy.toISOString()} before sending again`, ref);
+    return { status: 'in_flight', messageRef: ref };
   }
   // Nothing reached WhatsApp: back to pending, and let the job's backoff try again.
   await MessageModel.updateOne({ tenantId: tenant.id, _id: message._id }, { $set: { status: 'pending', error: recorded } });
@@ -238,16 +302,29 @@ async function defer(services: Services, tenant: Tenant, message: Message, sendA
 }
 
 /**
- * A message left in `sending`: another attempt is talking to WhatsApp, or one crashed after
- * WhatsApp may have accepted it. Never resend: past the grace period it is recorded as failed with
- * an unknown outcome for staff to check.
+ * A message in `sending` (an attempt is talking to WhatsApp, or one was cut off: a crash, a database
+ * outage) or `unconfirmed`. Until its confirmation deadline a check is scheduled for then; a status
+ * webhook echoing its key settles it as sent meanwhile. Past the deadline nothing can have it in
+ * flight and no status came: it is sent again, and the decision recorded.
  */
-async function settleInFlight(message: Message): Promise<SendOutcome> {
-  const since = message.statusAt?.getTime() ?? 0;
-  if (Date.now() - since < IN_FLIGHT_GRACE_MS) return { status: 'in_flight', messageRef: message.id };
-  await MessageModel.updateOne(
-    { tenantId: message.tenantId, _id: message._id, status: 'sending' },
-    { $set: { status: 'failed', reason: 'unknown_outcome', statusAt: new Date() } },
+async function awaitConfirmation(services: Services, tenant: Tenant, message: Message): Promise<SendOutcome> {
+  const ref = message.id as string;
+  const { timeoutMs, confirmWaitMs } = services.config.whatsapp;
+  const requestMayBeLive = message.status === 'sending' ? timeoutMs + IN_FLIGHT_MARGIN_MS : 0;
+  const deadline = (message.statusAt?.getTime() ?? 0) + requestMayBeLive + confirmWaitMs;
+  if (Date.now() < deadline) {
+    await enqueueDeferredSend(services.agenda, { tenantId: tenant.id, messageRef: ref, sendAfter: new Date(deadline) });
+    return { status: 'in_flight', messageRef: ref };
+  }
+  const released = await MessageModel.findOneAndUpdate(
+    { tenantId: tenant.id, _id: message._id, status: message.status, statusAt: message.statusAt },
+    { $set: { status: 'pending', statusAt: new Date(), outcome: { decision: 'resent', decidedAt: new Date() } } },
+    { returnDocument: 'after' },
   );
-  return { status: 'failed', messageRef: message.id, reason: 'unknown_outcome' };
+  if (!released) {
+    const current = await MessageModel.findOne({ tenantId: tenant.id, _id: message._id });
+    return deliverMessage(services, tenant, current!);
+  }
+  await recordActivity(tenant.id, 'message.resent', `${describe(message)} to ${message.phone}: no status from WhatsApp by ${new Date(deadline).toISOString()}, sending again`, ref);
+  return deliverMessage(services, tenant, released);
 }

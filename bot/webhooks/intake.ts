@@ -17,7 +17,10 @@ export interface IncomingEvent {
   tenantId: string;
   eventId: string;
   contentType: string;
-  body: unknown;
+  /** The request body's bytes as they came. */
+  raw?: Buffer;
+  /** Normalised, validated fields only (never the untrusted body). */
+  body?: unknown;
   /** Set when the payload authenticated but was not understood: stored for staff, not processed. */
   quarantineReason?: string;
 }
@@ -33,7 +36,8 @@ export async function takeEvent(incoming: IncomingEvent): Promise<{ outcome: Int
       status: incoming.quarantineReason ? 'quarantined' : 'accepted',
       reason: incoming.quarantineReason,
       contentType: incoming.contentType,
-      body: incoming.body ?? {},
+      raw: incoming.raw,
+      body: incoming.body,
       receivedAt: new Date(),
     });
   } catch (error) {

@@ -6,13 +6,14 @@ import { normaliseVoicenterWebhook, VOICENTER_ACKNOWLEDGEMENT } from '../../inte
 import type { WebhookProvider } from '../db/models/index.ts';
 
 export interface ProviderWebhook {
-  normalise(body: unknown, meta: { contentType: string; receivedAt: Date }): NormaliseResult;
+  /** One result per event in the body: iCount may post several documents at once. */
+  normalise(body: unknown, meta: { contentType: string; receivedAt: Date }): NormaliseResult[];
   /** Fields the provider needs in our 200 answer (Voicenter retries without its own). */
   acknowledgement?: Record<string, unknown>;
 }
 
 export const PROVIDER_WEBHOOKS: Record<WebhookProvider, ProviderWebhook> = {
-  voicenter: { normalise: normaliseVoicenterWebhook, acknowledgement: VOICENTER_ACKNOWLEDGEMENT },
-  greeninvoice: { normalise: normaliseGreeninvoiceWebhook },
+  voicenter: { normalise: (body, meta) => [normaliseVoicenterWebhook(body, meta)], acknowledgement: VOICENTER_ACKNOWLEDGEMENT },
+  greeninvoice: { normalise: (body, meta) => [normaliseGreeninvoiceWebhook(body, meta)] },
   icount: { normalise: normaliseIcountWebhook },
 };

@@ -11,25 +11,32 @@ import { webhookLatency, webhookRequests } from '../metrics.ts';
 import { findTenantByWebhookKey } from '../tenants.ts';
 import { parseWhatsAppWebhook, verifyWhatsAppSignature } from '../../integrations/whatsapp/webhook.ts';
 import type { Provider } from '../../integrations/events.ts';
+import { bodyKindOf, decodeWebhookBody, type BodyKind, type DecodedBody } from './body.ts';
 import { bodyDigestId, takeEvent, type IntakeOutcome } from './intake.ts';
 import { PROVIDER_WEBHOOKS } from './providers.ts';
 
 const BODY_LIMIT = '1mb';
 
-type RawRequest = Request & { rawBody?: Buffer };
+type RawRequest = Request & { body: Buffer };
 
-const keepRawBody = (req: Request, _res: Response, buf: Buffer) => {
-  (req as RawRequest).rawBody = buf;
-};
+/**
+ * The body's bytes (gzip, deflate and br undone) up to 1 MB, whatever the content type says:
+ * `decodeWebhookBody` reads them, and they are what gets stored.
+ */
+const readRawBody = express.raw({ type: () => true, limit: BODY_LIMIT });
 
-/** JSON and form bodies up to 1 MB, with the raw bytes kept for signatures and digests. */
-const parseJson = express.json({ limit: BODY_LIMIT, verify: keepRawBody, type: ['application/json', 'application/*+json'] });
-const parseForm = express.urlencoded({ limit: BODY_LIMIT, extended: false, verify: keepRawBody });
-
-function bodyKind(req: Request): 'json' | 'form' | null {
-  if (req.is(['application/json', 'application/*+json'])) return 'json';
-  if (req.is('application/x-www-form-urlencoded')) return 'form';
-  return null;
+/** body-parser's refusals that are the sender's fault, as the answers of spec §4. */
+function bodyReadRefusal(error: unknown): { status: number; error: string; outcome: string } | null {
+  const { status, type, message } = error as { status?: number; type?: string; message?: string };
+  if (typeof status !== 'number' || status < 400 || status >= 500) return null;
+  switch (type) {
+    case 'entity.too.large':
+      return { status: 413, error: 'body over 1 MB', outcome: 'too_large' };
+    case 'encoding.unsupported':
+      return { status: 415, error: `${message ?? 'unsupported content encoding'}: send identity, gzip, deflate or br`, outcome: 'unsupported' };
+    default:
+      return { status: 400, error: `body could not be read: ${message ?? type ?? 'bad request'}`, outcome: 'bad_request' };
+  }
 }
 
 /** A database outage answers 503 so the sender retries; anything else is a 500. */
@@ -37,6 +44,30 @@ function isDatabaseOutage(error: unknown): boolean {
   const name = (error as Error)?.name ?? '';
   return /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|MongoTopologyClosedError|MongoNetworkTimeoutError|MongoPoolClearedError/.test(name)
     || /buffering timed out|Client must be connected|connection .* closed/i.test((error as Error)?.message ?? '');
+}
+
+/** One stored (or refused) event of a delivery. */
+interface TakenEvent {
+  eventId: string;
+  outcome: IntakeOutcome;
+  reason?: string;
+}
+
+/**
+ * The answer to a delivery of one or more events: accepted when any was, duplicate when all were,
+ * else quarantined (202, with the first reason). `eventIds` lists them all when asked or when
+ * there are several.
+ */
+function answerDelivery(results: TakenEvent[], options: { acknowledgement?: Record<string, unknown>; listIds?: boolean } = {}) {
+  const overall: IntakeOutcome = results.some((r) => r.outcome === 'accepted')
+    ? 'accepted'
+    : results.every((r) => r.outcome === 'duplicate') ? 'duplicate' : 'quarantined';
+  const ids = options.listIds || results.length > 1 ? { eventIds: results.map((r) => r.eventId) } : {};
+  if (overall === 'quarantined') {
+    const reason = results.find((r) => r.outcome === 'quarantined')?.reason ?? 'not understood';
+    return { status: 202, body: { status: overall, reason, eventId: results[0].eventId, ...ids }, outcome: overall };
+  }
+  return { status: 200, body: { status: overall, eventId: results[0].eventId, ...ids, ...options.acknowledgement }, outcome: overall };
 }
 
 export interface WebhookRouterOptions {
@@ -58,15 +89,16 @@ export function createWebhookRouter({ config, logger }: WebhookRouterOptions): e
         outcome = answer.outcome;
         res.status(answer.status).json(answer.body);
       } catch (error) {
-        const status = (error as { status?: number }).status;
-        if (status === 400 || status === 413) {
-          outcome = status === 413 ? 'too_large' : 'bad_request';
-          res.status(status).json({ error: status === 413 ? 'body over 1 MB' : 'body is not valid JSON or form data' });
+        const refusal = bodyReadRefusal(error);
+        if (refusal) {
+          outcome = refusal.outcome;
+          res.status(refusal.status).json({ error: refusal.error });
         } else if (isDatabaseOutage(error)) {
           outcome = 'unavailable';
           res.status(503).json({ error: 'database unavailable, retry later' });
         } else {
-          logger.error({ err: (error as Error).message, provider }, 'webhook failed');
+          // The error's name only: messages of database and parser errors can quote the body.
+          logger.error({ errorName: (error as Error)?.name, provider }, 'webhook failed');
           res.status(500).json({ error: 'internal error' });
         }
       } finally {
@@ -76,10 +108,8 @@ export function createWebhookRouter({ config, logger }: WebhookRouterOptions): e
     };
 
   const reject = (status: number, error: string, outcome: string) => ({ status, body: { error }, outcome });
-  const answer = (outcome: IntakeOutcome, eventId: string, extra: Record<string, unknown> = {}) =>
-    outcome === 'quarantined'
-      ? { status: 202, body: { status: 'quarantined', eventId, ...extra }, outcome }
-      : { status: 200, body: { status: outcome, eventId, ...extra }, outcome };
+  const refuseUnreadable = (decoded: Extract<DecodedBody, { ok: false }>) =>
+    reject(decoded.status, decoded.error, decoded.status === 415 ? 'unsupported' : 'bad_request');
 
   // Meta's verification handshake.
   router.get('/whatsapp', (req, res) => {
@@ -94,46 +124,41 @@ export function createWebhookRouter({ config, logger }: WebhookRouterOptions): e
   router.post(
     '/whatsapp',
     contentTypeGuard(['json']),
-    parseJson,
+    readRawBody,
     handle('whatsapp', async (req) => {
       const appSecret = config.whatsapp.appSecret;
       if (!appSecret) return reject(401, 'WHATSAPP_APP_SECRET is not configured', 'unauthorized');
-      const raw = req.rawBody ?? Buffer.alloc(0);
+      const raw = rawBodyOf(req);
       if (!verifyWhatsAppSignature(raw, req.get('x-hub-signature-256'), appSecret)) {
         return reject(401, 'bad or missing X-Hub-Signature-256', 'unauthorized');
       }
-      const parsed = parseWhatsAppWebhook(req.body);
+      const contentType = req.get('content-type') ?? '';
+      const decoded = decodeWebhookBody(raw, contentType);
+      if (!decoded.ok) return refuseUnreadable(decoded);
+      const parsed = parseWhatsAppWebhook(decoded.body);
       if (!parsed.ok) {
         const eventId = bodyDigestId('whatsapp', raw);
         const { outcome } = await takeEvent({
-          provider: 'whatsapp', tenantId: UNROUTED_TENANT, eventId, contentType: 'application/json', body: req.body, quarantineReason: parsed.reason,
+          provider: 'whatsapp', tenantId: UNROUTED_TENANT, eventId, contentType, raw, quarantineReason: parsed.reason,
         });
-        return outcome === 'duplicate' ? answer('duplicate', eventId) : { ...answer('quarantined', eventId), body: { status: 'quarantined', reason: parsed.reason, eventId } };
+        return answerDelivery([{ eventId, outcome, reason: parsed.reason }]);
       }
       // One delivery can carry several messages and statuses, even for several business numbers.
       const numberIds = [...new Set(parsed.items.map((item) => item.phoneNumberId))];
       const tenants = await TenantModel.find({ whatsappNumberId: { $in: numberIds } }, { _id: 1, whatsappNumberId: 1, disabled: 1 });
       const tenantByNumber = new Map(tenants.map((t) => [t.whatsappNumberId!, t]));
-      const results: { eventId: string; outcome: IntakeOutcome; reason?: string }[] = [];
+      const results: TakenEvent[] = [];
       for (const item of parsed.items) {
         const tenant = tenantByNumber.get(item.phoneNumberId);
         const quarantineReason = !tenant ? `no tenant has phone_number_id ${item.phoneNumberId}` : tenant.disabled ? 'tenant disabled' : undefined;
+        // The item is what Findo parsed and validated; the delivery's bytes are not kept per item.
         const { outcome } = await takeEvent({
-          provider: 'whatsapp', tenantId: tenant?.id ?? UNROUTED_TENANT, eventId: item.eventId, contentType: 'application/json', body: item, quarantineReason,
+          provider: 'whatsapp', tenantId: tenant?.id ?? UNROUTED_TENANT, eventId: item.eventId, contentType, body: item, quarantineReason,
         });
         results.push({ eventId: item.eventId, outcome, reason: quarantineReason });
       }
-      if (results.length === 0) return answer('accepted', bodyDigestId('whatsapp', raw), { eventIds: [] });
-      const overall: IntakeOutcome = results.some((r) => r.outcome === 'accepted')
-        ? 'accepted'
-        : results.every((r) => r.outcome === 'duplicate') ? 'duplicate' : 'quarantined';
-      const eventIds = results.map((r) => r.eventId);
-      // Nothing in the delivery could be routed: 202 with the reason, as for any quarantined event (§4).
-      if (overall === 'quarantined') {
-        const reason = results.find((r) => r.outcome === 'quarantined')?.reason ?? 'not routed';
-        return { status: 202, body: { status: overall, reason, eventId: results[0].eventId, eventIds }, outcome: overall };
-      }
-      return { status: 200, body: { status: overall, eventId: results[0].eventId, eventIds }, outcome: overall };
+      if (results.length === 0) return answerDelivery([{ eventId: bodyDigestId('whatsapp', raw), outcome: 'accepted' }], { listIds: true });
+      return answerDelivery(results, { listIds: true });
     }),
   );
 
@@ -145,32 +170,39 @@ export function createWebhookRouter({ config, logger }: WebhookRouterOptions): e
         const tenant = await findTenantByWebhookKey(provider, String(req.params.key));
         if (!tenant) return reject(401, 'unknown webhook key', 'unauthorized');
         if (tenant.disabled) return reject(401, 'tenant disabled', 'unauthorized');
-        await runParser(bodyKind(req) === 'form' ? parseForm : parseJson, req, res);
-        return intakeProviderEvent(provider, tenant.id, req);
+        await runParser(readRawBody, req, res);
+        return intakeProviderEvents(provider, tenant.id, req);
       }),
     );
   }
 
-  async function intakeProviderEvent(provider: WebhookProvider, tenantId: string, req: RawRequest) {
+  async function intakeProviderEvents(provider: WebhookProvider, tenantId: string, req: RawRequest) {
     const webhook = PROVIDER_WEBHOOKS[provider];
     const contentType = req.get('content-type') ?? '';
-    const result = webhook.normalise(req.body, { contentType, receivedAt: new Date() });
-    const { outcome } = await takeEvent({
-      provider, tenantId, eventId: result.eventId, contentType, body: req.body, quarantineReason: result.ok ? undefined : result.reason,
-    });
-    if (outcome === 'quarantined' && !result.ok) {
-      return { status: 202, body: { status: 'quarantined', reason: result.reason, eventId: result.eventId }, outcome };
+    const raw = rawBodyOf(req);
+    const decoded = decodeWebhookBody(raw, contentType);
+    if (!decoded.ok) return refuseUnreadable(decoded);
+    const results: TakenEvent[] = [];
+    for (const result of webhook.normalise(decoded.body, { contentType, receivedAt: new Date() })) {
+      const { outcome } = await takeEvent({
+        provider, tenantId, eventId: result.eventId, contentType, raw,
+        ...(result.ok ? { body: result.event } : { quarantineReason: result.reason }),
+      });
+      results.push({ eventId: result.eventId, outcome, reason: result.ok ? undefined : result.reason });
     }
-    return answer(outcome, result.eventId, outcome === 'quarantined' ? {} : webhook.acknowledgement);
+    return answerDelivery(results, { acknowledgement: webhook.acknowledgement });
   }
 
   return router;
 }
 
+/** The bytes express.raw read; an empty body leaves no Buffer. */
+const rawBodyOf = (req: Request): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+
 /** 415 before anything else for a content type the route does not take. */
-function contentTypeGuard(kinds: ('json' | 'form')[]) {
+function contentTypeGuard(kinds: BodyKind[]) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const kind = bodyKind(req);
+    const kind = bodyKindOf(req.get('content-type') ?? '');
     if (!kind || !kinds.includes(kind)) {
       res.status(415).json({ error: `expected ${kinds.map((k) => (k === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(' or ')}` });
       return;

@@ -9,6 +9,7 @@ import {
   asRecord,
   documentResult,
   ignore,
+  instantAt,
   parseIsraeliDate,
   pickCurrency,
   pickNumber,
@@ -66,18 +67,19 @@ export function normaliseGreeninvoiceWebhook(
     customerPhoneRaw: pickPhone(customer, 'mobile', 'phone'),
     customerEmails: customer.emails,
     amount: pickNumber(doc, 'total', 'amount'),
-    currency: pickCurrency(doc, 'currency'),
+    currency: pickCurrency(doc, ['currency']),
     issuedAt: issuedAt(doc) ?? meta.receivedAt,
   });
 }
 
 /** The creation instant when given (webhook `createdAt` in ms, API `creationDate` in s), else the document date at 00:00 in Israel. */
 function issuedAt(doc: WebhookRecord): Date | null {
-  const createdAtMs = pickNumber(doc, 'createdAt');
-  if (createdAtMs !== null && createdAtMs > 0) return new Date(createdAtMs);
-  const creationDateSeconds = pickNumber(doc, 'creationDate');
-  if (creationDateSeconds !== null && creationDateSeconds > 0) return new Date(creationDateSeconds * 1000);
-  return parseIsraeliDate(pickString(doc, 'date', 'documentDate'));
+  const positive = (n: number | null) => (n !== null && n > 0 ? n : null);
+  const createdAtMs = positive(pickNumber(doc, 'createdAt'));
+  const creationDateSeconds = positive(pickNumber(doc, 'creationDate'));
+  return instantAt(createdAtMs)
+    ?? instantAt(creationDateSeconds === null ? null : creationDateSeconds * 1000)
+    ?? parseIsraeliDate(pickString(doc, 'date', 'documentDate'));
 }
 
 /** The header a Morning webhook signature arrives in, as one integration observed it (Node lower-cases header names). */

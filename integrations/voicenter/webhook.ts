@@ -11,6 +11,7 @@ import type { MissedCallEvent, NormaliseResult } from '../events.ts';
 import {
   asRecord,
   ignore,
+  instantAt,
   israelWallClockToInstant,
   pickNumber,
   pickString,
@@ -126,10 +127,14 @@ function wasAnswered(cdr: WebhookRecord, providerStatus: string): boolean {
  */
 function callStartedAt(cdr: WebhookRecord, receivedAt: Date): Date {
   const time = pickNumber(cdr, 'time');
-  if (time !== null && time > 0) {
-    const startedAt = israelWallClockToInstant(time * 1000);
+  const wallClock = time !== null && time > 0 ? instantAt(time * 1000) : null;
+  if (wallClock) {
+    const startedAt = israelWallClockToInstant(wallClock.getTime());
     const deliveryDelay = receivedAt.getTime() - startedAt.getTime();
     if (deliveryDelay >= -MAX_CLOCK_AHEAD_MS && deliveryDelay <= MAX_DELIVERY_DELAY_MS) return startedAt;
   }
-  return new Date(receivedAt.getTime() - (pickNumber(cdr, 'duration') ?? 0) * 1000);
+  // A duration outside 0…1 day is not a call's; the receipt time alone is then the best guess.
+  const duration = pickNumber(cdr, 'duration') ?? 0;
+  const plausibleDurationMs = duration >= 0 && duration * 1000 <= MAX_DELIVERY_DELAY_MS ? duration * 1000 : 0;
+  return new Date(receivedAt.getTime() - plausibleDurationMs);
 }

@@ -24,6 +24,7 @@ import type { ClientMessage } from 'whatsapp-api-js/types';
 import { DEFAULT_WHATSAPP_API_VERSION } from '../../bot/config.ts';
 import { IntegrationError } from '../errors.ts';
 import { classifyWhatsAppError } from './errors.ts';
+import { isBusinessScopedUserId } from './user-id.ts';
 
 /** Template languages Findo has approved translations for. */
 export type TemplateLanguage = 'he' | 'en' | 'ar';
@@ -47,7 +48,15 @@ export interface TemplateMessage {
 export interface SendOptions {
   /** Quote this inbound message (WhatsApp's `context.message_id`). */
   replyToMessageId?: string;
+  /**
+   * Meta's `biz_opaque_callback_data` (≤ 512 bytes): echoed in this message's status webhooks, so
+   * a send whose answer was lost can still be recognised by its statuses.
+   */
+  callbackData?: string;
 }
+
+/** Meta's limit for `biz_opaque_callback_data`. */
+export const CALLBACK_DATA_MAX_BYTES = 512;
 
 /** Graph accepted the message (not yet delivered: statuses arrive by webhook). */
 export interface SentMessage {
@@ -76,7 +85,7 @@ export interface WhatsAppPort {
     options?: SendOptions,
   ): Promise<SentMessage>;
   /** An approved template; the only kind allowed outside the 24-hour window. */
-  sendTemplate(phoneNumberId: string, toE164: string, template: TemplateMessage): Promise<SentMessage>;
+  sendTemplate(phoneNumberId: string, toE164: string, template: TemplateMessage, options?: SendOptions): Promise<SentMessage>;
   /** Marks an inbound message read (blue ticks). */
   markRead(phoneNumberId: string, messageId: string): Promise<void>;
   /** Downloads received media by id: metadata first, then the short-lived URL, both with the token. */
@@ -96,7 +105,7 @@ export interface WhatsAppClientOptions {
    * "Require App Secret" enabled must send.
    */
   appSecret?: string;
-  /** Per-request timeout in ms; default 15 000. */
+  /** Per-request timeout in ms (every Graph request, so a hanging one never holds a worker); default 15 000. */
   timeoutMs?: number;
 }
 
@@ -124,11 +133,13 @@ export function createWhatsAppClient(options: WhatsAppClientOptions): WhatsAppPo
 class WhatsAppClient implements WhatsAppPort {
   private readonly api: WhatsAppAPI;
   private readonly token: string;
+  private readonly apiVersion: string;
   /** Keyed by the parsed body the library hands back, so each answer keeps its own HTTP facts. */
   private readonly answers = new WeakMap<object, AnswerInfo>();
 
   constructor({ apiUrl = GRAPH_ORIGIN, apiVersion = DEFAULT_WHATSAPP_API_VERSION, token, appSecret, timeoutMs = 15_000 }: WhatsAppClientOptions) {
     this.token = token;
+    this.apiVersion = apiVersion;
     this.api = new WhatsAppAPI({
       token,
       v: apiVersion,
@@ -140,7 +151,7 @@ class WhatsAppClient implements WhatsAppPort {
 
   async sendText(phoneNumberId: string, toE164: string, text: string, options: SendOptions = {}): Promise<SentMessage> {
     const message = this.build('sendText', () => new Text(text));
-    return this.send('sendText', phoneNumberId, toE164, message, options.replyToMessageId);
+    return this.send('sendText', phoneNumberId, toE164, message, options);
   }
 
   async sendButtons(
@@ -155,10 +166,10 @@ class WhatsAppClient implements WhatsAppPort {
       if (!first) throw new Error('at least one button is required');
       return new Interactive(new ActionButtons(first, ...rest), new Body(bodyText));
     });
-    return this.send('sendButtons', phoneNumberId, toE164, message, options.replyToMessageId);
+    return this.send('sendButtons', phoneNumberId, toE164, message, options);
   }
 
-  async sendTemplate(phoneNumberId: string, toE164: string, template: TemplateMessage): Promise<SentMessage> {
+  async sendTemplate(phoneNumberId: string, toE164: string, template: TemplateMessage, options: SendOptions = {}): Promise<SentMessage> {
     const message = this.build('sendTemplate', () => {
       const [firstParam, ...restParams] = template.bodyParams.map((p) => new BodyParameter(p));
       const components = [
@@ -167,7 +178,7 @@ class WhatsAppClient implements WhatsAppPort {
       ];
       return new Template(template.name, new Language(template.language), ...components);
     });
-    return this.send('sendTemplate', phoneNumberId, toE164, message);
+    return this.send('sendTemplate', phoneNumberId, toE164, message, options);
   }
 
   async markRead(phoneNumberId: string, messageId: string): Promise<void> {
@@ -217,16 +228,26 @@ class WhatsAppClient implements WhatsAppPort {
     phoneNumberId: string,
     toE164: string,
     message: ClientMessage,
-    replyToMessageId?: string,
+    { replyToMessageId, callbackData }: SendOptions,
   ): Promise<SentMessage> {
-    if (!/^\+[1-9]\d{6,14}$/.test(toE164)) {
-      throw new IntegrationError(`WhatsApp ${operation} failed: recipient is not E.164: ${toE164}`, 'permanent', {
+    const toUser = isBusinessScopedUserId(toE164);
+    if (!toUser && !/^\+[1-9]\d{6,14}$/.test(toE164)) {
+      throw new IntegrationError(`WhatsApp ${operation} failed: recipient is neither E.164 nor a business-scoped user id`, 'permanent', {
         provider: 'whatsapp',
         code: 'invalid_recipient',
       });
     }
+    if (callbackData !== undefined && Buffer.byteLength(callbackData) > CALLBACK_DATA_MAX_BYTES) {
+      throw new IntegrationError(`WhatsApp ${operation} failed: callback data over ${CALLBACK_DATA_MAX_BYTES} bytes`, 'permanent', {
+        provider: 'whatsapp',
+        code: 'invalid_message',
+      });
+    }
     // `to` keeps its `+`: without it Meta may prepend the business number's country code.
-    const answer = await this.call(operation, () => this.api.sendMessage(phoneNumberId, toE164, message, replyToMessageId));
+    const answer = await this.call(operation, () =>
+      toUser
+        ? this.sendToUserId(phoneNumberId, toE164, message, { replyToMessageId, callbackData })
+        : this.api.sendMessage(phoneNumberId, toE164, message, replyToMessageId, callbackData));
     const messageId = 'messages' in answer ? answer.messages[0]?.id : undefined;
     if (!messageId) {
       throw new IntegrationError(`WhatsApp ${operation} failed: Graph accepted the request but returned no message id`, 'transient', {
@@ -234,6 +255,23 @@ class WhatsAppClient implements WhatsAppPort {
       });
     }
     return { messageId };
+  }
+
+  /**
+   * A send to a user known only by username: Graph takes the business-scoped user id in `recipient`
+   * instead of `to` (Meta's business-scoped user id guide). whatsapp-api-js 6.2 only writes `to`.
+   */
+  private async sendToUserId(phoneNumberId: string, userId: string, message: ClientMessage, { replyToMessageId, callbackData }: SendOptions) {
+    const type = message._type;
+    const request = {
+      messaging_product: 'whatsapp', recipient_type: 'individual', recipient: userId, type, [type]: message,
+      ...(replyToMessageId && { context: { message_id: replyToMessageId } }),
+      ...(callbackData !== undefined && { biz_opaque_callback_data: callbackData }),
+    };
+    const response = await this.api.$$apiFetch$$(`${GRAPH_ORIGIN}/${this.apiVersion}/${phoneNumberId}/messages`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(request),
+    });
+    return (await response.json()) as Awaited<ReturnType<WhatsAppAPI['sendMessage']>>;
   }
 
   /** Runs one library call; a thrown failure or an `{ error }` answer becomes an IntegrationError. */

@@ -52,6 +52,19 @@ const RATE_LIMIT_CODES = new Set([
 
 const TRANSIENT_CODES = new Set([1, 2, 131000, 131016, 131057, 133004]);
 
+/**
+ * 5xx answers Meta documents as "not taken": the service was unavailable, in maintenance or
+ * overloaded. Any other 5xx (1 "unknown error", 131000 "something went wrong", a gateway page) may
+ * come after the message was accepted.
+ */
+const NOT_ACCEPTED_SERVER_CODES = new Set([2, 131016, 131057, 133004]);
+
+/**
+ * Network failures that happen before a request is written: nothing reached Graph. A timeout or a
+ * reset after connecting may come after Graph accepted the message.
+ */
+const NOT_CONNECTED_CAUSES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
 /** Waits Meta documents for limits that do not say how long to wait. */
 const DOCUMENTED_WAIT_MS: Record<number, number> = {
   130429: 1_000, // throughput is counted per second
@@ -89,7 +102,9 @@ function scrub(text: string, secrets: readonly string[] = []): string {
  *   1, 2, 131000, 131016, 131057, 133004 → `transient`; unlisted codes by HTTP class;
  * - an HTTP failure without Meta's JSON (a gateway page) → `transient` for 5xx, else `permanent`;
  * - a thrown network error or timeout → `transient`.
- * `details.code` keeps Meta's code. The message never contains `context.secrets`.
+ * `details.code` keeps Meta's code. `details.outcomeUnknown` marks failures after which the message
+ * may have been accepted all the same: a timeout, a reset after connecting, a 5xx that Meta does not
+ * document as "not taken". The message never contains `context.secrets`.
  */
 export function classifyWhatsAppError(failure: unknown, context: WhatsAppFailureContext): IntegrationError {
   if (isIntegrationError(failure)) return failure;
@@ -102,10 +117,12 @@ export function classifyWhatsAppError(failure: unknown, context: WhatsAppFailure
     const details = failure.error_data?.details;
     const text = `${prefix}: ${what.startsWith('(#') ? what : `(#${code}) ${what}`}${details && details !== what ? ` — ${details}` : ''}`;
     const retryAfterMs = kind === 'rate_limited' ? (context.retryAfterMs ?? DOCUMENTED_WAIT_MS[code]) : undefined;
+    const outcomeUnknown = (context.httpStatus ?? 0) >= 500 && !NOT_ACCEPTED_SERVER_CODES.has(code);
     return new IntegrationError(scrub(text, context.secrets), kind, {
       provider: 'whatsapp',
       code,
       ...(retryAfterMs !== undefined && { retryAfterMs }),
+      ...(outcomeUnknown && { outcomeUnknown }),
     });
   }
 
@@ -116,14 +133,23 @@ export function classifyWhatsAppError(failure: unknown, context: WhatsAppFailure
       provider: 'whatsapp',
       code: `http_${context.httpStatus}`,
       ...(kind === 'rate_limited' && context.retryAfterMs !== undefined && { retryAfterMs: context.retryAfterMs }),
+      ...(kind === 'transient' && { outcomeUnknown: true }),
     });
   }
 
   const reason = failure instanceof Error ? describeNetworkError(failure) : String(failure);
+  const notConnected = failure instanceof Error && NOT_CONNECTED_CAUSES.has(causeCode(failure) ?? '');
   return new IntegrationError(scrub(`${prefix}: ${reason}`, context.secrets), 'transient', {
     provider: 'whatsapp',
     code: 'network',
+    ...(!notConnected && { outcomeUnknown: true }),
   });
+}
+
+/** The system error code (ECONNREFUSED…) undici keeps in `cause`. */
+function causeCode(error: Error): string | undefined {
+  const cause = error.cause as { code?: unknown } | undefined;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
 }
 
 function describeNetworkError(error: Error): string {

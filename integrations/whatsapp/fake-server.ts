@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fromWhatsAppId, toWhatsAppId } from '../../bot/phone.ts';
+import { isBusinessScopedUserId } from './user-id.ts';
 import { escapeNonAscii } from './webhook.ts';
 
 /** Options of {@link startFakeWhatsApp}. */
@@ -33,6 +34,8 @@ export interface FakeSentMessage {
   template?: { name: string; language: string; bodyParams: string[]; quickReplyPayloads: string[] };
   buttons?: { id: string; title: string }[];
   replyToMessageId?: string;
+  /** The `biz_opaque_callback_data` it was sent with. */
+  callbackData?: string;
   /** The wamid the fake answered with. */
   messageId: string;
   /** Bearer token of the request. */
@@ -63,13 +66,19 @@ export interface FailOptions {
   retryAfterSeconds?: number;
   /** Answers an HTML gateway page instead of Graph's JSON. */
   nonJson?: boolean;
+  /** Accepts (records) the message first, then fails: the answer is lost, the message is not. */
+  afterAccepting?: boolean;
+  /** Never answers (the client's timeout ends the request); `code` is then only a label. */
+  hang?: boolean;
 }
 
 /** An inbound user message to deliver to Findo. Exactly one of text, buttonReply, templateButton, image. */
 export interface InboundOptions {
   phoneNumberId: string;
-  /** Sender, E.164 or `wa_id` digits. */
+  /** Sender: E.164 or `wa_id` digits, or a business-scoped user id (`IL.1349…`) for a user who came by username. */
   from: string;
+  /** The username of a user known by business-scoped user id. */
+  username?: string;
   text?: string;
   /** A tap on an interactive reply button. */
   buttonReply?: { id: string; title: string };
@@ -94,6 +103,8 @@ export interface StatusOptions {
   /** For `failed`; default 131026 (undeliverable). */
   errors?: { code: number; title: string }[];
   timestamp?: Date;
+  /** Echo of the send's `biz_opaque_callback_data`. */
+  callbackData?: string;
 }
 
 /** A webhook body signed like Meta's, ready to POST (or to POST twice). */
@@ -128,10 +139,19 @@ export interface FakeWhatsApp {
   onSent(listener: (message: FakeSentMessage) => void): () => void;
   /** Answers the next message POSTs (sends and mark-as-read) with Meta's error for `code` (131047, 131026, 130429, 131056, 500…). */
   failNext(code: number, options?: FailOptions): void;
+  /**
+   * Like Meta, posts a signed `sent` status (echoing the callback data) to `webhookUrl` for every
+   * accepted message, retrying until Findo answers 200; `undefined` stops.
+   */
+  sendStatusesTo(webhookUrl: string | undefined): void;
+  /** Statuses posted by {@link sendStatusesTo} that Findo answered with 200. */
+  statusesDelivered: string[];
   /** Serves media like Graph: metadata at `/<v>/<id>`, bytes at the URL it names. */
   addMedia(id: string, bytes: Buffer, mimeType: string): void;
   /** Signs any payload the way Meta does (escaped non-ASCII and slashes, HMAC of those bytes). */
   signPayload(payload: unknown): { rawBody: Buffer; signature: string };
+  /** Meta's `X-Hub-Signature-256` value for exactly these bytes, whatever they hold. */
+  signBytes(rawBody: Buffer): string;
   signedInbound(options: InboundOptions): SignedWebhook;
   signedStatus(options: StatusOptions): SignedWebhook;
   /** POSTs a signed body to Findo's webhook URL with Meta's headers. */
@@ -204,6 +224,8 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
   const failures: PendingFailure[] = [];
   const media = new Map<string, StoredMedia>();
   const events = new EventEmitter();
+  const statusesDelivered: string[] = [];
+  let statusWebhookUrl: string | undefined;
   let baseUrl = '';
 
   const server = createServer((req, res) => {
@@ -260,25 +282,49 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
   function handleMessagePost(phoneNumberId: string, token: string, body: Record<string, unknown>, res: ServerResponse): void {
     const failure = takeFailure();
     const isRead = body.status === 'read';
+    if (failure?.options.afterAccepting && !isRead) accept(phoneNumberId, token, body);
+    if (failure?.options.hang) return; // the request stays open until the client gives up
     if (failure) {
-      if (!isRead) rejected.push({ ...describeSend(phoneNumberId, token, body), errorCode: failure.code });
+      if (!isRead && !failure.options.afterAccepting) rejected.push({ ...describeSend(phoneNumberId, token, body), errorCode: failure.code });
       return sendFailure(res, failure);
     }
     if (isRead) {
       reads.push({ phoneNumberId, messageId: String(body.message_id), token });
       return sendJson(res, 200, { success: true });
     }
-    if (typeof body.to !== 'string' || typeof body.type !== 'string') {
+    // A phone in `to`, or (users known by username) a business-scoped user id in `recipient`.
+    const address = typeof body.to === 'string' ? body.to : typeof body.recipient === 'string' ? body.recipient : null;
+    if (address === null || typeof body.type !== 'string') {
       return sendGraphError(res, { httpStatus: 400, message: '(#100) The parameter to is required.' }, 100);
     }
+    if (typeof body.to !== 'string' && !isBusinessScopedUserId(address)) {
+      return sendGraphError(res, { httpStatus: 400, message: '(#100) Invalid parameter: recipient must be a business-scoped user id.' }, 100);
+    }
+    const message = accept(phoneNumberId, token, body);
+    sendJson(res, 200, {
+      messaging_product: 'whatsapp',
+      contacts: [typeof body.to === 'string' ? { input: body.to, wa_id: toWhatsAppId(message.to) } : { input: address, user_id: address }],
+      messages: [{ id: message.messageId, ...(message.type === 'template' && { message_status: 'accepted' }) }],
+    });
+  }
+
+  /** Records a message as accepted (and, when asked, reports its `sent` status like Meta). */
+  function accept(phoneNumberId: string, token: string, body: Record<string, unknown>): FakeSentMessage {
     const message: FakeSentMessage = { ...describeSend(phoneNumberId, token, body), messageId: newWamid() };
     sent.push(message);
     events.emit('sent', message);
-    sendJson(res, 200, {
-      messaging_product: 'whatsapp',
-      contacts: [{ input: body.to, wa_id: toWhatsAppId(message.to) }],
-      messages: [{ id: message.messageId, ...(message.type === 'template' && { message_status: 'accepted' }) }],
-    });
+    if (statusWebhookUrl) void reportSent(statusWebhookUrl, message);
+    return message;
+  }
+
+  async function reportSent(webhookUrl: string, message: FakeSentMessage): Promise<void> {
+    const webhook = signedStatus({ phoneNumberId: message.phoneNumberId, messageId: message.messageId, recipient: message.to, status: 'sent', callbackData: message.callbackData });
+    // Meta retries a webhook Findo did not take; a bounded version of that here.
+    for (let attempt = 0; attempt < 60 && statusWebhookUrl; attempt++) {
+      const delivery = await deliver(webhookUrl, webhook).catch(() => undefined);
+      if (delivery?.status === 200) return void statusesDelivered.push(message.messageId);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 
   function takeFailure(): PendingFailure | undefined {
@@ -306,13 +352,21 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
   function signPayload(payload: unknown): { rawBody: Buffer; signature: string } {
     // Meta's bytes: non-ASCII as \uXXXX and "/" as "\/"; the signature is over exactly these bytes.
     const rawBody = Buffer.from(escapeNonAscii(JSON.stringify(payload)).replace(/\//g, '\\/'), 'utf8');
-    return { rawBody, signature: `sha256=${createHmac('sha256', appSecret).update(rawBody).digest('hex')}` };
+    return { rawBody, signature: signBytes(rawBody) };
+  }
+
+  function signBytes(rawBody: Buffer): string {
+    return `sha256=${createHmac('sha256', appSecret).update(rawBody).digest('hex')}`;
   }
 
   function signedInbound(inbound: InboundOptions): SignedWebhook {
     const messageId = inbound.messageId ?? newWamid();
-    const waId = toWhatsAppId(inbound.from);
-    const message: Record<string, unknown> = { from: waId, id: messageId, timestamp: unixSeconds(inbound.timestamp) };
+    // A user who came by username has no phone in the payload: only the business-scoped user id.
+    const byUsername = isBusinessScopedUserId(inbound.from);
+    const waId = byUsername ? undefined : toWhatsAppId(inbound.from);
+    const message: Record<string, unknown> = {
+      ...(byUsername ? { from_user_id: inbound.from } : { from: waId }), id: messageId, timestamp: unixSeconds(inbound.timestamp),
+    };
     if (inbound.contextMessageId) message.context = { from: DISPLAY_PHONE_NUMBER, id: inbound.contextMessageId };
     if (inbound.buttonReply) {
       Object.assign(message, { type: 'interactive', interactive: { type: 'button_reply', button_reply: inbound.buttonReply } });
@@ -330,7 +384,9 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
     const value = {
       messaging_product: 'whatsapp',
       metadata: { display_phone_number: DISPLAY_PHONE_NUMBER, phone_number_id: inbound.phoneNumberId },
-      contacts: [{ profile: { name: inbound.profileName ?? '' }, wa_id: waId }],
+      contacts: [byUsername
+        ? { profile: { name: inbound.profileName ?? '', username: inbound.username ?? '' }, user_id: inbound.from }
+        : { profile: { name: inbound.profileName ?? '' }, wa_id: waId }],
       messages: [message],
     };
     return { ...signPayload(envelope(value)), messageId };
@@ -349,6 +405,7 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
       status: update.status,
       timestamp: unixSeconds(update.timestamp),
       recipient_id: toWhatsAppId(update.recipient),
+      ...(update.callbackData !== undefined && { biz_opaque_callback_data: update.callbackData }),
       ...(failed
         ? { errors }
         : { pricing: { billable: true, pricing_model: 'PMP', category: 'utility', type: 'regular' } }),
@@ -416,10 +473,15 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
     failNext(code, fail = {}) {
       failures.push({ code, remaining: fail.times ?? 1, options: fail });
     },
+    sendStatusesTo(webhookUrl) {
+      statusWebhookUrl = webhookUrl;
+    },
+    statusesDelivered,
     addMedia(id, bytes, mimeType) {
       media.set(id, { bytes, mimeType });
     },
     signPayload,
+    signBytes,
     signedInbound,
     signedStatus,
     deliver,
@@ -430,10 +492,13 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
       rejected.length = 0;
       reads.length = 0;
       failures.length = 0;
+      statusesDelivered.length = 0;
+      statusWebhookUrl = undefined;
       media.clear();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        statusWebhookUrl = undefined;
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
@@ -450,11 +515,12 @@ function describeSend(phoneNumberId: string, token: string, body: Record<string,
   const context = body.context as { message_id?: string } | undefined;
   const described: Omit<FakeSentMessage, 'messageId'> = {
     phoneNumberId,
-    to: fromWhatsAppId(String(body.to)),
+    to: typeof body.to === 'string' ? fromWhatsAppId(body.to) : String(body.recipient),
     type,
     token,
     request: body,
     ...(context?.message_id && { replyToMessageId: context.message_id }),
+    ...(typeof body.biz_opaque_callback_data === 'string' && { callbackData: body.biz_opaque_callback_data }),
   };
   if (type === 'text') {
     described.text = (body.text as { body: string }).body;

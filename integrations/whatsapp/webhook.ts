@@ -3,9 +3,10 @@
  * Findo's items, one per inbound message and one per status, across every entry and change
  * (whatsapp-api-js's own `post()` reads only the first of each).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { fromWhatsAppId } from '../../bot/phone.ts';
+import { isBusinessScopedUserId } from './user-id.ts';
 
 /**
  * Whether `X-Hub-Signature-256` (`sha256=<hex>`) is the HMAC-SHA256 of the body under the app secret.
@@ -41,8 +42,9 @@ export interface WhatsAppInboundMessage {
   /** The business number it was sent to: routes to the tenant. */
   phoneNumberId: string;
   messageId: string;
-  /** Sender, E.164 with `+`. */
+  /** Sender, E.164 with `+`; or the business-scoped user id of a user who came by username without a phone. */
   from: string;
+  /** The WhatsApp profile name, else the username. */
   profileName?: string;
   /** ISO-8601 UTC. */
   timestamp: string;
@@ -65,21 +67,34 @@ export interface WhatsAppStatusUpdate {
   phoneNumberId: string;
   /** The outbound `wamid.…`. */
   messageId: string;
-  /** E.164 with `+`. */
+  /** E.164 with `+`, or the business-scoped user id when the status names no phone. */
   recipient: string;
   status: 'sent' | 'delivered' | 'read' | 'failed';
   /** ISO-8601 UTC. */
   timestamp: string;
   /** Why it failed (131047, 131026…); empty unless `failed`. */
-  errors: { code: number; title: string }[];
+  errors: { code: number; title: string; details?: string }[];
+  /** The `biz_opaque_callback_data` the message was sent with. */
+  callbackData?: string;
 }
 
-export type WhatsAppWebhookItem = WhatsAppInboundMessage | WhatsAppStatusUpdate;
+/** Errors Meta reports for the business number itself (value-level `errors[]`, no message): for staff. */
+export interface WhatsAppSystemErrors {
+  kind: 'whatsapp.errors';
+  /** `wa:errors:<sha256 of the errors>`: a redelivery is the same event. */
+  eventId: string;
+  phoneNumberId: string;
+  errors: { code: number; title: string; details?: string }[];
+}
+
+export type WhatsAppWebhookItem = WhatsAppInboundMessage | WhatsAppStatusUpdate | WhatsAppSystemErrors;
 
 /** `ok: false` means authenticated but not understood: the route quarantines it with `reason`. */
 export type WhatsAppWebhookParseResult = { ok: true; items: WhatsAppWebhookItem[] } | { ok: false; reason: string };
 
-const unixSeconds = z.string().regex(/^\d+$/, 'expected Unix seconds');
+// Seconds a JavaScript date can hold (±8.64e15 ms): `"99999999999999999999"` is no time at all.
+const LATEST_UNIX_SECONDS = 8.64e12;
+const unixSeconds = z.string().regex(/^\d+$/, 'expected Unix seconds').refine((s) => Number(s) <= LATEST_UNIX_SECONDS, 'Unix seconds out of range');
 const media = z.object({ id: z.string().min(1), mime_type: z.string(), caption: z.string().optional() });
 const reply = z.object({ id: z.string(), title: z.string() });
 const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
@@ -87,6 +102,8 @@ const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
 const messageSchema = z.object({
   id: z.string().min(1),
   from: z.string().min(1).optional(),
+  /** Username users (2026): the business-scoped user id, often with no `from`. */
+  from_user_id: z.string().min(1).optional(),
   timestamp: unixSeconds,
   type: z.string().min(1),
   text: z.object({ body: z.string() }).optional(),
@@ -102,21 +119,34 @@ const messageSchema = z.object({
   context: z.object({ id: z.string().optional() }).optional(),
 });
 
-const errorSchema = z.object({ code: z.number(), title: z.string().optional(), message: z.string().optional() });
+const errorSchema = z.object({
+  code: z.number(),
+  title: z.string().optional(),
+  message: z.string().optional(),
+  error_data: z.object({ details: z.string().optional() }).optional(),
+});
 
 const statusSchema = z.object({
   id: z.string().min(1),
   status: z.string(),
   timestamp: unixSeconds,
-  recipient_id: z.string().min(1),
+  // Username-only users (2026) come with `recipient_user_id` and no `recipient_id`.
+  recipient_id: z.string().min(1).optional(),
+  recipient_user_id: z.string().min(1).optional(),
   errors: z.array(errorSchema).optional(),
-});
+  biz_opaque_callback_data: z.string().optional(),
+}).refine((s) => s.recipient_id !== undefined || s.recipient_user_id !== undefined, 'a status names no recipient_id or recipient_user_id');
 
 const messagesValueSchema = z.object({
   metadata: z.object({ phone_number_id: z.string().min(1) }),
-  contacts: z.array(z.object({ wa_id: z.string().optional(), profile: z.object({ name: z.string().optional() }).optional() })).optional(),
+  contacts: z.array(z.object({
+    wa_id: z.string().optional(),
+    user_id: z.string().optional(),
+    profile: z.object({ name: z.string().optional(), username: z.string().optional() }).optional(),
+  })).optional(),
   messages: z.array(messageSchema).optional(),
   statuses: z.array(statusSchema).optional(),
+  errors: z.array(errorSchema).optional(),
 });
 
 const envelopeSchema = z.object({
@@ -153,12 +183,13 @@ export function parseWhatsAppWebhook(body: unknown): WhatsAppWebhookParseResult 
       if (!value.success) {
         return { ok: false, reason: `entry[${e}].changes[${c}]: ${z.prettifyError(value.error)}` };
       }
-      if (!value.data.messages && !value.data.statuses) continue;
+      if (!value.data.messages && !value.data.statuses && !value.data.errors) continue;
       usableChanges += 1;
       const phoneNumberId = value.data.metadata.phone_number_id;
+      if (value.data.errors?.length) items.push(systemErrors(value.data.errors, phoneNumberId));
       for (const message of value.data.messages ?? []) {
         const item = toInboundMessage(message, value.data, phoneNumberId);
-        if (!item) return { ok: false, reason: `message ${message.id} has no sender phone number` };
+        if (!item) return { ok: false, reason: `message ${message.id} has no sender: no phone number and no business-scoped user id` };
         items.push(item);
       }
       for (const status of value.data.statuses ?? []) {
@@ -168,24 +199,43 @@ export function parseWhatsAppWebhook(body: unknown): WhatsAppWebhookParseResult 
           eventId: `wa:status:${status.id}:${status.status}`,
           phoneNumberId,
           messageId: status.id,
-          recipient: fromWhatsAppId(status.recipient_id),
+          recipient: status.recipient_id !== undefined ? fromWhatsAppId(status.recipient_id) : status.recipient_user_id!,
           status: status.status as WhatsAppStatusUpdate['status'],
           timestamp: isoFromUnix(status.timestamp),
-          errors: (status.errors ?? []).map((err) => ({ code: err.code, title: err.title ?? err.message ?? '' })),
+          errors: (status.errors ?? []).map(errorItem),
+          ...(status.biz_opaque_callback_data !== undefined && { callbackData: status.biz_opaque_callback_data }),
         });
       }
     }
   }
-  if (usableChanges === 0) return { ok: false, reason: 'no messages or statuses in any "messages" change' };
+  if (usableChanges === 0) return { ok: false, reason: 'no messages, statuses or errors in any "messages" change' };
   return { ok: true, items };
+}
+
+type ParsedError = z.infer<typeof errorSchema>;
+
+const errorItem = (error: ParsedError) => ({
+  code: error.code,
+  title: error.title ?? error.message ?? '',
+  ...(error.error_data?.details && { details: error.error_data.details }),
+});
+
+function systemErrors(errors: ParsedError[], phoneNumberId: string): WhatsAppSystemErrors {
+  const digest = createHash('sha256').update(JSON.stringify([phoneNumberId, errors])).digest('hex');
+  return { kind: 'whatsapp.errors', eventId: `wa:errors:${digest}`, phoneNumberId, errors: errors.map(errorItem) };
 }
 
 function toInboundMessage(message: ParsedMessage, value: MessagesValue, phoneNumberId: string): WhatsAppInboundMessage | null {
   const contacts = value.contacts ?? [];
-  // Username-only senders (2026) may come without `from`; their contact still has wa_id when shared.
-  const waId = message.from ?? (contacts.length === 1 ? contacts[0].wa_id : undefined);
-  if (!waId) return null;
-  const contact = contacts.find((c) => c.wa_id === waId) ?? (contacts.length === 1 ? contacts[0] : undefined);
+  const only = contacts.length === 1 ? contacts[0] : undefined;
+  // Username users (2026) may come without `from`: a wa_id their contact shares, else their
+  // business-scoped user id, identifies them (spec §5).
+  const waId = message.from ?? only?.wa_id;
+  const userId = message.from_user_id ?? only?.user_id;
+  const address = waId ? fromWhatsAppId(waId) : userId && isBusinessScopedUserId(userId) ? userId : undefined;
+  if (!address) return null;
+  const contact = contacts.find((c) => (waId ? c.wa_id === waId : c.user_id === userId)) ?? only;
+  const profileName = contact?.profile?.name || contact?.profile?.username;
   const mediaType = MEDIA_TYPES.find((t) => t === message.type);
   const mediaPart = mediaType ? message[mediaType] : undefined;
   const interactiveReply = message.interactive?.button_reply ?? message.interactive?.list_reply;
@@ -205,8 +255,8 @@ function toInboundMessage(message: ParsedMessage, value: MessagesValue, phoneNum
     eventId: `wa:msg:${message.id}`,
     phoneNumberId,
     messageId: message.id,
-    from: fromWhatsAppId(waId),
-    ...(contact?.profile?.name && { profileName: contact.profile.name }),
+    from: address,
+    ...(profileName && { profileName }),
     timestamp: isoFromUnix(message.timestamp),
     type: message.type,
     ...(text !== undefined && { text }),

@@ -39,13 +39,20 @@ describe('findo customer (the real CLI as a child process)', { timeout: 120_000 
    */
   async function seedTraces(tenant: Tenant, phone: string) {
     const national = `0${phone.slice(4, 6)}-${phone.slice(6, 9)}-${phone.slice(9)}`;
-    const raw = (provider: WebhookProvider | 'whatsapp', eventId: string, body: unknown) =>
-      EventModel.create({ tenantId: tenant.id, provider, eventId, status: 'processed', body, receivedAt: new Date() });
+    // Provider events keep the bytes as they came (JSON or form); WhatsApp events their parsed item.
+    const raw = (provider: WebhookProvider, eventId: string, body: Record<string, unknown>, form = false) =>
+      EventModel.create({
+        tenantId: tenant.id, provider, eventId, status: 'processed', receivedAt: new Date(),
+        contentType: form ? 'application/x-www-form-urlencoded' : 'application/json',
+        raw: Buffer.from(form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body)),
+      });
+    const item = (eventId: string, body: unknown) =>
+      EventModel.create({ tenantId: tenant.id, provider: 'whatsapp', eventId, status: 'processed', body, receivedAt: new Date() });
     await raw('voicenter', `vc:missed:${phone}`, voicenterMissedCall({ caller: national, callerPhone: national }));
-    await raw('voicenter', `vc:answered:${phone}`, voicenterAnsweredCall({ caller: phone.slice(1), callerPhone: phone.slice(1) }));
+    await raw('voicenter', `vc:answered:${phone}`, { ...voicenterAnsweredCall({ caller: phone.slice(1), callerPhone: phone.slice(1) }), IVR: '' }, true);
     await raw('greeninvoice', `gi:${phone}`, greeninvoiceDocument({ recipient: { mobile: national.replace(/-/g, ''), phone: '' } }));
-    await raw('whatsapp', `wa:msg:${phone}`, { kind: 'whatsapp.message', from: phone, type: 'text', text: 'שלום' });
-    await raw('whatsapp', `wa:status:${phone}`, { kind: 'whatsapp.status', recipient: phone, status: 'read', errors: [] });
+    await item(`wa:msg:${phone}`, { kind: 'whatsapp.message', from: phone, type: 'text', text: 'שלום' });
+    await item(`wa:status:${phone}`, { kind: 'whatsapp.status', recipient: phone, status: 'read', errors: [] });
     await ActivityModel.create({ tenantId: tenant.id, type: 'message.sent', text: `template findo_missed_call sent to ${phone}` });
     await ActivityModel.create({ tenantId: tenant.id, type: 'lead.created', text: `new lead from ${phone}` });
     await mongoose.connection.db!.collection(AGENDA_COLLECTION).insertOne({

@@ -7,6 +7,8 @@ import { createTenant } from '../../bot/tenants.ts';
 import { testDatabaseUri, TEST_MASTER_KEY, uniqueDbName } from '../support/database.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
+const METRICS_TOKEN = 'operator-metrics-token-0123';
+
 describe('the service', () => {
   let proxy: TcpProxy;
   let findo: RunningFindo;
@@ -25,7 +27,7 @@ describe('the service', () => {
 
   const start = () =>
     startFindo({
-      config: loadConfig({ MONGODB_URI: uri, FINDO_MASTER_KEY: TEST_MASTER_KEY, PORT: '0', HOST: '127.0.0.1' }),
+      config: loadConfig({ MONGODB_URI: uri, FINDO_MASTER_KEY: TEST_MASTER_KEY, PORT: '0', HOST: '127.0.0.1', FINDO_METRICS_TOKEN: METRICS_TOKEN }),
       logger: createLogger('silent'),
       jobPollInterval: 200,
     });
@@ -42,8 +44,10 @@ describe('the service', () => {
     proxy.restore();
   });
 
-  it('serves Prometheus metrics', async () => {
-    const res = await fetch(`${findo.url}/metrics`);
+  it('serves Prometheus metrics to the operator\'s bearer token only', async () => {
+    expect((await fetch(`${findo.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${findo.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+    const res = await fetch(`${findo.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toContain('# TYPE findo_webhook_requests_total counter');

@@ -125,6 +125,31 @@ describe('missed call → WhatsApp lead capture', () => {
     expect(skipped).toBe(0);
   });
 
+  it('a customer writing from a landline-looking number is on WhatsApp: answered, and the conversation advances', async () => {
+    const customer = '+97297650011'; // 09-765-0011, a fixed-line range
+    await reply(customer, 'שלום, אני צריך אינסטלטור');
+    await eventually(async () => sentTo(customer).length >= 2, 20_000, 'greeting and first question delivered');
+    expect(await MessageModel.countDocuments({ tenantId: tenant.id, phone: customer, direction: 'out', status: 'skipped' })).toBe(0);
+    expect(await ConversationModel.findOne({ tenantId: tenant.id, phone: customer, kind: 'lead_capture' })).toMatchObject({ status: 'open', state: 'askingName' });
+  });
+
+  it('a question that fails for good ends the conversation, visibly, and nothing more is asked', async () => {
+    const customer = '+972527650012';
+    h.whatsapp.failNext(131026); // undeliverable: permanent
+    await reply(customer, 'היי, צריך עזרה עם דוד');
+    const conversation = await eventually(
+      async () => { const c = await ConversationModel.findOne({ tenantId: tenant.id, phone: customer, kind: 'lead_capture' }); return c?.status === 'closed' && c; },
+      20_000, 'conversation ended',
+    );
+    expect(conversation).toMatchObject({ state: 'undelivered', closedReason: 'whatsapp_131026' });
+    await eventually(
+      () => ActivityModel.exists({ tenantId: tenant.id, type: 'conversation.closed', ref: conversation.id, text: { $regex: 'not delivered \\(whatsapp_131026\\)' } }),
+      10_000, 'the activity line',
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(sentTo(customer)).toHaveLength(0);
+  });
+
   it('"נציג" hands the customer to the owner and the bot goes quiet', async () => {
     const customer = '+972527650004';
     await missedCall('052-765-0004');

@@ -4,7 +4,7 @@
  * without a review link; a customer's reply goes to the owner.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReviewRequestModel, TenantModel, type Tenant, type ReviewRequest } from '../../bot/db/models/index.ts';
+import { ActivityModel, ReviewRequestModel, TenantModel, type Tenant, type ReviewRequest } from '../../bot/db/models/index.ts';
 import { setTenantSettings, type WebhookKeys } from '../../bot/tenants.ts';
 import { greeninvoiceDocument } from '../../integrations/greeninvoice/fake.ts';
 import { icountDocument } from '../../integrations/icount/fake.ts';
@@ -12,6 +12,8 @@ import { postProviderWebhook } from '../../integrations/providers.ts';
 import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.ts';
 import { connectGoogle } from '../flows/reviews-support.ts';
 import { checkReviews } from '../../bot/flows/reviews.ts';
+
+const REVIEW_LINK = 'https://g.page/r/dani-plumbing/review';
 
 describe('invoice → review request → reminder', () => {
   let h: Harness;
@@ -91,4 +93,46 @@ describe('invoice → review request → reminder', () => {
     expect(skipped.skipReason).toBe('no review link');
     expect(templatesTo(noLink)).toHaveLength(0);
   });
+
+  it('a document issued longer ago than reviewRequestMaxAge (14d) is recorded and skipped, with the reason in the feed', async () => {
+    const customer = '+972547650707';
+    // A Morning document of 2017, re-sent by its webhook today.
+    const doc = greeninvoiceDocument({ createdAt: Date.UTC(2017, 2, 1, 9), recipient: { name: 'רון', mobile: '054-765-0707' } });
+    expect((await postProviderWebhook(h.webhookUrl('greeninvoice', keys.greeninvoice), doc as never)).json).toMatchObject({ status: 'accepted' });
+    const skipped = await eventually<ReviewRequest>(async () => await ReviewRequestModel.findOne({ tenantId: tenant.id, phone: customer }), 20_000, 'the recorded request');
+    expect(skipped).toMatchObject({ status: 'skipped', skipReason: expect.stringContaining('issued 2017-03-01, longer ago than reviewRequestMaxAge (14d)') });
+    expect(await ActivityModel.findOne({ tenantId: tenant.id, type: 'review_request.skipped', ref: skipped.id })).toMatchObject({
+      text: expect.stringContaining('no review request, issued 2017-03-01'),
+    });
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(templatesTo(customer)).toEqual([]);
+  });
+
+  it('reviewRequestMaxAge is the tenant\'s: a 20-day-old document is asked about under 30d', async () => {
+    const customer = '+972547650808';
+    tenant = await setTenantSettings(tenant, ['reviewRequestMaxAge=30d', `reviewLink=${REVIEW_LINK}`], h.findo.services.vault);
+    try {
+      const doc = greeninvoiceDocument({ createdAt: Date.now() - 20 * 24 * 3_600_000, recipient: { mobile: '054-765-0808' } });
+      await postProviderWebhook(h.webhookUrl('greeninvoice', keys.greeninvoice), doc as never);
+      await h.whatsapp.waitForSent((m) => m.to === customer && m.template?.name === 'findo_review_request', 20_000);
+    } finally {
+      tenant = await setTenantSettings(tenant, ['reviewRequestMaxAge=14d'], h.findo.services.vault);
+    }
+  });
+
+  it('an iCount array of documents (its help-centre shape) asks each document\'s client, by the nested mobile', async () => {
+    tenant = await setTenantSettings(tenant, [`reviewLink=${REVIEW_LINK}`], h.findo.services.vault);
+    const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Jerusalem' });
+    // Shaped after iCount's help-centre example: an array, string values, `clientname`, a nested `client`.
+    const body = [
+      { doctype: 'invrec', docnum: '60001', doc_date: today, clientname: 'שרה', client: { phone: '03-9876543', mobile: '0547650909' }, currency: '5', totalwithvat: '1170' },
+      { doctype: 'receipt', docnum: '60002', doc_date: today, clientname: 'משה', client: { phone: '', mobile: '054-765-0910' }, currency: '5', totalwithvat: '200' },
+    ];
+    const response = await fetch(h.webhookUrl('icount', keys.icount), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'accepted', eventId: 'ic:invrec:60001', eventIds: ['ic:invrec:60001', 'ic:receipt:60002'] });
+    await h.whatsapp.waitForSent((m) => m.to === '+972547650909' && m.template?.name === 'findo_review_request', 20_000);
+    await h.whatsapp.waitForSent((m) => m.to === '+972547650910' && m.template?.name === 'findo_review_request', 20_000);
+  });
 });
+

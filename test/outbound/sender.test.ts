@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { AGENDA_COLLECTION } from '../../bot/agenda.ts';
 import { ActivityModel, CustomerModel, MessageModel, type Tenant } from '../../bot/db/models/index.ts';
 import { parseQuietHours } from '../../bot/durations.ts';
-import { deliverMessage, sendMessage, type OutboundIntent } from '../../bot/outbound/sender.ts';
+import { deliverMessage, IN_FLIGHT_MARGIN_MS, sendMessage, type OutboundIntent } from '../../bot/outbound/sender.ts';
 import { nextSendableTime, type SendPolicy } from '../../bot/outbound/schedule.ts';
 import { createTenant, setTenantSettings } from '../../bot/tenants.ts';
 import { t } from '../../bot/texts/index.ts';
@@ -36,6 +36,13 @@ const template = (phone: string, over: Partial<OutboundIntent> = {}): OutboundIn
 const text = (phone: string, body: string, over: Partial<OutboundIntent> = {}): OutboundIntent => ({
   tenantId: tenant.id, phone, audience: 'customer', idempotencyKey: key('txt'), content: { kind: 'text', text: body }, ...over,
 });
+
+/** The missed-call template of `intent` as an earlier attempt left it recorded. */
+const storeTemplate = (intent: OutboundIntent, state: { status: 'pending' | 'sending' | 'unconfirmed'; statusAt?: Date }) =>
+  MessageModel.create({
+    tenantId: tenant.id, direction: 'out', phone: intent.phone, audience: 'customer', key: intent.idempotencyKey, kind: 'template',
+    text: 'missed call', template: { name: 'findo_missed_call', language: 'he', params: [tenant.name] }, ...state,
+  });
 
 /** A second business on its own WhatsApp number, with the given settings. */
 async function otherTenant(settings: string[]): Promise<Tenant> {
@@ -248,10 +255,7 @@ describe('idempotency and WhatsApp errors', () => {
     const phone = freshMobile();
     const intent = template(phone);
     // The first run recorded the message and died before talking to WhatsApp.
-    await MessageModel.create({
-      tenantId: tenant.id, direction: 'out', phone, audience: 'customer', key: intent.idempotencyKey, kind: 'template',
-      text: 'missed call', template: { name: 'findo_missed_call', language: 'he', params: [tenant.name] }, status: 'pending',
-    });
+    await storeTemplate(intent, { status: 'pending' });
     const retried = await sendMessage(services(), intent);
     expect(retried.status).toBe('sent');
     const again = await sendMessage(services(), intent);
@@ -262,18 +266,39 @@ describe('idempotency and WhatsApp errors', () => {
     expect(await MessageModel.countDocuments({ tenantId: tenant.id, key: intent.idempotencyKey })).toBe(1);
   });
 
-  it('a message stuck in "sending" is never resent: in flight at first, then failed with an unknown outcome', async () => {
+  it('a message stranded in "sending" waits for its confirmation deadline with a check job, then is sent again once, the decision recorded', async () => {
     const phone = freshMobile();
     const intent = template(phone);
-    const stuck = await MessageModel.create({
-      tenantId: tenant.id, direction: 'out', phone, audience: 'customer', key: intent.idempotencyKey, kind: 'template',
-      text: 'missed call', template: { name: 'findo_missed_call', language: 'he', params: [tenant.name] }, status: 'sending', statusAt: new Date(),
-    });
+    const stranded = await storeTemplate(intent, { status: 'sending', statusAt: new Date() });
     expect((await sendMessage(services(), intent)).status).toBe('in_flight');
-    await MessageModel.updateOne({ tenantId: tenant.id, _id: stuck._id }, { $set: { statusAt: new Date(Date.now() - 10 * 60_000) } });
-    expect(await sendMessage(services(), intent)).toMatchObject({ status: 'failed', reason: 'unknown_outcome' });
-    expect(await sendMessage(services(), intent)).toMatchObject({ status: 'failed', reason: 'unknown_outcome' });
+    const { timeoutMs, confirmWaitMs } = services().config.whatsapp;
+    const check = await jobs().findOne({ name: 'send-message', 'data.messageRef': stranded.id });
+    expect(check!.nextRunAt.getTime()).toBe(stranded.statusAt!.getTime() + timeoutMs + IN_FLIGHT_MARGIN_MS + confirmWaitMs);
     expect(sentTo(phone)).toHaveLength(0);
+
+    // Past the deadline, with no status webhook: nothing can have it in flight, so it goes again.
+    await MessageModel.updateOne({ tenantId: tenant.id, _id: stranded._id }, { $set: { statusAt: new Date(Date.now() - timeoutMs - IN_FLIGHT_MARGIN_MS - confirmWaitMs - 1) } });
+    expect(await sendMessage(services(), intent)).toMatchObject({ status: 'sent' });
+    expect(await sendMessage(services(), intent)).toMatchObject({ status: 'sent' });
+    expect(sentTo(phone)).toHaveLength(1);
+    expect(sentTo(phone)[0].callbackData).toBe(intent.idempotencyKey);
+    expect((await record(stranded.id)).outcome).toMatchObject({ decision: 'resent' });
+    expect(await ActivityModel.countDocuments({ tenantId: tenant.id, type: 'message.resent', ref: stranded.id })).toBe(1);
+  });
+
+  it('an unconfirmed message whose status webhook echoes its key is confirmed and never sent again', async () => {
+    const phone = freshMobile();
+    const intent = template(phone);
+    const unconfirmed = await storeTemplate(intent, { status: 'unconfirmed', statusAt: new Date() });
+    const delivery = await harness.whatsapp.deliverStatus(`${harness.url}/webhooks/whatsapp`, {
+      phoneNumberId: BUSINESS_NUMBER_ID, messageId: 'wamid.lost-answer', recipient: phone, status: 'delivered', callbackData: intent.idempotencyKey,
+    });
+    expect(delivery.status).toBe(200);
+    await eventually(async () => (await record(unconfirmed.id)).status === 'delivered', 10_000, 'confirmed by its status');
+    await MessageModel.updateOne({ tenantId: tenant.id, _id: unconfirmed._id }, { $set: { statusAt: new Date(0) } });
+    expect(await sendMessage(services(), intent)).toMatchObject({ status: 'sent', waMessageId: 'wamid.lost-answer' });
+    expect(sentTo(phone)).toHaveLength(0);
+    expect((await record(unconfirmed.id)).outcome).toMatchObject({ decision: 'confirmed' });
   });
 
   it('131047 (re-engagement) is recorded as failed and never retried', async () => {

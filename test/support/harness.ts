@@ -11,6 +11,7 @@ import { startFakeAnthropic, type FakeAnthropic } from '../../integrations/anthr
 import { startFakeGoogle, type FakeGoogle } from '../../integrations/google/fake-server.ts';
 import { startFakeWhatsApp, type FakeWhatsApp } from '../../integrations/whatsapp/fake-server.ts';
 import { testDatabaseUri, TEST_MASTER_KEY, uniqueDbName } from './database.ts';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
 export const APP_SECRET = 'test-app-secret';
 export const VERIFY_TOKEN = 'test-verify-token';
@@ -22,6 +23,8 @@ export interface Harness {
   whatsapp: FakeWhatsApp;
   google: FakeGoogle;
   anthropic: FakeAnthropic;
+  /** With `databaseProxy`: the cuttable link between the service and its database. */
+  proxy?: TcpProxy;
   /** The environment the service runs with (for CLI child processes and restarts). */
   env: Record<string, string>;
   url: string;
@@ -36,6 +39,10 @@ export interface HarnessOptions {
   /** Use Claude through the fake Anthropic server (default: built-in rules, no API key). */
   withClaude?: boolean;
   role?: Role;
+  /** Reach the database through a TCP proxy the test can cut ({@link Harness.proxy}). */
+  databaseProxy?: boolean;
+  /** Extra environment for the service (e.g. WhatsApp timeouts). */
+  env?: Record<string, string>;
 }
 
 export async function startHarness(testFile: string, options: HarnessOptions = {}): Promise<Harness> {
@@ -44,8 +51,11 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
     startFakeGoogle(),
     startFakeAnthropic(),
   ]);
+  const databaseUri = new URL(testDatabaseUri(uniqueDbName(testFile)));
+  const proxy = options.databaseProxy ? await startTcpProxy({ host: databaseUri.hostname, port: Number(databaseUri.port) }) : undefined;
+  if (proxy) databaseUri.host = `127.0.0.1:${proxy.port}`;
   const env: Record<string, string> = {
-    MONGODB_URI: testDatabaseUri(uniqueDbName(testFile)),
+    MONGODB_URI: databaseUri.toString(),
     FINDO_MASTER_KEY: TEST_MASTER_KEY,
     HOST: '127.0.0.1',
     PORT: '0',
@@ -62,9 +72,10 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
     ...(options.withClaude ? { ANTHROPIC_API_KEY: 'test-anthropic-key' } : {}),
     FINDO_JOB_POLL_INTERVAL: '100',
     LOG_LEVEL: 'silent',
+    ...options.env,
   };
   const start = (role: Role = options.role ?? 'all') =>
-    startFindo({ config: loadConfig(env), role, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), jobPollInterval: 100 });
+    startFindo({ config: loadConfig(env), role, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), jobPollInterval: Number(env.FINDO_JOB_POLL_INTERVAL) });
 
   let findo = await start();
   const harness: Harness = {
@@ -72,6 +83,7 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
     whatsapp,
     google,
     anthropic,
+    proxy,
     env,
     url: findo.url!,
     async restart(role) {
@@ -97,8 +109,9 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
     },
     webhookUrl: (provider, key) => `${harness.url}/webhooks/${provider}/${key}`,
     async stop() {
+      proxy?.restore();
       await findo.stop();
-      await Promise.all([whatsapp.close(), google.close(), anthropic.close()]);
+      await Promise.all([whatsapp.close(), google.close(), anthropic.close(), proxy?.close()]);
     },
   };
   return harness;

@@ -1,6 +1,6 @@
 /**
- * A TCP proxy in front of the test database that a test can cut and restore, to see how Findo
- * behaves while the database is really unreachable.
+ * A TCP proxy in front of the test database that a test can cut, stall and restore, to see how
+ * Findo behaves while the database is really unreachable, or reachable but not answering.
  */
 import net from 'node:net';
 
@@ -8,44 +8,62 @@ export interface TcpProxy {
   port: number;
   /** Drops every connection and refuses new ones. */
   cut(): void;
+  /** Keeps every connection open but forwards nothing either way: a database that hangs. */
+  stall(): void;
   /** Accepts and forwards connections again. */
   restore(): void;
   close(): Promise<void>;
 }
 
+interface Link {
+  client: net.Socket;
+  upstream?: net.Socket;
+}
+
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
-  let open = true;
-  const sockets = new Set<net.Socket>();
+  let mode: 'open' | 'cut' | 'stalled' = 'open';
+  const links = new Set<Link>();
+  const forward = (link: Link) => {
+    link.upstream ??= net.connect(target.port, target.host).on('error', () => drop(link)).on('close', () => drop(link));
+    link.client.pipe(link.upstream).pipe(link.client);
+  };
+  const drop = (link: Link) => {
+    link.client.destroy();
+    link.upstream?.destroy();
+    links.delete(link);
+  };
   const server = net.createServer((client) => {
-    if (!open) return client.destroy();
-    const upstream = net.connect(target.port, target.host);
-    sockets.add(client).add(upstream);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream).pipe(client);
+    if (mode === 'cut') return client.destroy();
+    const link: Link = { client };
+    links.add(link);
+    client.on('error', () => drop(link)).on('close', () => drop(link));
+    if (mode === 'open') forward(link);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
   return {
     port,
     cut() {
-      open = false;
-      for (const s of sockets) s.destroy();
-      sockets.clear();
+      mode = 'cut';
+      for (const link of links) drop(link);
+    },
+    stall() {
+      mode = 'stalled';
+      for (const { client, upstream } of links) {
+        client.unpipe();
+        upstream?.unpipe();
+        client.pause();
+        upstream?.pause();
+      }
     },
     restore() {
-      open = true;
+      mode = 'open';
+      for (const link of links) forward(link);
     },
     close: () =>
       new Promise<void>((resolve) => {
-        open = false;
-        for (const s of sockets) s.destroy();
+        mode = 'cut';
+        for (const link of links) drop(link);
         server.close(() => resolve());
       }),
   };

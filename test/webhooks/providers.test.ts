@@ -126,7 +126,9 @@ describe.each(['voicenter', 'greeninvoice', 'icount'] as const)('POST /webhooks/
     const [stored] = await eventsWith(provider, (json as { eventId: string }).eventId);
     expect(stored.status).toBe('quarantined');
     expect(stored.reason).toBe((json as { reason: string }).reason);
-    expect(stored.body).toEqual(body);
+    // The bytes as they came, not the untrusted body as document structure.
+    expect(stored.body).toBeUndefined();
+    expect(JSON.parse(stored.raw!.toString('utf8'))).toEqual(body);
     // Quarantined events are not processed on their own: they never enter the inbox.
     await new Promise((r) => setTimeout(r, 500));
     expect(await InboxModel.countDocuments({ _id: stored.id })).toBe(0);
@@ -190,7 +192,8 @@ describe('form-encoded deliveries', () => {
     expect(json).toEqual({ status: 'accepted', eventId: `vc-missed:${body.ivruniqueid}`, Err: 0, Errdesc: 'OK' });
     const [stored] = await eventsWith('voicenter', `vc-missed:${body.ivruniqueid}`);
     expect(stored.contentType).toContain('application/x-www-form-urlencoded');
-    expect((stored.body as Record<string, unknown>).queuename).toBe('שירות לקוחות — ערב');
+    expect(new URLSearchParams(stored.raw!.toString('utf8')).get('queuename')).toBe('שירות לקוחות — ערב');
+    expect(stored.body).toMatchObject({ kind: 'call.missed', callerPhone: body.caller });
     await eventually(async () => (await EventModel.findOne({ tenantId: tenant.id, _id: stored.id }))?.status === 'processed');
     expect(await effectsOf('voicenter', stored.id, body.caller)).toBe(1);
     // The same call again, now as JSON, is the same event.

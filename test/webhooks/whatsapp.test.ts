@@ -138,7 +138,7 @@ describe('POST /webhooks/whatsapp', () => {
     expect(await form.json()).toEqual({ error: expect.any(String) });
 
     const brokenBody = '{"object":"whatsapp_business_account",';
-    const broken = await post(brokenBody, { 'content-type': 'application/json', 'x-hub-signature-256': harness.whatsapp.signPayload({}).signature });
+    const broken = await post(brokenBody, { 'content-type': 'application/json', 'x-hub-signature-256': harness.whatsapp.signBytes(Buffer.from(brokenBody)) });
     expect(broken.status).toBe(400);
     expect(await broken.json()).toEqual({ error: expect.any(String) });
 
@@ -303,6 +303,54 @@ describe('delivery statuses', () => {
     }, 10_000, 'failed');
     expect(failed.reason).toBe('whatsapp_131026');
     expect(failed.error).toMatchObject({ kind: 'permanent', code: 131026 });
+  });
+});
+
+/**
+ * Statuses and errors that arrive alone, shaped after Meta's status webhook reference
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status):
+ * `errors: [{ code, title, message, error_data: { details } }]`; `recipient_user_id` for username users.
+ */
+describe('statuses and errors that arrive alone', () => {
+  const signedPost = (payload: unknown) => {
+    const signed = harness.whatsapp.signPayload(payload);
+    return post(signed.rawBody, { 'content-type': 'application/json', 'x-hub-signature-256': signed.signature });
+  };
+  const metadata = { display_phone_number: '97231234567', phone_number_id: BUSINESS_NUMBER_ID };
+  const now = () => String(Math.floor(Date.now() / 1000));
+
+  it('a "failed" status with only recipient_user_id and Meta\'s errors[] fails the message it names, and no job', async () => {
+    const out = await sentMessage();
+    const status = {
+      id: out.waMessageId, status: 'failed', timestamp: now(), recipient_user_id: 'IL.13491208655302741918',
+      errors: [{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable', error_data: { details: 'Message Undeliverable.' } }],
+    };
+    const response = await signedPost(envelope({ messaging_product: 'whatsapp', metadata, statuses: [status] }));
+    expect(response.status).toBe(200);
+    const failed = await eventually(async () => {
+      const m = await outboundStatus(out.ref);
+      return m.status === 'failed' && m;
+    }, 10_000, 'failed');
+    expect(failed.error).toMatchObject({ kind: 'permanent', code: 131026 });
+    await eventually(async () => (await eventFor(`wa:status:${out.waMessageId}:failed`))?.status === 'processed', 10_000, 'status event processed');
+  });
+
+  it('a "delivered" status with only recipient_user_id moves the message it names', async () => {
+    const out = await sentMessage();
+    const status = { id: out.waMessageId, status: 'delivered', timestamp: now(), recipient_user_id: 'IL.13491208655302741918' };
+    expect((await signedPost(envelope({ messaging_product: 'whatsapp', metadata, statuses: [status] }))).status).toBe(200);
+    await eventually(async () => (await outboundStatus(out.ref)).status === 'delivered', 10_000, 'delivered');
+  });
+
+  it('value-level errors[] with no messages are recorded for staff, and the event is processed', async () => {
+    const errors = [{ code: 131045, title: 'Incorrect certificate', message: 'Incorrect certificate', error_data: { details: `Phone number not registered ${++seq}` } }];
+    const response = await signedPost(envelope({ messaging_product: 'whatsapp', metadata, errors }));
+    expect(response.status).toBe(200);
+    const { eventId } = (await response.json()) as { eventId: string };
+    await eventually(async () => (await eventFor(eventId))?.status === 'processed', 10_000, 'errors event processed');
+    expect(await ActivityModel.findOne({ tenantId: tenant.id, type: 'whatsapp.error', text: { $regex: `registered ${seq}` } })).toMatchObject({
+      text: expect.stringContaining('131045 Incorrect certificate'),
+    });
   });
 });
 

@@ -30,6 +30,8 @@ const conversationSchema = new Schema(
     /** For approvals: the short number the owner uses to pick this draft. */
     number: Number,
     closedAt: Date,
+    /** Why it closed other than by its machine, e.g. `undelivered: landline`. */
+    closedReason: String,
   },
   { timestamps: true, minimize: false },
 );

@@ -17,8 +17,15 @@ const eventSchema = new Schema(
     provider: { type: String, enum: ['whatsapp', 'voicenter', 'greeninvoice', 'icount'], required: true },
     eventId: { type: String, required: true },
     status: { type: String, enum: EVENT_STATUSES, required: true },
+    /** The Content-Type the body came with: how `raw` is read again. */
     contentType: String,
-    body: { type: Schema.Types.Mixed, required: true },
+    /**
+     * The body's bytes exactly as they came. Untrusted, so never stored as document structure: a
+     * key with `$`, `.` or NUL, or a number the database cannot hold, would fail the insert.
+     */
+    raw: Buffer,
+    /** Only what Findo normalised and validated: a WhatsApp item, or a provider's normalised event. */
+    body: Schema.Types.Mixed,
     reason: String,
     attempts: { type: Number, default: 0 },
     /** How many times staff replayed it; each replay is a new processing generation. */

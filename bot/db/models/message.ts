@@ -5,7 +5,12 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
 import { tenantIdField, tenantScoped } from '../tenant-scope.ts';
 
-export const OUTBOUND_STATUSES = ['pending', 'deferred', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped'] as const;
+/**
+ * `sending`: an attempt is talking to WhatsApp. `unconfirmed`: the attempt failed in a way that
+ * WhatsApp may have accepted the message all the same; its status webhook decides, or, when none
+ * comes in time, it is sent again.
+ */
+export const OUTBOUND_STATUSES = ['pending', 'deferred', 'sending', 'unconfirmed', 'sent', 'delivered', 'read', 'failed', 'skipped'] as const;
 
 const messageSchema = new Schema(
   {
@@ -35,6 +40,8 @@ const messageSchema = new Schema(
     reason: String,
     error: { kind: String, code: Schema.Types.Mixed, message: String },
     attempts: { type: Number, default: 0 },
+    /** How an unknown outcome was settled: `confirmed` by a status webhook, or `resent` after none came. */
+    outcome: { decision: { type: String, enum: ['confirmed', 'resent'] }, decidedAt: Date },
   },
   { timestamps: true },
 );

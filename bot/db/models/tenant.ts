@@ -18,6 +18,8 @@ export const DEFAULT_SETTINGS = {
   reviewRequestDelay: 24 * 3_600_000,
   reviewReminderDelay: 3 * 24 * 3_600_000,
   reviewRequestCooldown: 90 * 24 * 3_600_000,
+  /** A document issued longer ago than this is recorded, never requested (webhooks replay old documents). */
+  reviewRequestMaxAge: 14 * 24 * 3_600_000,
   autoReplyMinStars: 4,
   quietHours: '21:00-08:00',
   observeShabbat: true,
@@ -32,6 +34,7 @@ const settingsSchema = new Schema(
     reviewRequestDelay: { type: Number, default: DEFAULT_SETTINGS.reviewRequestDelay },
     reviewReminderDelay: { type: Number, default: DEFAULT_SETTINGS.reviewReminderDelay },
     reviewRequestCooldown: { type: Number, default: DEFAULT_SETTINGS.reviewRequestCooldown },
+    reviewRequestMaxAge: { type: Number, default: DEFAULT_SETTINGS.reviewRequestMaxAge },
     autoReplyMinStars: { type: Number, default: DEFAULT_SETTINGS.autoReplyMinStars, min: 1, max: 6 },
     /** `HH:MM-HH:MM` in the tenant's time zone, or `off`. */
     quietHours: { type: String, default: DEFAULT_SETTINGS.quietHours },

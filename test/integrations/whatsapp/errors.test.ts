@@ -47,4 +47,21 @@ describe('classifyWhatsAppError', () => {
     const error = classifyWhatsAppError({ code: 190, message: 'bad token EAAGsecret' }, { operation: 'x', secrets: ['EAAGsecret'] });
     expect(error.message).not.toContain('EAAGsecret');
   });
+
+  it('tells "not sent" from "unknown": refused connections and documented refusals are not sent; timeouts, resets and other 5xx are unknown', () => {
+    const unknown = (failure: unknown, httpStatus?: number) => classifyWhatsAppError(failure, { operation: 'sendText', httpStatus }).details.outcomeUnknown ?? false;
+    const network = (code: string) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(code), { code }) });
+    expect(unknown(network('ECONNREFUSED'))).toBe(false);
+    expect(unknown(network('ENOTFOUND'))).toBe(false);
+    expect(unknown(network('ECONNRESET'))).toBe(true);
+    expect(unknown(network('UND_ERR_SOCKET'))).toBe(true);
+    expect(unknown(new DOMException('The operation was aborted due to timeout', 'TimeoutError'))).toBe(true);
+    expect(unknown({ code: 1, message: 'An unknown error occurred' }, 500)).toBe(true);
+    expect(unknown({ code: 131000 }, 500)).toBe(true);
+    expect(unknown({ code: 2 }, 503)).toBe(false);
+    expect(unknown({ code: 133004 }, 503)).toBe(false);
+    expect(unknown({ code: 130429 }, 400)).toBe(false);
+    expect(unknown({ code: 131026 }, 400)).toBe(false);
+    expect(unknown('<html>Bad Gateway</html>', 502)).toBe(true);
+  });
 });

@@ -192,7 +192,7 @@ describe('parseWhatsAppWebhook', () => {
         recipient: '+972547654321',
         status: 'failed',
         timestamp: '2025-10-09T08:53:20.000Z',
-        errors: [{ code: 131047, title: 'Re-engagement message' }],
+        errors: [{ code: 131047, title: 'Re-engagement message', details: '…' }],
       },
     ]);
   });
@@ -286,8 +286,8 @@ describe('parseWhatsAppWebhook', () => {
       ['a string', 'hello', /not a WhatsApp notification/],
       ['an empty object', {}, /not a WhatsApp notification/],
       ['another object', { object: 'page', entry: [] }, /unexpected object "page"/],
-      ['no entries', { object: 'whatsapp_business_account', entry: [] }, /no messages or statuses/],
-      ['only a template update', notification([{ field: 'message_template_status_update', value: { event: 'APPROVED' } }]), /no messages or statuses/],
+      ['no entries', { object: 'whatsapp_business_account', entry: [] }, /no messages, statuses or errors/],
+      ['only a template update', notification([{ field: 'message_template_status_update', value: { event: 'APPROVED' } }]), /no messages, statuses or errors/],
       ['a messages change without metadata', notification([{ value: { messages: [] } }]), /metadata/],
       [
         'a message without id',
@@ -300,9 +300,9 @@ describe('parseWhatsAppWebhook', () => {
         /Unix seconds/,
       ],
       [
-        'a message with no sender phone',
-        notification([{ value: valueFor(PNID_A, { messages: [{ from_user_id: 'US.1', id: 'wamid.q', timestamp: '1', type: 'text', text: { body: 'x' } }] }) }]),
-        /no sender phone/,
+        'a message with no sender: no phone and no business-scoped user id',
+        notification([{ value: valueFor(PNID_A, { messages: [{ id: 'wamid.q', timestamp: '1', type: 'text', text: { body: 'x' } }] }) }]),
+        /no sender/,
       ],
     ];
 
