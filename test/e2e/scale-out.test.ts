@@ -1,6 +1,6 @@
 /**
  * Scale-out: two web and two worker processes (real `findo start` children) on one database take a
- * burst of 1,000 missed calls from 100 callers. Every call is stored once and processed exactly
+ * burst of missed calls, ten from each caller. Every call is stored once and processed exactly
  * once, every caller gets exactly one WhatsApp follow-up (one pending per caller, then the 12-hour
  * rule), and nothing is left behind in the inbox.
  */
@@ -12,15 +12,17 @@ import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
 import { eventually, startHarness, type Harness } from '../support/harness.ts';
 import { startFindoProcess, type FindoProcess } from '../support/processes.ts';
 
-const BURST = 1_000;
+/**
+ * 200 in the default run, which FerretDB on SQLite drains in about a minute on 2 cores;
+ * FINDO_SCALE_OUT_EVENTS=1000 is the issue's full burst (minutes there, seconds on mongod).
+ */
+const BURST = Number(process.env.FINDO_SCALE_OUT_EVENTS ?? 200);
 /** Ten calls each: what the burst costs is events; the follow-ups (one per caller) check duplicates. */
-const CALLERS = 100;
+const CALLERS = BURST / 10;
 /** Requests in flight at once, spread over both web processes. */
 const IN_FLIGHT = 40;
 
-// Not yet in the default run: on the shared 2-core machine (load 10-15) the burst was not drained
-// within 9 minutes (see the inbox report); FINDO_SCALE_OUT_TEST=1 runs it.
-describe.runIf(process.env.FINDO_SCALE_OUT_TEST === '1')('two web and two worker processes', () => {
+describe('two web and two worker processes', () => {
   let h: Harness;
   let tenant: Tenant;
   let keys: WebhookKeys;
