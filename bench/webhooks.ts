@@ -1,7 +1,8 @@
 /**
  * Webhook benchmark (issue 13; spec §8: p99 ≤ 50 ms at 200 requests/s, DB on the same machine).
  *
- *   MONGODB_URI=mongodb://127.0.0.1:27017/findo npm run bench:webhooks
+ *   npm run bench:webhooks                                              # the embedded database
+ *   MONGODB_URI=mongodb://127.0.0.1:27017/findo npm run bench:webhooks  # any MongoDB
  *
  * One run measures, per database and on a fresh database each time:
  * - Findo's intake (the real service, role `all`, in a child process): a fixed 200 req/s, then
@@ -13,7 +14,7 @@
  *   Graph API, idle and under the fixed-rate load;
  * - the drain rate of a backlog of 200, 1,000 and 5,000 stored events by one worker process.
  *
- * It runs once on MONGODB_URI, then on FerretDB over PostgreSQL, which it starts itself
+ * It runs once on MONGODB_URI (or the embedded database), then on FerretDB over PostgreSQL, which it starts itself
  * (initdb/pg_ctl as the `postgres` user, FerretDB from Findo's cache) and skips with a clear line
  * where that is not possible. Loopback only; every bench database is dropped at the end.
  *
@@ -23,15 +24,16 @@
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { connect, type AddressInfo } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import mongoose from 'mongoose';
-import { ferretDbBinaryPath } from '../bot/db/ferretdb.ts';
+import { startEmbeddedServer } from '../bot/db/embedded.ts';
+import { ensureFerretDbBinary } from '../bot/db/ferretdb.ts';
 import { ensureIndexes, EventModel, InboxModel } from '../bot/db/models/index.ts';
 import { createTenant, setTenantSettings } from '../bot/tenants.ts';
 import { openVault } from '../bot/vault.ts';
@@ -336,8 +338,13 @@ const listening = async (port: number, timeoutMs = 30_000) => {
 /** Starts PostgreSQL (a throwaway cluster) and FerretDB over it; null with the reason when it cannot. */
 async function startFerretDbOnPostgres(): Promise<{ uri: string; stop(): Promise<void> } | string> {
   if (process.env.BENCH_POSTGRES === 'off') return 'BENCH_POSTGRES=off';
-  const ferretdb = ferretDbBinaryPath(join(homedir(), '.cache', 'findo'));
-  if (!existsSync(ferretdb)) return `no FerretDB binary at ${ferretdb} (run scripts/test-db.sh start once)`;
+  const { cacheDir, goBinary } = loadConfig();
+  let ferretdb: string;
+  try {
+    ferretdb = await ensureFerretDbBinary({ cacheDir, goBinary, progress: process.stderr });
+  } catch (error) {
+    return (error as Error).message;
+  }
   const asPostgres = (args: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'pipe' });
   try {
     asPostgres(['initdb', '--version']);
@@ -380,13 +387,21 @@ function printTable(rows: Row[]) {
 }
 
 async function main() {
-  if (!process.env.MONGODB_URI) {
-    console.error('bench:webhooks needs a database: set MONGODB_URI (e.g. eval "$(FINDO_TEST_DB_DIR=/tmp/bench-db scripts/test-db.sh start)").');
-    process.exit(1);
-  }
-  const label = new URL(process.env.MONGODB_URI).host;
+  // Without MONGODB_URI: the embedded database, on a throwaway folder (FerretDB/SQLite where
+  // mongod cannot be had).
+  const { cacheDir, goBinary } = loadConfig();
+  const embedded = process.env.MONGODB_URI
+    ? undefined
+    : await startEmbeddedServer({ dataDir: mkdtempSync(join(tmpdir(), 'findo-bench-db-')), cacheDir, goBinary, persistent: false, progress: process.stderr });
+  const uri = process.env.MONGODB_URI ?? `${embedded!.uri}findo`;
+  const label = embedded ? `embedded ${embedded.engine === 'ferretdb' ? 'FerretDB/SQLite' : 'mongod'}` : `MONGODB_URI (${new URL(uri).host})`;
   console.error(`benchmarking on ${label}…`);
-  const rows = await suite(`MONGODB_URI (${label})`, process.env.MONGODB_URI);
+  let rows: Row[];
+  try {
+    rows = await suite(label, uri);
+  } finally {
+    await embedded?.stop();
+  }
   const postgres = await startFerretDbOnPostgres();
   if (typeof postgres === 'string') {
     console.error(`skipping FerretDB/PostgreSQL: ${postgres}`);
