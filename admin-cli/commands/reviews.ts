@@ -11,6 +11,7 @@ import { findTenant } from '../../bot/tenants.ts';
 import { whatsappClientResolver } from '../../bot/whatsapp-clients.ts';
 import { createTextGenerator } from '../../integrations/anthropic/index.ts';
 import { isIntegrationError } from '../../integrations/errors.ts';
+import { jobQueue } from '../../jobs/queue.ts';
 import { printJson, printTable, UsageError, withDatabase, type CommandContext } from '../runtime.ts';
 
 /**
@@ -24,7 +25,7 @@ export async function withCliServices<T>(fn: (services: Services, context: Comma
     const logger = createLogger(config.logLevel, process.stderr);
     const agenda = await createAgenda(mongoose.connection, { name: `findo-cli-${process.pid}`, logger });
     const services: Services = {
-      config, logger, vault, agenda, connection: mongoose.connection,
+      config, logger, vault, agenda, connection: mongoose.connection, ...jobQueue(agenda),
       whatsappFor: whatsappClientResolver(config, vault),
       googleFor: googleClientResolver(config, vault),
       text: createTextGenerator({ apiKey: config.anthropic.apiKey, baseURL: config.anthropic.baseUrl, model: config.anthropic.model }),

@@ -15,7 +15,6 @@ import { t, type Language } from '../texts/index.ts';
 import { IntegrationError, isIntegrationError } from '../../integrations/errors.ts';
 import type { GoogleReview } from '../../integrations/google/client.ts';
 import { mongoTokenStore } from '../../integrations/google/token-store.ts';
-import { enqueuePostReviewReply } from '../../jobs/post-review-reply.ts';
 import { applyApprovalEvent, startReviewApproval } from './review-approvals.ts';
 
 /** An AI (or built-in) reply to a review, in the reviewer's language. */
@@ -375,7 +374,7 @@ async function startReply(services: Services, tenant: Tenant, review: Review, mo
         { tenantId: tenant.id, _id: review._id, 'reply.state': 'none' },
         { $set: { 'reply.state': 'posting', 'reply.auto': true } },
       );
-      await enqueuePostReviewReply(services.agenda, { tenantId: tenant.id, reviewRef: review.id });
+      await services.enqueue('post-review-reply', { tenantId: tenant.id, reviewRef: review.id });
       return;
     case 'owner':
       await ReviewModel.updateOne(
@@ -396,7 +395,7 @@ async function repairUnfinished(services: Services, tenant: Tenant, now: Date): 
   const stuck = await ReviewModel.find({ tenantId: tenant.id, 'reply.state': { $in: ['posting', 'awaiting_owner'] }, updatedAt: { $lt: stale } }).limit(50);
   for (const review of stuck) {
     if (review.reply?.state === 'posting') {
-      await enqueuePostReviewReply(services.agenda, { tenantId: tenant.id, reviewRef: review.id });
+      await services.enqueue('post-review-reply', { tenantId: tenant.id, reviewRef: review.id });
     } else if (!(await ConversationModel.exists({ tenantId: tenant.id, kind: 'review_approval', subjectId: review.id }))) {
       await startReviewApproval(services, tenant, review.id);
     }
