@@ -4,7 +4,7 @@
  * `posting`, under the review's lock: a second run, a replay or a duplicate finds it `posted` and
  * does nothing. Quota (429) waits as long as Google asks; 5xx and network errors back off.
  */
-import { postReviewReply } from '../bot/flows/reviews.ts';
+import { postReviewReply } from '../bot/flows/reviews/posting.ts';
 import { defineJob } from './define.ts';
 
 export const postReviewReplyJob = defineJob('post-review-reply', async ({ tenantId, reviewRef }, services) => {

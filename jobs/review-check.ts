@@ -11,7 +11,8 @@
  */
 import type { Agenda } from 'agenda';
 import { TenantModel } from '../bot/db/models/index.ts';
-import { checkReviews, nextCheckAt } from '../bot/flows/reviews.ts';
+import { nextCheckAt } from '../bot/flows/reviews/cadence.ts';
+import { checkReviews } from '../bot/flows/reviews/sync.ts';
 import { isIntegrationError } from '../integrations/errors.ts';
 import { reviewCheckOptions } from './catalog.ts';
 import { defineJob } from './define.ts';

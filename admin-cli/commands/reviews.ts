@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import mongoose from 'mongoose';
 import { createAgenda } from '../../bot/agenda.ts';
 import { ReviewModel, TenantModel, type Review, type Tenant } from '../../bot/db/models/index.ts';
-import { checkReviews, type CheckProgress } from '../../bot/flows/reviews.ts';
+import { checkReviews, type CheckProgress } from '../../bot/flows/reviews/sync.ts';
 import { googleClientResolver } from '../../bot/google-clients.ts';
 import { createLogger } from '../../bot/logger.ts';
 import type { Services } from '../../bot/services.ts';

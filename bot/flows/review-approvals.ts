@@ -19,7 +19,7 @@ import {
   isAwaitingOwner, reviewApprovalMachine, VERSION,
   type ReviewApprovalActionParams, type ReviewApprovalEvent, type ReviewApprovalInput,
 } from '../../machines/review-approval.ts';
-import { reviewerLabel, writeReplyFor } from './reviews.ts';
+import { reviewerLabel, writeReplyFor } from './reviews/replies.ts';
 
 export const reviewApproval: ConversationDefinition<typeof reviewApprovalMachine> = {
   kind: 'review_approval',
