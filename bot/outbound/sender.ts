@@ -68,8 +68,6 @@ export interface SendOutcome {
   sendAfter?: Date;
 }
 
-/** Whether a message kind starts a conversation (so needs a template and respects quiet time). */
-
 /**
  * Whether WhatsApp can reach the number. The landline rule is about numbers never seen on WhatsApp
  * (a missed *call* from a landline): anyone who has written to us is on WhatsApp.
@@ -123,6 +121,40 @@ export async function sendMessage(services: Services, intent: OutboundIntent): P
 
 /** Applies the policy to a recorded message and sends it, defers it or records why not. */
 export async function deliverMessage(services: Services, tenant: Tenant, message: Message): Promise<SendOutcome> {
+  const settled = await outcomeSoFar(services, tenant, message);
+  if (settled) return settled;
+
+  const now = new Date();
+  const customer = await CustomerModel.findOne({ tenantId: tenant.id, phone: message.phone });
+  const blocked = blockingReason(tenant, message, customer);
+  if (blocked) return skip(message, blocked);
+  if (message.kind !== 'template' && !isWindowOpen(customer?.lastInboundAt, now)) {
+    if (message.audience !== 'owner') return skip(message, 'window_closed');
+    await becomeOwnerAlertTemplate(tenant, message);
+  }
+  const sendAfter = quietTimeEnd(tenant, message, now);
+  if (sendAfter) return defer(services, tenant, message, sendAfter);
+
+  // Resolved before the claim: a failure here (the token is read from the database) leaves the
+  // message untouched for the job's retry.
+  const whatsapp = await services.whatsappFor(tenant);
+  const claimed = await claim(tenant, message, now);
+  if (!claimed) return deliverMessage(services, tenant, (await reload(message))!);
+
+  let sent: SentMessage;
+  try {
+    sent = await transmit(whatsapp, tenant.whatsappNumberId!, claimed);
+  } catch (error) {
+    return handleSendError(services, tenant, claimed, error);
+  }
+  return recordSent(services, tenant, claimed, sent);
+}
+
+/**
+ * The outcome of a message that needs no new attempt (sent, skipped, failed, deferred to a time to
+ * come), or of one whose attempt may be in flight; null when it is to be attempted now.
+ */
+async function outcomeSoFar(services: Services, tenant: Tenant, message: Message): Promise<SendOutcome | null> {
   const ref = message.id as string;
   switch (message.status) {
     case 'sent': case 'delivered': case 'read':
@@ -132,67 +164,55 @@ export async function deliverMessage(services: Services, tenant: Tenant, message
     case 'sending': case 'unconfirmed':
       return awaitConfirmation(services, tenant, message);
     case 'deferred':
-      if (message.sendAfter && message.sendAfter.getTime() > Date.now()) {
-        return { status: 'deferred', messageRef: ref, sendAfter: message.sendAfter };
-      }
-      break;
+      return message.sendAfter && message.sendAfter.getTime() > Date.now() ? { status: 'deferred', messageRef: ref, sendAfter: message.sendAfter } : null;
     default:
-      break;
+      return null;
   }
+}
 
-  const now = new Date();
+/** Why the policy (steps 1–3, and a tenant without a number) does not let the message out, or null. */
+function blockingReason(tenant: Tenant, message: Message, customer: Customer | null): string | null {
   const consent = message.reason === 'consent_confirmation';
+  if (tenant.disabled) return 'tenant_disabled';
+  if (tenant.settings!.paused && message.audience === 'customer' && !consent) return 'paused';
+  if (message.audience === 'customer' && customer?.optedOut && !consent) return 'opted_out';
+  if (!isReachableOnWhatsApp(message.phone, customer)) return 'landline';
+  if (!tenant.whatsappNumberId) return 'no_whatsapp_number';
+  return null;
+}
+
+/** An owner alert outside the owner's window goes out all the same, as the approved owner-alert template. */
+async function becomeOwnerAlertTemplate(tenant: Tenant, message: Message): Promise<void> {
+  const template = { name: 'findo_owner_alert', language: tenant.language, params: templateBodyParams('findo_owner_alert', { text: message.text ?? '' }) };
+  await MessageModel.updateOne({ tenantId: tenant.id, _id: message._id }, { $set: { kind: 'template', template } });
+  message.kind = 'template';
+  message.set('template', template);
+}
+
+/** When quiet hours or Shabbat/Yom Tov end, if the message must wait for that (step 5); else null. */
+function quietTimeEnd(tenant: Tenant, message: Message, now: Date): Date | null {
   const settings = tenant.settings!;
-  const customer = await CustomerModel.findOne({ tenantId: tenant.id, phone: message.phone });
-  const templated = message.kind === 'template';
-
-  if (tenant.disabled) return skip(message, 'tenant_disabled');
-  if (settings.paused && message.audience === 'customer' && !consent) return skip(message, 'paused');
-  if (message.audience === 'customer' && customer?.optedOut && !consent) return skip(message, 'opted_out');
-  if (!isReachableOnWhatsApp(message.phone, customer)) return skip(message, 'landline');
-  if (!tenant.whatsappNumberId) return skip(message, 'no_whatsapp_number');
-
-  if (!templated && !isWindowOpen(customer?.lastInboundAt, now)) {
-    if (message.audience !== 'owner') return skip(message, 'window_closed');
-    // Owners get the alert all the same, as the approved owner-alert template.
-    const template = { name: 'findo_owner_alert', language: tenant.language, params: templateBodyParams('findo_owner_alert', { text: message.text ?? '' }) };
-    await MessageModel.updateOne({ tenantId: tenant.id, _id: message._id }, { $set: { kind: 'template', template } });
-    message.kind = 'template';
-    message.set('template', template);
-  }
-
   const respectsQuietTime = message.audience === 'owner' ? !settings.ownerAlertsAnytime : message.kind === 'template';
-  if (respectsQuietTime && !consent) {
-    const sendAfter = nextSendableTime(now, {
-      timezone: tenant.timezone,
-      quietHours: parseQuietHours(settings.quietHours),
-      observeShabbat: settings.observeShabbat,
-    });
-    if (sendAfter.getTime() > now.getTime()) return defer(services, tenant, message, sendAfter);
-  }
+  if (!respectsQuietTime || message.reason === 'consent_confirmation') return null;
+  const sendAfter = nextSendableTime(now, {
+    timezone: tenant.timezone,
+    quietHours: parseQuietHours(settings.quietHours),
+    observeShabbat: settings.observeShabbat,
+  });
+  return sendAfter.getTime() > now.getTime() ? sendAfter : null;
+}
 
-  // Resolved before the claim: a failure here (the token is read from the database) leaves the
-  // message untouched for the job's retry.
-  const whatsapp = await services.whatsappFor(tenant);
-  // Claim the message: only one attempt at a time may talk to WhatsApp.
-  const claimed = await MessageModel.findOneAndUpdate(
+/** Claims the message for this attempt: only one attempt at a time may talk to WhatsApp. Null when another has it. */
+function claim(tenant: Tenant, message: Message, now: Date): Promise<Message | null> {
+  return MessageModel.findOneAndUpdate(
     { tenantId: tenant.id, _id: message._id, status: { $in: ['pending', 'deferred'] } },
     { $set: { status: 'sending', statusAt: now }, $inc: { attempts: 1 } },
     { returnDocument: 'after' },
   );
-  if (!claimed) {
-    const current = await MessageModel.findOne({ tenantId: tenant.id, _id: message._id });
-    return deliverMessage(services, tenant, current!);
-  }
-
-  let sent: SentMessage;
-  try {
-    sent = await transmit(whatsapp, tenant.whatsappNumberId, claimed);
-  } catch (error) {
-    return handleSendError(services, tenant, claimed, error);
-  }
-  return recordSent(services, tenant, claimed, sent);
 }
+
+/** The message as stored now. */
+const reload = (message: Message) => MessageModel.findOne({ tenantId: message.tenantId, _id: message._id });
 
 /** The Graph call itself, tagged with the message's idempotency key. */
 function transmit(whatsapp: WhatsAppPort, phoneNumberId: string, message: Message): Promise<SentMessage> {
@@ -325,10 +345,7 @@ async function awaitConfirmation(services: Services, tenant: Tenant, message: Me
     { $set: { status: 'pending', statusAt: new Date(), outcome: { decision: 'resent', decidedAt: new Date() } } },
     { returnDocument: 'after' },
   );
-  if (!released) {
-    const current = await MessageModel.findOne({ tenantId: tenant.id, _id: message._id });
-    return deliverMessage(services, tenant, current!);
-  }
+  if (!released) return deliverMessage(services, tenant, (await reload(message))!);
   await recordActivity(tenant.id, 'message.resent', `${describe(message)} to ${message.phone}: no status from WhatsApp by ${new Date(deadline).toISOString()}, sending again`, ref);
   return deliverMessage(services, tenant, released);
 }
