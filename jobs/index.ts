@@ -21,7 +21,7 @@ import { reviewCheckDueJob, reviewCheckJob, scheduleReviewChecks } from './revie
 import { sendMessageJob } from './send-message.ts';
 import { sweepStaleEventsJob, SWEEP_INTERVAL } from './sweep-stale-events.ts';
 
-export const ALL_JOBS: JobHandler[] = [
+const ALL_JOBS: JobHandler[] = [
   sweepStaleEventsJob, sendMessageJob, missedCallFollowupJob, leadSilenceCheckJob, reviewRequestJob,
   reviewCheckDueJob, reviewCheckJob, postReviewReplyJob, approvalReminderJob, weeklyDigestJob,
 ];
