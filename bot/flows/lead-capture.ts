@@ -18,7 +18,6 @@ import {
   expectingOf, isHandedOff, leadCaptureMachine, originOf, VERSION,
   type LeadCaptureEvent, type LeadField, type NotifyOwnerParams, type SaveLeadParams,
 } from '../../machines/lead-capture.ts';
-import { cancelSilenceCheck, scheduleSilenceCheck } from '../../jobs/lead-silence-check.ts';
 import { formatContact } from '../phone.ts';
 
 export const leadCapture: ConversationDefinition<typeof leadCaptureMachine> = {
@@ -96,8 +95,19 @@ export async function applySilenceTimeout(services: Services, tenant: Tenant, co
  */
 export async function endUndelivered(services: Services, tenantId: string, conversationId: string, reason: string) {
   if (!(await endUndeliveredConversation(tenantId, conversationId, reason))) return;
-  await cancelSilenceCheck(services.agenda, { id: conversationId });
+  await cancelSilenceCheck(services, conversationId);
   await recordActivity(tenantId, 'conversation.closed', `lead conversation ended: the bot's message was not delivered (${reason})`, conversationId);
+}
+
+/** Queues the check of the customer's silence after the bot's latest question (`seq`). */
+function scheduleSilenceCheck(services: Services, tenant: Tenant, conversation: Conversation) {
+  return services.enqueue('lead-silence-check', { tenantId: tenant.id, conversationRef: conversation.id, seq: conversation.seq }, {
+    at: new Date(Date.now() + tenant.settings!.leadNudgeDelay),
+  });
+}
+
+function cancelSilenceCheck(services: Services, conversationId: string) {
+  return services.cancelJobs('lead-silence-check', { conversationRef: conversationId });
 }
 
 /** Carries out the lead machine's effects; each one is idempotent by its key. */
@@ -121,9 +131,9 @@ function effects(services: Services, tenant: Tenant): EffectHandlers<typeof lead
     saveLead: (params, { conversation }) => saveLead(tenant, conversation, params),
     notifyOwner: (params, { key, conversation }) => notifyOwners(services, tenant, conversation, params, key),
     scheduleSilenceCheck: async (_, { conversation }) => {
-      if (!undelivered) await scheduleSilenceCheck(services.agenda, tenant, conversation);
+      if (!undelivered) await scheduleSilenceCheck(services, tenant, conversation);
     },
-    cancelSilenceCheck: (_, { conversation }) => cancelSilenceCheck(services.agenda, conversation),
+    cancelSilenceCheck: (_, { conversation }) => cancelSilenceCheck(services, conversation.id),
   };
 }
 

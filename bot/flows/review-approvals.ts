@@ -17,10 +17,8 @@ import { sendMessage } from '../outbound/sender.ts';
 import type { Services } from '../services.ts';
 import { t, type Language } from '../texts/index.ts';
 import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
-import { enqueueApprovalReminder } from '../../jobs/approval-reminder.ts';
-import { enqueuePostReviewReply } from '../../jobs/post-review-reply.ts';
 import { isAwaitingOwner, reviewApprovalMachine, VERSION, type ReviewApprovalEvent } from '../../machines/review-approval.ts';
-import { reviewerLabel, writeReplyFor } from './reviews.ts';
+import { reviewerLabel, writeReplyFor } from './reviews/replies.ts';
 
 export const reviewApproval: ConversationDefinition<typeof reviewApprovalMachine> = {
   kind: 'review_approval',
@@ -32,6 +30,12 @@ export const reviewApproval: ConversationDefinition<typeof reviewApprovalMachine
 const APPROVAL_BUTTON = /^approval:([0-9a-f]{24}):(approve|skip)$/;
 
 const lockKey = (reviewId: string) => `approval:${reviewId}`;
+
+/** Options of the reminder, read when a draft is sent. */
+export const approvalReminderOptions = {
+  /** How long a draft waits for the owner before the one reminder. Default 24 h; tests shorten it. */
+  delayMs: 24 * 3_600_000,
+};
 
 /** The tenant's approvals still waiting for the owner, by number. */
 export async function pendingApprovals(tenantId: string): Promise<Conversation[]> {
@@ -183,7 +187,9 @@ function effects(services: Services, tenant: Tenant): EffectHandlers<typeof revi
       await toOwner(run, t(language, 'owner.reviewDraft', { number, reviewer, stars: review?.stars ?? 0, comment: review?.comment ?? '', draft }), true);
     },
     scheduleReminder: async (_, { conversation }) => {
-      await enqueueApprovalReminder(services.agenda, { tenantId: tenant.id, conversationRef: conversation.id });
+      await services.enqueue('approval-reminder', { tenantId: tenant.id, conversationRef: conversation.id }, {
+        at: new Date(Date.now() + approvalReminderOptions.delayMs),
+      });
     },
     remindOwner: async ({ reviewId }, run) => {
       const { reviewer } = await reviewOf(reviewId);
@@ -194,7 +200,7 @@ function effects(services: Services, tenant: Tenant): EffectHandlers<typeof revi
         { tenantId: tenant.id, _id: reviewId, 'reply.state': { $in: ['none', 'awaiting_owner'] } },
         { $set: { 'reply.state': 'posting', 'reply.text': text, 'reply.auto': false } },
       );
-      await enqueuePostReviewReply(services.agenda, { tenantId: tenant.id, reviewRef: reviewId });
+      await services.enqueue('post-review-reply', { tenantId: tenant.id, reviewRef: reviewId });
     },
     confirmToOwner: async ({ reviewId, outcome }, run) => {
       const { reviewer } = await reviewOf(reviewId);
