@@ -27,8 +27,8 @@ import { parseQuietHours } from '../durations.ts';
 import { messagesOut } from '../metrics.ts';
 import { isWhatsAppReachable } from '../phone.ts';
 import type { Services } from '../services.ts';
-import { templateBodyParams, TEMPLATES, type TemplateName } from '../templates.ts';
-import { t, type Language, type TextKey } from '../texts/index.ts';
+import { templateBodyParams, templateSendParams, TEMPLATES, type TemplateName, type TemplateSend } from '../templates.ts';
+import { textOf, type Language } from '../texts/index.ts';
 import { isIntegrationError, IntegrationError } from '../../integrations/errors.ts';
 import type { SentMessage, WhatsAppPort } from '../../integrations/whatsapp/client.ts';
 import { nextSendableTime } from './schedule.ts';
@@ -42,7 +42,7 @@ export type Audience = 'customer' | 'owner';
 export type OutboundContent =
   | { kind: 'text'; text: string }
   | { kind: 'buttons'; text: string; buttons: { id: string; title: string }[] }
-  | { kind: 'template'; name: TemplateName; vars: Record<string, string | number> };
+  | ({ kind: 'template' } & TemplateSend);
 
 export interface OutboundIntent {
   tenantId: string;
@@ -82,8 +82,7 @@ export const isWindowOpen = (lastInboundAt: Date | null | undefined, now = new D
 
 function renderForRecord(language: Language, content: OutboundContent): string {
   if (content.kind !== 'template') return content.text;
-  const key = TEMPLATES[content.name].bodyKey as TextKey;
-  return t(language, key as never, content.vars as never);
+  return textOf(language, TEMPLATES[content.name].bodyKey, content.vars);
 }
 
 /** Records the intended message (idempotently) and delivers it now or when policy allows. */
@@ -103,7 +102,7 @@ export async function sendMessage(services: Services, intent: OutboundIntent): P
       kind: intent.content.kind,
       text: renderForRecord(language, intent.content),
       template: intent.content.kind === 'template'
-        ? { name: intent.content.name, language, params: templateBodyParams(intent.content.name, intent.content.vars as never) }
+        ? { name: intent.content.name, language, params: templateSendParams(intent.content) }
         : undefined,
       buttons: intent.content.kind === 'buttons' ? intent.content.buttons : undefined,
       contextMessageId: intent.replyToMessageId,
