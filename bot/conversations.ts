@@ -7,7 +7,7 @@
  *
  * Callers hold the conversation's lock (`withLock`) while advancing it.
  */
-import { createActor, type AnyStateMachine, type EventFromLogic, type InputFrom } from 'xstate';
+import { createActor, type AnyStateMachine, type EventFromLogic, type InputFrom, type Snapshot } from 'xstate';
 import { Types } from 'mongoose';
 import { ConversationModel, type Conversation, type ConversationKind } from './db/models/index.ts';
 
@@ -73,7 +73,7 @@ export async function advanceConversation<M extends AnyStateMachine>(
   if (current.lastEventKeys.includes(eventKey) || current.status === 'closed') return current;
 
   const effects: { type: string; params: unknown }[] = [];
-  const actor = createActor(provideCollectors(definition, effects), { snapshot: current.snapshot, input }).start();
+  const actor = createActor(provideCollectors(definition, effects), { snapshot: current.snapshot as Snapshot<unknown>, input }).start();
   actor.send(event);
   const snapshot = actor.getPersistedSnapshot();
   actor.stop();
