@@ -17,7 +17,6 @@ import {
   leadCaptureMachine, VERSION, type LeadCaptureActionParams, type LeadCaptureEvent, type LeadOrigin,
   type NotifyOwnerParams, type SaveLeadParams, type LeadSayParams,
 } from '../../machines/lead-capture.ts';
-import { cancelSilenceCheck, scheduleSilenceCheck } from '../../jobs/lead-silence-check.ts';
 import { formatContact } from '../phone.ts';
 
 export const leadCapture: ConversationDefinition<typeof leadCaptureMachine> = {
@@ -100,8 +99,19 @@ export async function applySilenceTimeout(services: Services, tenant: Tenant, co
  */
 export async function endUndelivered(services: Services, tenantId: string, conversationId: string, reason: string) {
   if (!(await endUndeliveredConversation(tenantId, conversationId, reason))) return;
-  await cancelSilenceCheck(services.agenda, { id: conversationId });
+  await cancelSilenceCheck(services, conversationId);
   await recordActivity(tenantId, 'conversation.closed', `lead conversation ended: the bot's message was not delivered (${reason})`, conversationId);
+}
+
+/** Queues the check of the customer's silence after the bot's latest question (`seq`). */
+function scheduleSilenceCheck(services: Services, tenant: Tenant, conversation: Conversation) {
+  return services.enqueue('lead-silence-check', { tenantId: tenant.id, conversationRef: conversation.id, seq: conversation.seq }, {
+    at: new Date(Date.now() + tenant.settings!.leadNudgeDelay),
+  });
+}
+
+function cancelSilenceCheck(services: Services, conversationId: string) {
+  return services.cancelJobs('lead-silence-check', { conversationRef: conversationId });
 }
 
 /** Carries out the lead machine's effects; each one is idempotent by its key. */
@@ -130,9 +140,9 @@ function executor(services: Services, tenant: Tenant) {
       case 'notifyOwner':
         return notifyOwners(services, tenant, conversation, effect.params as NotifyOwnerParams, effect.key);
       case 'scheduleSilenceCheck':
-        return undelivered ? undefined : scheduleSilenceCheck(services.agenda, tenant, conversation);
+        return undelivered ? undefined : scheduleSilenceCheck(services, tenant, conversation);
       case 'cancelSilenceCheck':
-        return cancelSilenceCheck(services.agenda, conversation);
+        return cancelSilenceCheck(services, conversation.id);
     }
   };
 }

@@ -15,13 +15,11 @@ import { sendMessage } from '../outbound/sender.ts';
 import type { Services } from '../services.ts';
 import { t, type Language } from '../texts/index.ts';
 import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
-import { enqueueApprovalReminder } from '../../jobs/approval-reminder.ts';
-import { enqueuePostReviewReply } from '../../jobs/post-review-reply.ts';
 import {
   isAwaitingOwner, reviewApprovalMachine, VERSION,
   type ReviewApprovalActionParams, type ReviewApprovalEvent, type ReviewApprovalInput,
 } from '../../machines/review-approval.ts';
-import { reviewerLabel, writeReplyFor } from './reviews.ts';
+import { reviewerLabel, writeReplyFor } from './reviews/replies.ts';
 
 export const reviewApproval: ConversationDefinition<typeof reviewApprovalMachine> = {
   kind: 'review_approval',
@@ -34,6 +32,12 @@ export const reviewApproval: ConversationDefinition<typeof reviewApprovalMachine
 const APPROVAL_BUTTON = /^approval:([0-9a-f]{24}):(approve|skip)$/;
 
 const lockKey = (reviewId: string) => `approval:${reviewId}`;
+
+/** Options of the reminder, read when a draft is sent. */
+export const approvalReminderOptions = {
+  /** How long a draft waits for the owner before the one reminder. Default 24 h; tests shorten it. */
+  delayMs: 24 * 3_600_000,
+};
 
 const inputOf = (conversation: Conversation): ReviewApprovalInput => {
   const context = (conversation.snapshot as { context?: { reviewId?: string; draft?: string } }).context ?? {};
@@ -190,7 +194,9 @@ function executor(services: Services, tenant: Tenant): EffectExecutor {
         return;
       }
       case 'scheduleReminder':
-        await enqueueApprovalReminder(services.agenda, { tenantId: tenant.id, conversationRef: conversation.id });
+        await services.enqueue('approval-reminder', { tenantId: tenant.id, conversationRef: conversation.id }, {
+          at: new Date(Date.now() + approvalReminderOptions.delayMs),
+        });
         return;
       case 'remindOwner':
         await toOwner(t(language, 'owner.draftReminder', { reviewer, number }), true);
@@ -201,7 +207,7 @@ function executor(services: Services, tenant: Tenant): EffectExecutor {
           { tenantId: tenant.id, _id: reviewId, 'reply.state': { $in: ['none', 'awaiting_owner'] } },
           { $set: { 'reply.state': 'posting', 'reply.text': text, 'reply.auto': false } },
         );
-        await enqueuePostReviewReply(services.agenda, { tenantId: tenant.id, reviewRef: reviewId });
+        await services.enqueue('post-review-reply', { tenantId: tenant.id, reviewRef: reviewId });
         return;
       }
       case 'confirmToOwner': {
