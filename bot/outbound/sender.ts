@@ -21,14 +21,15 @@
  * Everything that can fail is done before a message is claimed (`sending`): between the claim and
  * the Graph call there is nothing else, and once Graph accepted it nothing sends it again.
  */
+import { randomUUID } from 'node:crypto';
 import { recordActivity } from '../activity.ts';
 import { CustomerModel, isDuplicateKey, MessageModel, TenantModel, type Customer, type Message, type Tenant } from '../db/models/index.ts';
 import { parseQuietHours } from '../durations.ts';
 import { messagesOut } from '../metrics.ts';
 import { isWhatsAppReachable } from '../phone.ts';
 import type { Services } from '../services.ts';
-import { templateBodyParams, TEMPLATES, type TemplateName } from '../templates.ts';
-import { t, type Language, type TextKey } from '../texts/index.ts';
+import { templateBodyParams, templateSendParams, TEMPLATES, type TemplateName, type TemplateSend } from '../templates.ts';
+import { textOf, type Language } from '../texts/index.ts';
 import { isIntegrationError, IntegrationError } from '../../integrations/errors.ts';
 import type { SentMessage, WhatsAppPort } from '../../integrations/whatsapp/client.ts';
 import { nextSendableTime } from './schedule.ts';
@@ -42,7 +43,7 @@ export type Audience = 'customer' | 'owner';
 export type OutboundContent =
   | { kind: 'text'; text: string }
   | { kind: 'buttons'; text: string; buttons: { id: string; title: string }[] }
-  | { kind: 'template'; name: TemplateName; vars: Record<string, string | number> };
+  | ({ kind: 'template' } & TemplateSend);
 
 export interface OutboundIntent {
   tenantId: string;
@@ -82,8 +83,7 @@ export const isWindowOpen = (lastInboundAt: Date | null | undefined, now = new D
 
 function renderForRecord(language: Language, content: OutboundContent): string {
   if (content.kind !== 'template') return content.text;
-  const key = TEMPLATES[content.name].bodyKey as TextKey;
-  return t(language, key as never, content.vars as never);
+  return textOf(language, TEMPLATES[content.name].bodyKey, content.vars);
 }
 
 /** Records the intended message (idempotently) and delivers it now or when policy allows. */
@@ -103,7 +103,7 @@ export async function sendMessage(services: Services, intent: OutboundIntent): P
       kind: intent.content.kind,
       text: renderForRecord(language, intent.content),
       template: intent.content.kind === 'template'
-        ? { name: intent.content.name, language, params: templateBodyParams(intent.content.name, intent.content.vars as never) }
+        ? { name: intent.content.name, language, params: templateSendParams(intent.content) }
         : undefined,
       buttons: intent.content.kind === 'buttons' ? intent.content.buttons : undefined,
       contextMessageId: intent.replyToMessageId,
@@ -138,11 +138,13 @@ export async function deliverMessage(services: Services, tenant: Tenant, message
   // Resolved before the claim: a failure here (the token is read from the database) leaves the
   // message untouched for the job's retry.
   const whatsapp = await services.whatsappFor(tenant);
-  const claimed = await claim(tenant, message, now);
-  if (!claimed) return deliverMessage(services, tenant, (await reload(message))!);
+  const { message: claimed, ours } = await claimForSending(tenant, message, now);
+  if (!ours) return deliverMessage(services, tenant, claimed);
 
   let sent: SentMessage;
   try {
+    // From here on WhatsApp may have it: the claim is no longer known to be unsent.
+    unsentClaims.delete(claimed.claim!);
     sent = await transmit(whatsapp, tenant.whatsappNumberId!, claimed);
   } catch (error) {
     return handleSendError(services, tenant, claimed, error);
@@ -161,7 +163,10 @@ async function outcomeSoFar(services: Services, tenant: Tenant, message: Message
       return { status: 'sent', messageRef: ref, waMessageId: message.waMessageId ?? undefined };
     case 'skipped': case 'failed':
       return { status: message.status, messageRef: ref, reason: message.reason ?? undefined };
-    case 'sending': case 'unconfirmed':
+    case 'sending':
+      if (message.claim && unsentClaims.has(message.claim)) return deliverMessage(services, tenant, await releaseUnsentClaim(tenant, message));
+      return awaitConfirmation(services, tenant, message);
+    case 'unconfirmed':
       return awaitConfirmation(services, tenant, message);
     case 'deferred':
       return message.sendAfter && message.sendAfter.getTime() > Date.now() ? { status: 'deferred', messageRef: ref, sendAfter: message.sendAfter } : null;
@@ -202,17 +207,47 @@ function quietTimeEnd(tenant: Tenant, message: Message, now: Date): Date | null 
   return sendAfter.getTime() > now.getTime() ? sendAfter : null;
 }
 
-/** Claims the message for this attempt: only one attempt at a time may talk to WhatsApp. Null when another has it. */
-function claim(tenant: Tenant, message: Message, now: Date): Promise<Message | null> {
-  return MessageModel.findOneAndUpdate(
-    { tenantId: tenant.id, _id: message._id, status: { $in: ['pending', 'deferred'] } },
-    { $set: { status: 'sending', statusAt: now }, $inc: { attempts: 1 } },
-    { returnDocument: 'after' },
-  );
-}
-
 /** The message as stored now. */
 const reload = (message: Message) => MessageModel.findOne({ tenantId: message.tenantId, _id: message._id });
+
+/**
+ * Claims of this process under which nothing reached WhatsApp, though the message still says
+ * `sending`: the claim's answer, or the reset to `pending` after a refused request, was lost to a
+ * database outage. Only this process knows; it sends such a message again at once instead of
+ * waiting for a status that cannot come.
+ */
+const unsentClaims = new Set<string>();
+
+/**
+ * Moves a `pending` or `deferred` message to `sending` under a new claim. Returns it when this
+ * attempt holds it, else the message as it now is. A claim whose answer was lost stays known as
+ * unsent, so the job's retry takes the message back at once.
+ */
+async function claimForSending(tenant: Tenant, message: Message, now: Date): Promise<{ message: Message; ours: boolean }> {
+  const claim = randomUUID();
+  unsentClaims.add(claim);
+  const claimed = await MessageModel.findOneAndUpdate(
+    { tenantId: tenant.id, _id: message._id, status: { $in: ['pending', 'deferred'] } },
+    { $set: { status: 'sending', statusAt: now, claim }, $inc: { attempts: 1 } },
+    { returnDocument: 'after' },
+  );
+  // No answer can also mean the driver retried a claim that had been applied: the claim tells.
+  const current = claimed ?? (await reload(message))!;
+  const ours = current.status === 'sending' && current.claim === claim;
+  if (!ours) unsentClaims.delete(claim);
+  return { message: current, ours };
+}
+
+/** Gives back one of this process's {@link unsentClaims}: the message is `pending` again. */
+async function releaseUnsentClaim(tenant: Tenant, message: Message): Promise<Message> {
+  const released = await MessageModel.findOneAndUpdate(
+    { tenantId: tenant.id, _id: message._id, status: 'sending', claim: message.claim },
+    { $set: { status: 'pending', statusAt: new Date() } },
+    { returnDocument: 'after' },
+  );
+  unsentClaims.delete(message.claim!);
+  return released ?? (await reload(message))!;
+}
 
 /** The Graph call itself, tagged with the message's idempotency key. */
 function transmit(whatsapp: WhatsAppPort, phoneNumberId: string, message: Message): Promise<SentMessage> {
@@ -295,7 +330,9 @@ async function handleSendError(services: Services, tenant: Tenant, message: Mess
     return { status: 'in_flight', messageRef: ref };
   }
   // Nothing reached WhatsApp: back to pending, and let the job's backoff try again.
-  await MessageModel.updateOne({ tenantId: tenant.id, _id: message._id }, { $set: { status: 'pending', error: recorded } });
+  unsentClaims.add(message.claim!);
+  await MessageModel.updateOne({ tenantId: tenant.id, _id: message._id, claim: message.claim }, { $set: { status: 'pending', error: recorded } });
+  unsentClaims.delete(message.claim!);
   throw failure;
 }
 
