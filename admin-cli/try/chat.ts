@@ -249,11 +249,11 @@ class Chat {
       if (!job.attrs.repeatInterval) this.activity(`job ${job.attrs.name} ran`);
     };
     const failed = (error: unknown, job: Finished) => this.activity(`job ${job.attrs.name} failed: ${String((error as Error)?.message ?? error)}`);
-    agenda.on('success', ran as never);
-    agenda.on('fail', failed as never);
+    agenda.on('success', ran);
+    agenda.on('fail', failed);
     this.disposers.push(() => {
-      agenda.off('success', ran as never);
-      agenda.off('fail', failed as never);
+      agenda.off('success', ran);
+      agenda.off('fail', failed);
     });
   }
 

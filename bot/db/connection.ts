@@ -120,7 +120,7 @@ export async function openDatabase(
 export async function isDatabaseUp(connection: mongoose.Connection): Promise<boolean> {
   if (connection.readyState !== mongoose.ConnectionStates.connected || !connection.db) return false;
   try {
-    await connection.db.admin().ping({ maxTimeMS: 1_000 } as never);
+    await connection.db.admin().ping({ maxTimeMS: 1_000 });
     return true;
   } catch {
     return false;

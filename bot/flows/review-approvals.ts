@@ -4,28 +4,29 @@
  * number free among the tenant's open approvals. The owner answers with a button, `1`/`אשר`,
  * `2`/`דלג`, or their own text; several pending drafts are told apart by WhatsApp's reply context
  * (the draft message quoted) or by a number (`#3 אשר`). Every change to an approval happens under
- * its lock (`approval:<reviewId>`).
+ * its lock (`approval:<reviewId>`). Drafts, reminders and outcomes go to every owner; any owner may
+ * answer, the first answer decides, and an owner who answers later is told what was decided.
  */
 import { recordActivity } from '../activity.ts';
-import { advanceConversation, flushOutbox, startConversation, type ConversationDefinition, type EffectExecutor } from '../conversations.ts';
+import {
+  advanceConversation, flushOutbox, startConversation, type ConversationDefinition, type EffectHandlers, type EffectRun,
+} from '../conversations.ts';
 import { ConversationModel, MessageModel, ReviewModel, type Conversation, type Tenant } from '../db/models/index.ts';
 import { parseApprovalReply, parseOwnerCommand, type ApprovalReply } from '../intents.ts';
 import { withLock } from '../locks.ts';
-import { sendMessage } from '../outbound/sender.ts';
+import { alertOwners, textAlert } from '../outbound/owner-alerts.ts';
+import { sendMessage, type OutboundContent } from '../outbound/sender.ts';
+import { formatNational } from '../phone.ts';
 import type { Services } from '../services.ts';
 import { t, type Language } from '../texts/index.ts';
 import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
-import {
-  isAwaitingOwner, reviewApprovalMachine, VERSION,
-  type ReviewApprovalActionParams, type ReviewApprovalEvent, type ReviewApprovalInput,
-} from '../../machines/review-approval.ts';
+import { isAwaitingOwner, reviewApprovalMachine, VERSION, type ReviewApprovalEvent } from '../../machines/review-approval.ts';
 import { reviewerLabel, writeReplyFor } from './reviews/replies.ts';
 
 export const reviewApproval: ConversationDefinition<typeof reviewApprovalMachine> = {
   kind: 'review_approval',
   machine: reviewApprovalMachine,
   version: VERSION,
-  actionNames: ['sendDraftToOwner', 'scheduleReminder', 'remindOwner', 'postReply', 'confirmToOwner'] satisfies (keyof ReviewApprovalActionParams)[],
 };
 
 /** Reply-button ids of a draft: `approval:<conversationId>:approve|skip`. */
@@ -39,15 +40,10 @@ export const approvalReminderOptions = {
   delayMs: 24 * 3_600_000,
 };
 
-const inputOf = (conversation: Conversation): ReviewApprovalInput => {
-  const context = (conversation.snapshot as { context?: { reviewId?: string; draft?: string } }).context ?? {};
-  return { reviewId: context.reviewId ?? conversation.subjectId ?? '', draft: context.draft ?? '' };
-};
-
 /** The tenant's approvals still waiting for the owner, by number. */
 export async function pendingApprovals(tenantId: string): Promise<Conversation[]> {
   const open = await ConversationModel.find({ tenantId, kind: 'review_approval', status: 'open' }).sort({ number: 1 });
-  return open.filter((c) => c.machineVersion === VERSION && isAwaitingOwner(c.snapshot as never));
+  return open.filter((c) => c.machineVersion === VERSION && isAwaitingOwner(c.snapshot));
 }
 
 /** The smallest number ≥ 1 not used by an open approval. */
@@ -60,7 +56,8 @@ export function nextFreeNumber(used: Iterable<number>): number {
 
 /**
  * Starts the approval of a review's reply (idempotent: one approval per review): writes the draft,
- * numbers it, and sends it to the tenant's primary owner with approve/skip buttons.
+ * numbers it, and sends it to every owner with approve/skip buttons (the conversation is kept under
+ * the primary owner's phone).
  */
 export async function startReviewApproval(services: Services, tenant: Tenant, reviewId: string): Promise<Conversation | null> {
   const review = await ReviewModel.findOne({ tenantId: tenant.id, _id: reviewId });
@@ -87,7 +84,7 @@ export async function startReviewApproval(services: Services, tenant: Tenant, re
   });
   return withLock(tenant.id, lockKey(review.id), async () => {
     const current = await ConversationModel.findOne({ tenantId: tenant.id, _id: conversation._id });
-    return flushOutbox(current!, executor(services, tenant));
+    return flushOutbox(current!, effects(services, tenant));
   });
 }
 
@@ -99,7 +96,7 @@ export async function applyApprovalEvent(services: Services, tenant: Tenant, rev
   await withLock(tenant.id, lockKey(reviewId), async () => {
     const conversation = await ConversationModel.findOne({ tenantId: tenant.id, kind: 'review_approval', subjectId: reviewId });
     if (!conversation) return;
-    await advanceConversation(reviewApproval, conversation, event, key, inputOf(conversation), executor(services, tenant));
+    await advanceConversation(reviewApproval, conversation, event, key, effects(services, tenant));
   });
 }
 
@@ -137,8 +134,6 @@ export async function handleOwnerApprovalReply(services: Services, tenant: Tenan
     }
   }
 
-  // Answered before (a second tap, a late "1"): nothing more happens, and nothing is posted twice.
-  if (target.status !== 'open' || !isAwaitingOwner(target.snapshot as never)) return true;
   const event: ReviewApprovalEvent =
     reply.action === 'approve' ? { type: 'OWNER_APPROVED' }
       : reply.action === 'skip' ? { type: 'OWNER_SKIPPED' }
@@ -147,9 +142,23 @@ export async function handleOwnerApprovalReply(services: Services, tenant: Tenan
   await withLock(tenant.id, lockKey(reviewId), async () => {
     const current = await ConversationModel.findOne({ tenantId: tenant.id, _id: target._id });
     if (!current) return;
-    await advanceConversation(reviewApproval, current, event, `wa:${item.messageId}`, inputOf(current), executor(services, tenant));
+    // Answered before (a second tap, a late "1", another owner first): the first answer stands,
+    // and nothing is posted twice.
+    if (current.status !== 'open' || !isAwaitingOwner(current.snapshot)) return tellDecided(services, tenant, current, item.from);
+    await ReviewModel.updateOne({ tenantId: tenant.id, _id: reviewId }, { $set: { 'reply.decidedBy': item.from } });
+    await advanceConversation(reviewApproval, current, event, `wa:${item.messageId}`, effects(services, tenant));
   });
   return true;
+}
+
+/** Tells an owner who answered a draft after another owner did what that owner decided (once per draft). */
+async function tellDecided(services: Services, tenant: Tenant, conversation: Conversation, owner: string): Promise<void> {
+  const review = await ReviewModel.findOne({ tenantId: tenant.id, _id: conversation.subjectId });
+  const decidedBy = review?.reply?.decidedBy;
+  if (!review || !decidedBy || decidedBy === owner) return;
+  const decision = review.reply?.state === 'skipped' ? 'owner.draftDecidedSkipped' : 'owner.draftDecidedApproved';
+  const text = t(tenant.language as Language, decision, { reviewer: reviewerLabel(tenant, review), number: conversation.number ?? 0, owner: formatNational(decidedBy) });
+  await alertOwners(services, tenant, textAlert(`draft-decided:${conversation.id}`, text), { audience: { only: owner } });
 }
 
 /** The approval whose draft (or reminder) message the owner quoted, if any. */
@@ -168,65 +177,61 @@ async function whichDraft(services: Services, tenant: Tenant, item: WhatsAppInbo
 }
 
 /** Carries out the approval machine's actions. Every message is keyed by its effect. */
-function executor(services: Services, tenant: Tenant): EffectExecutor {
+function effects(services: Services, tenant: Tenant): EffectHandlers<typeof reviewApprovalMachine> {
   const language = tenant.language as Language;
-  return async (effect, conversation) => {
-    const type = effect.type as keyof ReviewApprovalActionParams;
-    const { reviewId } = effect.params as { reviewId: string };
-    const review = await ReviewModel.findOne({ tenantId: tenant.id, _id: reviewId });
-    const reviewer = review ? reviewerLabel(tenant, review) : t(language, 'owner.unknownValue');
-    const number = conversation.number ?? 0;
-    const toOwner = (text: string, buttons = false) =>
-      sendMessage(services, {
-        tenantId: tenant.id, phone: conversation.phone, audience: 'owner', idempotencyKey: effect.key, conversationId: conversation.id,
-        content: buttons
-          ? { kind: 'buttons', text, buttons: [
-            { id: `approval:${conversation.id}:approve`, title: t(language, 'owner.button.approve') },
-            { id: `approval:${conversation.id}:skip`, title: t(language, 'owner.button.skip') },
-          ] }
-          : { kind: 'text', text },
-      });
 
-    switch (type) {
-      case 'sendDraftToOwner': {
-        const { draft } = effect.params as ReviewApprovalActionParams['sendDraftToOwner'];
-        await toOwner(t(language, 'owner.reviewDraft', { number, reviewer, stars: review?.stars ?? 0, comment: review?.comment ?? '', draft }), true);
-        return;
+  /** The review an effect is about, and how the owner knows its reviewer. */
+  const reviewOf = async (reviewId: string) => {
+    const review = await ReviewModel.findOne({ tenantId: tenant.id, _id: reviewId });
+    return { review, reviewer: review ? reviewerLabel(tenant, review) : t(language, 'owner.unknownValue') };
+  };
+  const toOwner = ({ key, conversation }: EffectRun, text: string, buttons = false) => {
+    const content: OutboundContent = buttons
+      ? { kind: 'buttons', text, buttons: [
+        { id: `approval:${conversation.id}:approve`, title: t(language, 'owner.button.approve') },
+        { id: `approval:${conversation.id}:skip`, title: t(language, 'owner.button.skip') },
+      ] }
+      : { kind: 'text', text };
+    return alertOwners(services, tenant, { key, content, conversationId: conversation.id }, { audience: 'all' });
+  };
+
+  return {
+    sendDraftToOwner: async ({ reviewId, draft }, run) => {
+      const { review, reviewer } = await reviewOf(reviewId);
+      const number = run.conversation.number ?? 0;
+      await toOwner(run, t(language, 'owner.reviewDraft', { number, reviewer, stars: review?.stars ?? 0, comment: review?.comment ?? '', draft }), true);
+    },
+    scheduleReminder: async (_, { conversation }) => {
+      await services.enqueue('approval-reminder', { tenantId: tenant.id, conversationRef: conversation.id }, {
+        at: new Date(Date.now() + approvalReminderOptions.delayMs),
+      });
+    },
+    remindOwner: async ({ reviewId }, run) => {
+      const { reviewer } = await reviewOf(reviewId);
+      await toOwner(run, t(language, 'owner.draftReminder', { reviewer, number: run.conversation.number ?? 0 }), true);
+    },
+    postReply: async ({ reviewId, text }) => {
+      await ReviewModel.updateOne(
+        { tenantId: tenant.id, _id: reviewId, 'reply.state': { $in: ['none', 'awaiting_owner'] } },
+        { $set: { 'reply.state': 'posting', 'reply.text': text, 'reply.auto': false } },
+      );
+      await services.enqueue('post-review-reply', { tenantId: tenant.id, reviewRef: reviewId });
+    },
+    confirmToOwner: async ({ reviewId, outcome }, run) => {
+      const { reviewer } = await reviewOf(reviewId);
+      switch (outcome) {
+        case 'posted':
+          await toOwner(run, t(language, 'owner.reviewPosted', { reviewer }));
+          return;
+        case 'skipped':
+          await ReviewModel.updateOne({ tenantId: tenant.id, _id: reviewId, 'reply.state': 'awaiting_owner' }, { $set: { 'reply.state': 'skipped' } });
+          await recordActivity(tenant.id, 'review.replied', `owner skipped the reply to ${reviewer}`, reviewId);
+          await toOwner(run, t(language, 'owner.reviewSkipped', { reviewer }));
+          return;
+        case 'failed':
+          await toOwner(run, t(language, 'owner.replyRejected', { reviewer }));
+          return;
       }
-      case 'scheduleReminder':
-        await services.enqueue('approval-reminder', { tenantId: tenant.id, conversationRef: conversation.id }, {
-          at: new Date(Date.now() + approvalReminderOptions.delayMs),
-        });
-        return;
-      case 'remindOwner':
-        await toOwner(t(language, 'owner.draftReminder', { reviewer, number }), true);
-        return;
-      case 'postReply': {
-        const { text } = effect.params as ReviewApprovalActionParams['postReply'];
-        await ReviewModel.updateOne(
-          { tenantId: tenant.id, _id: reviewId, 'reply.state': { $in: ['none', 'awaiting_owner'] } },
-          { $set: { 'reply.state': 'posting', 'reply.text': text, 'reply.auto': false } },
-        );
-        await services.enqueue('post-review-reply', { tenantId: tenant.id, reviewRef: reviewId });
-        return;
-      }
-      case 'confirmToOwner': {
-        const { outcome } = effect.params as ReviewApprovalActionParams['confirmToOwner'];
-        switch (outcome) {
-          case 'posted':
-            await toOwner(t(language, 'owner.reviewPosted', { reviewer }));
-            return;
-          case 'skipped':
-            await ReviewModel.updateOne({ tenantId: tenant.id, _id: reviewId, 'reply.state': 'awaiting_owner' }, { $set: { 'reply.state': 'skipped' } });
-            await recordActivity(tenant.id, 'review.replied', `owner skipped the reply to ${reviewer}`, reviewId);
-            await toOwner(t(language, 'owner.reviewSkipped', { reviewer }));
-            return;
-          case 'failed':
-            await toOwner(t(language, 'owner.replyRejected', { reviewer }));
-            return;
-        }
-        return;
-      }
-    }
+    },
   };
 }
