@@ -12,5 +12,7 @@ export interface JobHandler<Name extends JobName = JobName> {
   run: (data: JobData<Name>, services: Services) => Promise<void>;
 }
 
-export const defineJob = <Name extends JobName>(name: Name, run: (data: JobData<Name>, services: Services) => Promise<void>): JobHandler<Name> =>
-  ({ name, run });
+export const defineJob = <Name extends JobName>(
+  name: Name,
+  run: (data: JobData<Name>, services: Services) => Promise<void>,
+): JobHandler<Name> => ({ name, run });

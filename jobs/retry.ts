@@ -36,5 +36,7 @@ export function retryDelay(policy: RetryPolicy, attempt: number, error: unknown,
 }
 
 /** The policy as an Agenda backoff; `policy` is read at each failure, so tests may change it. */
-export const retryStrategy = (policy: () => RetryPolicy): BackoffStrategy =>
-  ({ attempt, error }) => retryDelay(policy(), attempt, error);
+export const retryStrategy =
+  (policy: () => RetryPolicy): BackoffStrategy =>
+  ({ attempt, error }) =>
+    retryDelay(policy(), attempt, error);

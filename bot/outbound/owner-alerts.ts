@@ -25,14 +25,24 @@ export interface OwnerAlert {
 export const textAlert = (key: string, text: string): OwnerAlert => ({ key, content: { kind: 'text', text } });
 
 export async function alertOwners(
-  services: Services, tenant: Tenant, alert: OwnerAlert, { audience }: { audience: OwnerAudience },
+  services: Services,
+  tenant: Tenant,
+  alert: OwnerAlert,
+  { audience }: { audience: OwnerAudience },
 ): Promise<SendOutcome[]> {
   const owners = audience === 'all' ? tenant.ownerPhones : [audience.only];
   const outcomes: SendOutcome[] = [];
   for (const phone of owners) {
-    outcomes.push(await sendMessage(services, {
-      tenantId: tenant.id, phone, audience: 'owner', idempotencyKey: `${alert.key}:${phone}`, content: alert.content, conversationId: alert.conversationId,
-    }));
+    outcomes.push(
+      await sendMessage(services, {
+        tenantId: tenant.id,
+        phone,
+        audience: 'owner',
+        idempotencyKey: `${alert.key}:${phone}`,
+        content: alert.content,
+        conversationId: alert.conversationId,
+      }),
+    );
   }
   return outcomes;
 }

@@ -32,14 +32,26 @@ describe('two owners', () => {
   const countSent = (owner: string, needle: string) => sentTo(h, owner).filter((w) => w.includes(needle)).length;
 
   it('both get the draft; both answer it at once; the first answer is posted once and both learn the outcome', async () => {
-    const review = h.google.addReview(location.name, { starRating: 'TWO', reviewer: { displayName: 'Gil Peretz', isAnonymous: false }, comment: 'הטכנאי איחר' });
+    const review = h.google.addReview(location.name, {
+      starRating: 'TWO',
+      reviewer: { displayName: 'Gil Peretz', isAnonymous: false },
+      comment: 'הטכנאי איחר',
+    });
     await checkDueNow(tenant);
-    await eventually(async () => countSent(FIRST_OWNER, 'הטכנאי איחר') === 1 && countSent(SECOND_OWNER, 'הטכנאי איחר') === 1, 20_000, 'the draft sent to both owners');
+    await eventually(
+      async () => countSent(FIRST_OWNER, 'הטכנאי איחר') === 1 && countSent(SECOND_OWNER, 'הטכנאי איחר') === 1,
+      20_000,
+      'the draft sent to both owners',
+    );
 
     const own = 'גיל, מצטערים על העיכוב. נדאג שזה לא יחזור.';
     await Promise.all([ownerSays(FIRST_OWNER, 'אשר'), ownerSays(SECOND_OWNER, own)]);
 
-    await eventually(async () => countSent(FIRST_OWNER, 'פורסמה בגוגל') === 1 && countSent(SECOND_OWNER, 'פורסמה בגוגל') === 1, 20_000, 'both owners told it was posted');
+    await eventually(
+      async () => countSent(FIRST_OWNER, 'פורסמה בגוגל') === 1 && countSent(SECOND_OWNER, 'פורסמה בגוגל') === 1,
+      20_000,
+      'both owners told it was posted',
+    );
     const mirrored = (await ReviewModel.findOne({ tenantId: tenant.id, googleReviewId: review.reviewId }))!;
     const winner = mirrored.reply!.decidedBy!;
     const loser = winner === FIRST_OWNER ? SECOND_OWNER : FIRST_OWNER;

@@ -34,13 +34,20 @@ describe('job retries', () => {
 
   const newCaller = () => `+97254${String(1_000_000 + ++seq).slice(-7)}`;
   const missedCall = (caller: string) =>
-    postProviderWebhook(h.webhookUrl('voicenter', keys.voicenter), voicenterMissedCall({ caller, callerPhone: caller, ivruniqueid: `retry-${++seq}` }) as never);
+    postProviderWebhook(
+      h.webhookUrl('voicenter', keys.voicenter),
+      voicenterMissedCall({ caller, callerPhone: caller, ivruniqueid: `retry-${++seq}` }) as never,
+    );
 
   it("retries a follow-up refused with Meta's 130429 no sooner than its Retry-After", async () => {
     const caller = newCaller();
     h.whatsapp.failNext(130429, { httpStatus: 429, retryAfterSeconds: RETRY_AFTER_SECONDS });
     expect((await missedCall(caller)).status).toBe(200);
-    const refusedAt = await eventually(async () => h.whatsapp.rejected.some((m) => m.to === caller) && Date.now(), 15_000, 'first send refused');
+    const refusedAt = await eventually(
+      async () => h.whatsapp.rejected.some((m) => m.to === caller) && Date.now(),
+      15_000,
+      'first send refused',
+    );
     await h.whatsapp.waitForSent((m) => m.to === caller, 30_000);
     const waited = Date.now() - refusedAt;
     console.log(`130429 with Retry-After ${RETRY_AFTER_SECONDS}s: sent again after ${waited} ms`);
@@ -52,13 +59,17 @@ describe('job retries', () => {
     const { agenda } = h.findo.services;
     let attempts = 0;
     // The follow-up's job runs with a WhatsApp client that cannot exist: no access token.
-    registerJobs(agenda, {
-      ...h.findo.services,
-      whatsappFor: async () => {
-        attempts += 1;
-        throw new IntegrationError('no WhatsApp access token', 'permanent', { provider: 'whatsapp', code: 'no_token' });
+    registerJobs(
+      agenda,
+      {
+        ...h.findo.services,
+        whatsappFor: async () => {
+          attempts += 1;
+          throw new IntegrationError('no WhatsApp access token', 'permanent', { provider: 'whatsapp', code: 'no_token' });
+        },
       },
-    }, [missedCallFollowupJob]);
+      [missedCallFollowupJob],
+    );
     try {
       const exhausted = new Promise<Error>((resolve) => agenda.once(`retry exhausted:${missedCallFollowupJob.name}`, resolve));
       const caller = newCaller();
@@ -68,7 +79,9 @@ describe('job retries', () => {
       await new Promise((resolve) => setTimeout(resolve, 7_000));
       expect(attempts).toBe(1);
       expect([...h.whatsapp.sent, ...h.whatsapp.rejected].filter((m) => m.to === caller)).toEqual([]);
-      const job = await h.findo.services.connection.collection(AGENDA_COLLECTION).findOne({ name: missedCallFollowupJob.name, 'data.phone': caller });
+      const job = await h.findo.services.connection
+        .collection(AGENDA_COLLECTION)
+        .findOne({ name: missedCallFollowupJob.name, 'data.phone': caller });
       expect(job).toMatchObject({ failCount: 1, nextRunAt: null });
     } finally {
       registerJobs(agenda, h.findo.services, [missedCallFollowupJob]);

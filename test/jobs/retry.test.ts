@@ -16,7 +16,10 @@ describe('retryDelay', () => {
   });
 
   it("waits at least the Retry-After of Meta's 130429, even when the backoff is shorter", () => {
-    const limited = classifyWhatsAppError({ code: 130429, message: 'Rate limit hit' }, { operation: 'sendText', httpStatus: 429, retryAfterMs: 7_000 });
+    const limited = classifyWhatsAppError(
+      { code: 130429, message: 'Rate limit hit' },
+      { operation: 'sendText', httpStatus: 429, retryAfterMs: 7_000 },
+    );
     expect(limited).toMatchObject({ kind: 'rate_limited', details: { retryAfterMs: 7_000 } });
     expect(retryDelay(policy, 1, limited, lowest)).toBe(7_000);
     expect(retryDelay(policy, 1, limited, highest)).toBe(7_000);

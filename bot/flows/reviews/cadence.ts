@@ -46,11 +46,13 @@ export async function scheduleNextCheck(tenant: Tenant, now = new Date()): Promi
   let lastActivity = fresh?.google?.lastNewReviewAt ?? null;
   if (isInactive(lastActivity, now)) {
     // Someone was asked for a review lately: one may come any hour now.
-    const asked = await ReviewRequestModel.findOne({ tenantId: tenant.id, sentAt: { $gt: new Date(now.getTime() - INACTIVE_AFTER_MS) } }, { sentAt: 1 });
+    const asked = await ReviewRequestModel.findOne(
+      { tenantId: tenant.id, sentAt: { $gt: new Date(now.getTime() - INACTIVE_AFTER_MS) } },
+      { sentAt: 1 },
+    );
     lastActivity = asked?.sentAt ?? lastActivity;
   }
   const at = nextCheckAt(tenant.id, now, isInactive(lastActivity, now));
   await TenantModel.updateOne({ _id: tenant._id }, { $set: { 'google.nextCheckAt': at } });
   return at;
 }
-

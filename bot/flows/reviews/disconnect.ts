@@ -18,13 +18,26 @@ export const isDisconnect = (error: IntegrationError) => error.details.code === 
  */
 export async function onGoogleFailure(services: Services, tenant: Tenant, error: IntegrationError): Promise<void> {
   if (!isDisconnect(error)) return;
-  const changed = await TenantModel.updateOne({ _id: tenant._id, 'google.connected': { $ne: false } }, { $set: { 'google.connected': false } });
+  const changed = await TenantModel.updateOne(
+    { _id: tenant._id, 'google.connected': { $ne: false } },
+    { $set: { 'google.connected': false } },
+  );
   if (changed.modifiedCount > 0) {
-    await recordActivity(tenant.id, 'google.revoked', `Google access revoked or expired; the owner must reconnect (findo google connect ${tenant.slug})`);
+    await recordActivity(
+      tenant.id,
+      'google.revoked',
+      `Google access revoked or expired; the owner must reconnect (findo google connect ${tenant.slug})`,
+    );
   }
   // Keyed by the grant, so the owners hear it once per grant however many workers notice.
-  const tokens = await mongoTokenStore({ tenantId: tenant.id, vault: services.vault }).load().catch(() => null);
+  const tokens = await mongoTokenStore({ tenantId: tenant.id, vault: services.vault })
+    .load()
+    .catch(() => null);
   const grant = tokens ? createHash('sha256').update(tokens.refreshToken).digest('hex').slice(0, 16) : 'none';
-  await alertOwners(services, tenant, textAlert(`google-disconnected:${grant}`, t(tenant.language as Language, 'owner.googleDisconnected')), { audience: 'all' });
+  await alertOwners(
+    services,
+    tenant,
+    textAlert(`google-disconnected:${grant}`, t(tenant.language as Language, 'owner.googleDisconnected')),
+    { audience: 'all' },
+  );
 }
-

@@ -7,21 +7,70 @@ import { ReviewRequestModel, type Review, type Tenant } from '../../db/models/in
 
 // Common Israeli first names and surnames in Hebrew and their usual Latin spellings.
 const TRANSLITERATIONS: Record<string, string[]> = {
-  'דנה': ['dana'], 'דני': ['dani', 'danny'], 'דניאל': ['daniel'], 'דוד': ['david', 'dudi'], 'יוסי': ['yossi', 'yosi', 'josi'],
-  'יוסף': ['yosef', 'joseph', 'josef'], 'משה': ['moshe', 'moses'], 'שרה': ['sarah', 'sara'], 'מיכל': ['michal'],
-  'נועה': ['noa', 'noah'], 'אבי': ['avi'], 'רונית': ['ronit'], 'יעל': ['yael', 'yaël'], 'תמר': ['tamar'], 'אורי': ['ori', 'uri'],
-  'איתי': ['itai', 'itay'], 'עומר': ['omer', 'omar'], 'אלון': ['alon'], 'גיל': ['gil'], 'רון': ['ron'], 'שירה': ['shira'],
-  'רחל': ['rachel', 'rahel'], 'לאה': ['lea', 'leah'], 'יונתן': ['yonatan', 'jonathan', 'jonatan'], 'מיכאל': ['michael', 'michael'],
-  'אברהם': ['avraham', 'abraham'], 'יצחק': ['yitzhak', 'itzhak', 'isaac'], 'יעקב': ['yaakov', 'yakov', 'jacob'],
-  'חיים': ['haim', 'chaim', 'hayim'], 'נתן': ['natan', 'nathan'], 'עדי': ['adi'], 'ליאור': ['lior'], 'מאיה': ['maya', 'maia'],
-  'רותם': ['rotem'], 'עמית': ['amit'], 'אסף': ['asaf', 'assaf'], 'טל': ['tal'], 'הילה': ['hila', 'hilla'], 'שני': ['shani'],
-  'אייל': ['eyal'], 'אורן': ['oren'], 'ניר': ['nir'], 'גלית': ['galit'], 'אביטל': ['avital'], 'נוי': ['noy', 'noi'],
-  'שלמה': ['shlomo'], 'אליהו': ['eliyahu', 'eli'], 'אלי': ['eli'], 'מוחמד': ['mohammed', 'muhammad', 'mohamed'],
-  'אחמד': ['ahmad', 'ahmed'], 'כהן': ['cohen', 'kohen'], 'לוי': ['levi', 'levy'], 'מזרחי': ['mizrahi', 'mizrachi'],
-  'פרץ': ['peretz', 'perez'], 'ביטון': ['biton', 'bitton'], 'אברהמי': ['avrahami'], 'פרידמן': ['friedman', 'fridman'],
-  'שפירא': ['shapira', 'shapiro'], 'גולן': ['golan'], 'אזולאי': ['azulay', 'azoulay'], 'דהן': ['dahan'], 'עזרא': ['ezra'],
+  דנה: ['dana'],
+  דני: ['dani', 'danny'],
+  דניאל: ['daniel'],
+  דוד: ['david', 'dudi'],
+  יוסי: ['yossi', 'yosi', 'josi'],
+  יוסף: ['yosef', 'joseph', 'josef'],
+  משה: ['moshe', 'moses'],
+  שרה: ['sarah', 'sara'],
+  מיכל: ['michal'],
+  נועה: ['noa', 'noah'],
+  אבי: ['avi'],
+  רונית: ['ronit'],
+  יעל: ['yael', 'yaël'],
+  תמר: ['tamar'],
+  אורי: ['ori', 'uri'],
+  איתי: ['itai', 'itay'],
+  עומר: ['omer', 'omar'],
+  אלון: ['alon'],
+  גיל: ['gil'],
+  רון: ['ron'],
+  שירה: ['shira'],
+  רחל: ['rachel', 'rahel'],
+  לאה: ['lea', 'leah'],
+  יונתן: ['yonatan', 'jonathan', 'jonatan'],
+  מיכאל: ['michael', 'michael'],
+  אברהם: ['avraham', 'abraham'],
+  יצחק: ['yitzhak', 'itzhak', 'isaac'],
+  יעקב: ['yaakov', 'yakov', 'jacob'],
+  חיים: ['haim', 'chaim', 'hayim'],
+  נתן: ['natan', 'nathan'],
+  עדי: ['adi'],
+  ליאור: ['lior'],
+  מאיה: ['maya', 'maia'],
+  רותם: ['rotem'],
+  עמית: ['amit'],
+  אסף: ['asaf', 'assaf'],
+  טל: ['tal'],
+  הילה: ['hila', 'hilla'],
+  שני: ['shani'],
+  אייל: ['eyal'],
+  אורן: ['oren'],
+  ניר: ['nir'],
+  גלית: ['galit'],
+  אביטל: ['avital'],
+  נוי: ['noy', 'noi'],
+  שלמה: ['shlomo'],
+  אליהו: ['eliyahu', 'eli'],
+  אלי: ['eli'],
+  מוחמד: ['mohammed', 'muhammad', 'mohamed'],
+  אחמד: ['ahmad', 'ahmed'],
+  כהן: ['cohen', 'kohen'],
+  לוי: ['levi', 'levy'],
+  מזרחי: ['mizrahi', 'mizrachi'],
+  פרץ: ['peretz', 'perez'],
+  ביטון: ['biton', 'bitton'],
+  אברהמי: ['avrahami'],
+  פרידמן: ['friedman', 'fridman'],
+  שפירא: ['shapira', 'shapiro'],
+  גולן: ['golan'],
+  אזולאי: ['azulay', 'azoulay'],
+  דהן: ['dahan'],
+  עזרא: ['ezra'],
 };
-const FINAL_LETTERS: Record<string, string> = { 'ך': 'כ', 'ם': 'מ', 'ן': 'נ', 'ף': 'פ', 'ץ': 'צ' };
+const FINAL_LETTERS: Record<string, string> = { ך: 'כ', ם: 'מ', ן: 'נ', ף: 'פ', ץ: 'צ' };
 
 /** Lower case, without niqqud, accents, punctuation or final-letter forms; words split on spaces. */
 export function nameWords(name: string): string[] {
@@ -46,8 +95,23 @@ for (const [hebrew, latin] of Object.entries(TRANSLITERATIONS)) {
 // A rough consonant skeleton for names outside the table: Hebrew matres lectionis and gutturals,
 // and Latin vowels and h, carry no weight; letters that sound alike share a class.
 const HEBREW_SOUNDS: Record<string, string> = {
-  'ב': 'b', 'ג': 'g', 'ד': 'd', 'ז': 'z', 'ט': 't', 'כ': 'k', 'ל': 'l', 'מ': 'm', 'נ': 'n', 'ס': 's', 'פ': 'p', 'צ': 'C',
-  'ק': 'k', 'ר': 'r', 'ש': 's', 'ת': 't', 'ח': 'k',
+  ב: 'b',
+  ג: 'g',
+  ד: 'd',
+  ז: 'z',
+  ט: 't',
+  כ: 'k',
+  ל: 'l',
+  מ: 'm',
+  נ: 'n',
+  ס: 's',
+  פ: 'p',
+  צ: 'C',
+  ק: 'k',
+  ר: 'r',
+  ש: 's',
+  ת: 't',
+  ח: 'k',
 };
 function hebrewSkeletons(word: string): string[] {
   // ו is a vowel or a v: try both.
@@ -59,15 +123,17 @@ function hebrewSkeletons(word: string): string[] {
   return variants;
 }
 function latinSkeleton(word: string): string {
-  return word
-    // Upper case marks the ts sound, so the c → k rule below leaves it alone.
-    .replace(/tz|ts/g, 'C')
-    .replace(/ch|kh|ck|c|q|x/g, 'k')
-    .replace(/sh/g, 's')
-    .replace(/ph|f/g, 'p')
-    .replace(/[vw]/g, 'b')
-    .replace(/[aeiouyh]/g, '')
-    .replace(/(.)\1+/g, '$1');
+  return (
+    word
+      // Upper case marks the ts sound, so the c → k rule below leaves it alone.
+      .replace(/tz|ts/g, 'C')
+      .replace(/ch|kh|ck|c|q|x/g, 'k')
+      .replace(/sh/g, 's')
+      .replace(/ph|f/g, 'p')
+      .replace(/[vw]/g, 'b')
+      .replace(/[aeiouyh]/g, '')
+      .replace(/(.)\1+/g, '$1')
+  );
 }
 const isHebrew = (word: string) => /\p{Script=Hebrew}/u.test(word);
 
@@ -93,7 +159,8 @@ export function namesMatch(reviewerName: string, customerName: string): boolean 
   if (!sameNameWord(a[0]!, b[0]!)) return false;
   if (a.length === 1 || b.length === 1) return true;
   const [x, y] = [a[1]!, b[1]!];
-  if (x.length === 1 || y.length === 1) return x[0] === y[0] || (x.length > 1 ? sameNameWord(x, y) : sameNameWord(y, x)) || initialMatches(x, y);
+  if (x.length === 1 || y.length === 1)
+    return x[0] === y[0] || (x.length > 1 ? sameNameWord(x, y) : sameNameWord(y, x)) || initialMatches(x, y);
   return sameNameWord(x, y);
 }
 
@@ -112,7 +179,11 @@ const OPEN_REQUEST_STATUSES = ['scheduled', 'sent', 'reminded'] as const;
  */
 export async function closeMatchingRequest(tenant: Tenant, review: Review): Promise<string | null> {
   if (!review.reviewerName) return null;
-  const open = await ReviewRequestModel.find({ tenantId: tenant.id, status: { $in: OPEN_REQUEST_STATUSES }, customerName: { $exists: true } })
+  const open = await ReviewRequestModel.find({
+    tenantId: tenant.id,
+    status: { $in: OPEN_REQUEST_STATUSES },
+    customerName: { $exists: true },
+  })
     .sort({ createdAt: -1 })
     .limit(500);
   const reviewer = nameWords(review.reviewerName).join(' ');
@@ -127,8 +198,12 @@ export async function closeMatchingRequest(tenant: Tenant, review: Review): Prom
     { $set: { status: 'reviewed', reviewId: review.id } },
   );
   if (closed.modifiedCount > 0) {
-    await recordActivity(tenant.id, 'review.received', `review request to ${chosen.phone} closed: ${review.reviewerName} wrote a review`, chosen.id);
+    await recordActivity(
+      tenant.id,
+      'review.received',
+      `review request to ${chosen.phone} closed: ${review.reviewerName} wrote a review`,
+      chosen.id,
+    );
   }
   return chosen.id as string;
 }
-

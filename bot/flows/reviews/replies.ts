@@ -19,4 +19,3 @@ export function writeReplyFor(services: Services, tenant: Tenant, review: Review
 export function reviewerLabel(tenant: Tenant, review: Pick<Review, 'reviewerName'>): string {
   return review.reviewerName?.trim() || t(tenant.language as Language, 'owner.unknownValue');
 }
-

@@ -71,12 +71,26 @@ export async function checkReviews(services: Services, tenant: Tenant, options: 
   const now = options.now ?? new Date();
   const locationName = tenant.google?.locationName;
   if (!locationName) {
-    throw new IntegrationError(`no Google location linked for tenant ${tenant.slug} (run: findo google link ${tenant.slug} --location accounts/…/locations/…)`, 'permanent', {
-      provider: 'google', code: 'no_location',
-    });
+    throw new IntegrationError(
+      `no Google location linked for tenant ${tenant.slug} (run: findo google link ${tenant.slug} --location accounts/…/locations/…)`,
+      'permanent',
+      {
+        provider: 'google',
+        code: 'no_location',
+      },
+    );
   }
   const summary: CheckSummary = {
-    tenantId: tenant.id, locationName, pages: 0, fetched: 0, newReviews: 0, editedReviews: 0, autoReplies: 0, drafts: 0, requestsClosed: 0, nextCheckAt: now,
+    tenantId: tenant.id,
+    locationName,
+    pages: 0,
+    fetched: 0,
+    newReviews: 0,
+    editedReviews: 0,
+    autoReplies: 0,
+    drafts: 0,
+    requestsClosed: 0,
+    nextCheckAt: now,
   };
 
   const changed: GoogleReview[] = [];
@@ -86,11 +100,19 @@ export async function checkReviews(services: Services, tenant: Tenant, options: 
     let pageToken: string | undefined;
     let reachedKnown = false;
     do {
-      const page = await google.listReviews(locationName, { orderBy: 'updateTime desc', pageSize: PAGE_SIZE, ...(pageToken ? { pageToken } : {}) });
+      const page = await google.listReviews(locationName, {
+        orderBy: 'updateTime desc',
+        pageSize: PAGE_SIZE,
+        ...(pageToken ? { pageToken } : {}),
+      });
       summary.pages += 1;
       const held = new Map(
-        (await ReviewModel.find({ tenantId: tenant.id, googleReviewId: { $in: page.reviews.map((r) => r.reviewId) } }, { googleReviewId: 1, updateTime: 1 }))
-          .map((r) => [r.googleReviewId, r.updateTime?.getTime() ?? 0]),
+        (
+          await ReviewModel.find(
+            { tenantId: tenant.id, googleReviewId: { $in: page.reviews.map((r) => r.reviewId) } },
+            { googleReviewId: 1, updateTime: 1 },
+          )
+        ).map((r) => [r.googleReviewId, r.updateTime?.getTime() ?? 0]),
       );
       for (const review of page.reviews) {
         const heldAt = held.get(review.reviewId);
@@ -100,7 +122,11 @@ export async function checkReviews(services: Services, tenant: Tenant, options: 
         }
         changed.push(review);
       }
-      options.onProgress?.({ pages: summary.pages, fetched: changed.length, ...(page.totalReviewCount === undefined ? {} : { total: page.totalReviewCount }) });
+      options.onProgress?.({
+        pages: summary.pages,
+        fetched: changed.length,
+        ...(page.totalReviewCount === undefined ? {} : { total: page.totalReviewCount }),
+      });
       pageToken = page.nextPageToken;
     } while (pageToken && !reachedKnown);
     summary.fetched = changed.length;
@@ -119,10 +145,7 @@ export async function checkReviews(services: Services, tenant: Tenant, options: 
       if (outcome.acted === 'owner') summary.drafts += 1;
     }
     if (newestCreate > 0) {
-      await TenantModel.updateOne(
-        { _id: tenant._id },
-        { $max: { 'google.lastNewReviewAt': new Date(newestCreate) } },
-      );
+      await TenantModel.updateOne({ _id: tenant._id }, { $max: { 'google.lastNewReviewAt': new Date(newestCreate) } });
     }
     await repairUnfinished(services, tenant, now);
   } catch (error) {
@@ -136,7 +159,10 @@ export async function checkReviews(services: Services, tenant: Tenant, options: 
 
 /** Stores or updates one Google review, and starts its reply when it needs one. */
 async function mirror(
-  services: Services, tenant: Tenant, review: GoogleReview, context: { firstSync: boolean; now: Date },
+  services: Services,
+  tenant: Tenant,
+  review: GoogleReview,
+  context: { firstSync: boolean; now: Date },
 ): Promise<{ review: Review; isNew: boolean; acted: ReplyMode | null }> {
   const fields = {
     name: review.name,
@@ -148,13 +174,23 @@ async function mirror(
   };
   // A review already answered on Google (by the owner, or before Findo) needs nothing from us.
   const external = review.reply
-    ? { state: 'posted' as const, text: review.reply.comment, auto: false, ...(review.reply.state ? { moderationState: review.reply.state } : {}) }
+    ? {
+        state: 'posted' as const,
+        text: review.reply.comment,
+        auto: false,
+        ...(review.reply.state ? { moderationState: review.reply.state } : {}),
+      }
     : { state: 'none' as const };
   let stored: Review;
   let isNew = true;
   try {
     stored = await ReviewModel.create({ tenantId: tenant.id, googleReviewId: review.reviewId, ...fields, reply: external });
-    await recordActivity(tenant.id, 'review.received', `${review.stars}★ review from ${review.reviewerName ?? 'an anonymous reviewer'}`, stored.id);
+    await recordActivity(
+      tenant.id,
+      'review.received',
+      `${review.stars}★ review from ${review.reviewerName ?? 'an anonymous reviewer'}`,
+      stored.id,
+    );
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
     isNew = false;
@@ -201,7 +237,11 @@ async function startReply(services: Services, tenant: Tenant, review: Review, mo
  */
 async function repairUnfinished(services: Services, tenant: Tenant, now: Date): Promise<void> {
   const stale = new Date(now.getTime() - 5 * 60_000);
-  const stuck = await ReviewModel.find({ tenantId: tenant.id, 'reply.state': { $in: ['posting', 'awaiting_owner'] }, updatedAt: { $lt: stale } }).limit(50);
+  const stuck = await ReviewModel.find({
+    tenantId: tenant.id,
+    'reply.state': { $in: ['posting', 'awaiting_owner'] },
+    updatedAt: { $lt: stale },
+  }).limit(50);
   for (const review of stuck) {
     if (review.reply?.state === 'posting') {
       await services.enqueue('post-review-reply', { tenantId: tenant.id, reviewRef: review.id });
@@ -214,7 +254,17 @@ async function repairUnfinished(services: Services, tenant: Tenant, now: Date): 
 /** Google moderated a reply we posted as REJECTED after the fact: record it and tell the owner once. */
 async function noticeModeration(services: Services, tenant: Tenant, stored: Review, review: GoogleReview): Promise<void> {
   if (review.reply?.state !== 'REJECTED' || stored.reply?.moderationState === 'REJECTED' || stored.reply?.state !== 'posted') return;
-  await ReviewModel.updateOne({ tenantId: tenant.id, _id: stored._id }, { $set: { 'reply.moderationState': 'REJECTED', 'reply.state': 'failed' } });
-  await alertOwners(services, tenant, textAlert(`review-rejected:${stored.id}`, t(tenant.language as Language, 'owner.replyRejected', { reviewer: reviewerLabel(tenant, stored) })), { audience: 'all' });
+  await ReviewModel.updateOne(
+    { tenantId: tenant.id, _id: stored._id },
+    { $set: { 'reply.moderationState': 'REJECTED', 'reply.state': 'failed' } },
+  );
+  await alertOwners(
+    services,
+    tenant,
+    textAlert(
+      `review-rejected:${stored.id}`,
+      t(tenant.language as Language, 'owner.replyRejected', { reviewer: reviewerLabel(tenant, stored) }),
+    ),
+    { audience: 'all' },
+  );
 }
-
