@@ -13,12 +13,12 @@ import { detectConversationIntent } from '../intents.ts';
 import { isWindowOpen, sendMessage } from '../outbound/sender.ts';
 import type { Services } from '../services.ts';
 import { t, textOf, type Language } from '../texts/index.ts';
-import type { ExpectedLeadDetail } from '../../integrations/anthropic/text-generator.ts';
+import type { ExpectedLeadDetail } from '../ai/text-generator.ts';
 import {
   expectingOf, isHandedOff, leadCaptureMachine, originOf, VERSION,
   type LeadCaptureEvent, type LeadField, type NotifyOwnerParams, type SaveLeadParams,
 } from '../../machines/lead-capture.ts';
-import { formatContact } from '../phone.ts';
+import { formatContact } from '../../lib/phone.ts';
 
 export const leadCapture: ConversationDefinition<typeof leadCaptureMachine> = {
   kind: 'lead_capture',

@@ -6,7 +6,7 @@ import { recordActivity } from '../activity.ts';
 import { LeadModel, ReviewModel, ReviewRequestModel, TenantModel, type Customer, type Tenant } from '../db/models/index.ts';
 import { parseOwnerCommand } from '../intents.ts';
 import { sendMessage } from '../outbound/sender.ts';
-import { formatContact, formatNational } from '../phone.ts';
+import { formatContact, formatNational } from '../../lib/phone.ts';
 import type { Services } from '../services.ts';
 import { t, type Language } from '../texts/index.ts';
 import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';

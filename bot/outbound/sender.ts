@@ -25,7 +25,7 @@ import { recordActivity } from '../activity.ts';
 import { CustomerModel, isDuplicateKey, MessageModel, TenantModel, type Customer, type Message, type Tenant } from '../db/models/index.ts';
 import { parseQuietHours } from '../durations.ts';
 import { messagesOut } from '../metrics.ts';
-import { isWhatsAppReachable } from '../phone.ts';
+import { isWhatsAppReachable } from '../../lib/phone.ts';
 import type { Services } from '../services.ts';
 import { templateBodyParams, templateSendParams, TEMPLATES, type TemplateName, type TemplateSend } from '../templates.ts';
 import { textOf, type Language } from '../texts/index.ts';

@@ -4,7 +4,7 @@
  */
 import { TenantModel, type Tenant } from '../../bot/db/models/index.ts';
 import { googleOAuth } from '../../bot/google-clients.ts';
-import { mongoTokenStore } from '../../integrations/google/token-store.ts';
+import { mongoTokenStore } from '../../bot/google-token-store.ts';
 import type { FakeSentMessage } from '../../integrations/whatsapp/fake-server.ts';
 import type { Harness } from '../support/harness.ts';
 

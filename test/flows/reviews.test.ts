@@ -11,7 +11,7 @@ import { namesMatch } from '../../bot/flows/reviews/names.ts';
 import { checkReviews, replyModeFor } from '../../bot/flows/reviews/sync.ts';
 import { googleClientResolver } from '../../bot/google-clients.ts';
 import type { FakeLocation } from '../../integrations/google/fake-server.ts';
-import { mongoTokenStore } from '../../integrations/google/token-store.ts';
+import { mongoTokenStore } from '../../bot/google-token-store.ts';
 import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
 import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.ts';
 import { connectGoogle, sentTo } from './reviews-support.ts';

@@ -9,7 +9,7 @@ import { alertOwners, textAlert } from '../../outbound/owner-alerts.ts';
 import type { Services } from '../../services.ts';
 import { t, type Language } from '../../texts/index.ts';
 import type { IntegrationError } from '../../../integrations/errors.ts';
-import { mongoTokenStore } from '../../../integrations/google/token-store.ts';
+import { mongoTokenStore } from '../../google-token-store.ts';
 export const isDisconnect = (error: IntegrationError) => error.details.code === 'invalid_grant';
 
 /**
