@@ -78,7 +78,7 @@ class Chat {
     private readonly sandbox: Sandbox,
     private readonly io: ChatIo,
   ) {
-    this.language = sandbox.tenant.language as Language;
+    this.language = sandbox.tenant.language;
     this.rl = createInterface({ input: io.input, output: io.interactive ? io.output : undefined, terminal: io.interactive });
     this.rl.setPrompt(this.prompt());
     this.lines = this.rl[Symbol.asyncIterator]();

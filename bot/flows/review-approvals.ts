@@ -102,7 +102,7 @@ export async function applyApprovalEvent(services: Services, tenant: Tenant, rev
  */
 export async function handleOwnerApprovalReply(services: Services, tenant: Tenant, item: WhatsAppInboundMessage): Promise<boolean> {
   if (!tenant.ownerPhones.includes(item.from)) return false;
-  const language = tenant.language as Language;
+  const language = tenant.language;
 
   let target: Conversation | null = null;
   let reply: ApprovalReply;
@@ -162,7 +162,7 @@ async function whichDraft(services: Services, tenant: Tenant, item: WhatsAppInbo
 
 /** Carries out the approval machine's actions. Every message is keyed by its effect. */
 function effects(services: Services, tenant: Tenant): EffectHandlers<typeof reviewApprovalMachine> {
-  const language = tenant.language as Language;
+  const language = tenant.language;
 
   /** The review an effect is about, and how the owner knows its reviewer. */
   const reviewOf = async (reviewId: string) => {

@@ -91,7 +91,7 @@ function renderForRecord(language: Language, content: OutboundContent): string {
 export async function sendMessage(services: Services, intent: OutboundIntent): Promise<SendOutcome> {
   const tenant = await TenantModel.findById(intent.tenantId);
   if (!tenant) throw new Error(`tenant ${intent.tenantId} not found`);
-  const language = tenant.language as Language;
+  const language = tenant.language;
   let message: Message;
   try {
     message = await MessageModel.create({

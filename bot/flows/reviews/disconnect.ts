@@ -7,7 +7,7 @@ import { recordActivity } from '../../activity.ts';
 import { TenantModel, type Tenant } from '../../db/models/index.ts';
 import { alertOwners, textAlert } from '../../outbound/owner-alerts.ts';
 import type { Services } from '../../services.ts';
-import { t, type Language } from '../../texts/index.ts';
+import { t } from '../../texts/index.ts';
 import type { IntegrationError } from '../../../integrations/errors.ts';
 import { mongoTokenStore } from '../../google-token-store.ts';
 export const isDisconnect = (error: IntegrationError) => error.details.code === 'invalid_grant';
@@ -25,6 +25,6 @@ export async function onGoogleFailure(services: Services, tenant: Tenant, error:
   // Keyed by the grant, so the owners hear it once per grant however many workers notice.
   const tokens = await mongoTokenStore({ tenantId: tenant.id, vault: services.vault }).load().catch(() => null);
   const grant = tokens ? createHash('sha256').update(tokens.refreshToken).digest('hex').slice(0, 16) : 'none';
-  await alertOwners(services, tenant, textAlert(`google-disconnected:${grant}`, t(tenant.language as Language, 'owner.googleDisconnected')), { audience: 'all' });
+  await alertOwners(services, tenant, textAlert(`google-disconnected:${grant}`, t(tenant.language, 'owner.googleDisconnected')), { audience: 'all' });
 }
 
