@@ -277,7 +277,7 @@ class Chat {
     };
     const next = () => {
       if (stopped) return;
-      timer = setTimeout(() => poll().catch(() => {}).finally(next), ACTIVITY_POLL_MS);
+      timer = setTimeout(() => void poll().catch(() => {}).finally(next), ACTIVITY_POLL_MS);
     };
     next();
     this.disposers.push(() => {
@@ -348,4 +348,5 @@ const display = (text: string): string => visualLines(text, Number.MAX_SAFE_INTE
 
 const clock = () => new Date().toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
 
+// eslint-disable-next-line no-control-regex -- ANSI styles begin with the ESC control character
 const stripStyles = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
