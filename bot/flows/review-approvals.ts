@@ -157,7 +157,7 @@ async function tellDecided(services: Services, tenant: Tenant, conversation: Con
   const decidedBy = review?.reply?.decidedBy;
   if (!review || !decidedBy || decidedBy === owner) return;
   const decision = review.reply?.state === 'skipped' ? 'owner.draftDecidedSkipped' : 'owner.draftDecidedApproved';
-  const text = t(tenant.language as Language, decision, { reviewer: reviewerLabel(tenant, review), number: conversation.number ?? 0, owner: formatNational(decidedBy) });
+  const text = t(tenant.language, decision, { reviewer: reviewerLabel(tenant, review), number: conversation.number ?? 0, owner: formatNational(decidedBy) });
   await alertOwners(services, tenant, textAlert(`draft-decided:${conversation.id}`, text), { audience: { only: owner } });
 }
 
