@@ -5,6 +5,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_WHATSAPP_API_VERSION } from '../integrations/whatsapp/client.ts';
 
 const optionalText = z
   .string()
@@ -101,7 +102,6 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULT_AI_MODEL = 'claude-haiku-4-5';
-export const DEFAULT_WHATSAPP_API_VERSION = 'v24.0';
 
 /** The user's cache folder for Findo (XDG's convention, as Go and npm keep theirs). */
 export const defaultCacheDir = (env: NodeJS.ProcessEnv = process.env): string =>

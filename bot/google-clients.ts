@@ -1,6 +1,6 @@
 /**
  * Google Business Profile clients per tenant: each tenant's own OAuth grant, kept encrypted in the
- * secrets collection (integrations/google/token-store.ts). Clients are cached per tenant so their
+ * secrets collection (bot/google-token-store.ts). Clients are cached per tenant so their
  * access token is reused between calls; the store's refresh lock keeps concurrent workers (and
  * processes) to one refresh.
  */
@@ -11,7 +11,7 @@ import type { Vault } from './vault.ts';
 import { IntegrationError } from '../integrations/errors.ts';
 import { createGoogleClient, type ReviewsPort } from '../integrations/google/client.ts';
 import { GoogleOAuth, type GoogleOAuthConfig } from '../integrations/google/oauth.ts';
-import { GOOGLE_TOKENS_SECRET, mongoTokenStore } from '../integrations/google/token-store.ts';
+import { GOOGLE_TOKENS_SECRET, mongoTokenStore } from './google-token-store.ts';
 
 /** Thrown (permanent, code `not_connected`) when a tenant cannot reach Google at all. */
 export function notConnected(message: string): IntegrationError {

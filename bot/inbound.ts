@@ -10,7 +10,7 @@ import { sendMessage } from './outbound/sender.ts';
 import { endUndelivered } from './flows/lead-capture.ts';
 import { isOwner, routeInboundMessage } from './router.ts';
 import type { Services } from './services.ts';
-import { t, type Language } from './texts/index.ts';
+import { t } from './texts/index.ts';
 import type { WhatsAppInboundMessage, WhatsAppStatusUpdate, WhatsAppSystemErrors, WhatsAppWebhookItem } from '../integrations/whatsapp/webhook.ts';
 
 /** Delivery progress never goes backwards (a late `delivered` after `read` changes nothing). */
@@ -101,7 +101,7 @@ async function handleInboundMessage(services: Services, tenant: Tenant, item: Wh
       await recordActivity(tenant.id, 'conversation.closed', `${item.from} ${consent === 'opt_out' ? 'opted out' : 'opted back in'}`);
       await sendMessage(services, {
         tenantId: tenant.id, phone: item.from, audience: 'customer', idempotencyKey: `consent:${item.messageId}`,
-        content: { kind: 'text', text: t(tenant.language as Language, consent === 'opt_out' ? 'consent.optedOut' : 'consent.optedIn') },
+        content: { kind: 'text', text: t(tenant.language, consent === 'opt_out' ? 'consent.optedOut' : 'consent.optedIn') },
         consentConfirmation: true,
       });
     }

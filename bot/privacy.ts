@@ -8,7 +8,7 @@ import { AGENDA_COLLECTION } from './agenda.ts';
 import {
   ActivityModel, ConversationModel, CustomerModel, EventModel, LeadModel, MessageModel, ReviewRequestModel,
 } from './db/models/index.ts';
-import { mentionsPhone } from './phone.ts';
+import { mentionsPhone } from '../lib/phone.ts';
 import { storedRawBody } from './webhooks/body.ts';
 
 export type CustomerDataKey = 'messages' | 'leads' | 'reviewRequests' | 'conversations' | 'events' | 'activity';

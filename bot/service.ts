@@ -20,7 +20,7 @@ import { openVault } from './vault.ts';
 import { whatsappClientResolver } from './whatsapp-clients.ts';
 import { googleClientResolver } from './google-clients.ts';
 import { createWebhookRouter } from './webhooks/routes.ts';
-import { createTextGenerator } from '../integrations/anthropic/index.ts';
+import { createTextGenerator } from './ai/index.ts';
 import { baseIdentity, registerWorker } from './inbox/identity.ts';
 import { startInboxWorker, type InboxWorker } from './inbox/worker.ts';
 import { releaseAllOf } from './inbox/queue.ts';

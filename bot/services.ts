@@ -10,7 +10,7 @@ import type { Logger } from './logger.ts';
 import type { Vault } from './vault.ts';
 import type { Tenant } from './db/models/index.ts';
 import type { WhatsAppPort } from '../integrations/whatsapp/client.ts';
-import type { TextGenerator } from '../integrations/anthropic/text-generator.ts';
+import type { TextGenerator } from './ai/text-generator.ts';
 import type { ReviewsPort } from '../integrations/google/client.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 

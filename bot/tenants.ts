@@ -10,7 +10,7 @@ import {
   LANGUAGES, TenantModel, WEBHOOK_PROVIDERS, webhookKeyDigest,
   type Language, type Tenant, type WebhookProvider,
 } from './db/models/index.ts';
-import { isWhatsAppReachable, toE164 } from './phone.ts';
+import { isWhatsAppReachable, toE164 } from '../lib/phone.ts';
 import { deleteSecret, putSecret } from './secrets.ts';
 import type { Vault } from './vault.ts';
 

@@ -6,9 +6,9 @@
  * None of these providers has an API Findo calls: they push to us. So their "fake server" is a
  * realistic sender (`postProviderWebhook`) plus payload builders in each provider's `fake.ts`.
  */
-import { utcOffsetMs } from '../bot/clock.ts';
+import { utcOffsetMs } from '../lib/clock.ts';
 import { createHash } from 'node:crypto';
-import { toE164 } from '../bot/phone.ts';
+import { toE164 } from '../lib/phone.ts';
 import type { DocumentIssuedEvent, DocumentType, NormaliseResult, Provider } from './events.ts';
 
 /** A parsed webhook body: a JSON object, or the fields of a form (every value a string). */

@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { CustomerModel, MessageModel, type Tenant } from '../../bot/db/models/index.ts';
-import { toE164 } from '../../bot/phone.ts';
+import { toE164 } from '../../lib/phone.ts';
 import { cancelPendingJobsFor, CUSTOMER_DATA, forgetCustomerRecord, type CustomerDataKey } from '../../bot/privacy.ts';
 import { findTenant } from '../../bot/tenants.ts';
 import { printDetails, printJson, printTable, UsageError, withDatabase } from '../runtime.ts';

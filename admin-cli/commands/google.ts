@@ -11,7 +11,7 @@ import type { Services } from '../../bot/services.ts';
 import { findTenant } from '../../bot/tenants.ts';
 import { isIntegrationError } from '../../integrations/errors.ts';
 import type { GoogleLocation } from '../../integrations/google/client.ts';
-import { mongoTokenStore } from '../../integrations/google/token-store.ts';
+import { mongoTokenStore } from '../../bot/google-token-store.ts';
 import { printDetails, printJson, printTable, UsageError } from '../runtime.ts';
 import { googleFailureLine, withCliServices } from './reviews.ts';
 

@@ -9,7 +9,7 @@ import { createLogger } from '../../bot/logger.ts';
 import type { Services } from '../../bot/services.ts';
 import { findTenant } from '../../bot/tenants.ts';
 import { whatsappClientResolver } from '../../bot/whatsapp-clients.ts';
-import { createTextGenerator } from '../../integrations/anthropic/index.ts';
+import { createTextGenerator } from '../../bot/ai/index.ts';
 import { isIntegrationError } from '../../integrations/errors.ts';
 import { jobQueue } from '../../jobs/queue.ts';
 import { printJson, printTable, UsageError, withDatabase, type CommandContext } from '../runtime.ts';

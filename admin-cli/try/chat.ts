@@ -12,7 +12,7 @@ import { createInterface, type Interface } from 'node:readline';
 import { styleText } from 'node:util';
 import type { Readable, Writable } from 'node:stream';
 import { ActivityModel } from '../../bot/db/models/index.ts';
-import { formatNational } from '../../bot/phone.ts';
+import { formatNational } from '../../lib/phone.ts';
 import { TEMPLATES, type TemplateName } from '../../bot/templates.ts';
 import { templateBody, type Language } from '../../bot/texts/index.ts';
 import type { FakeSentMessage } from '../../integrations/whatsapp/fake-server.ts';
@@ -78,7 +78,7 @@ class Chat {
     private readonly sandbox: Sandbox,
     private readonly io: ChatIo,
   ) {
-    this.language = sandbox.tenant.language as Language;
+    this.language = sandbox.tenant.language;
     this.rl = createInterface({ input: io.input, output: io.interactive ? io.output : undefined, terminal: io.interactive });
     this.rl.setPrompt(this.prompt());
     this.lines = this.rl[Symbol.asyncIterator]();

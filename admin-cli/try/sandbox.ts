@@ -26,7 +26,7 @@ import { startFindo, type RunningFindo } from '../../bot/service.ts';
 import { createTenant, setTenantSettings, webhookUrls, type WebhookKeys } from '../../bot/tenants.ts';
 import type { ReviewJson, StarRatingJson } from '../../integrations/google/wire.ts';
 import { startFakeGoogle, type FakeGoogle } from '../../integrations/google/fake-server.ts';
-import { mongoTokenStore } from '../../integrations/google/token-store.ts';
+import { mongoTokenStore } from '../../bot/google-token-store.ts';
 import { greeninvoiceDocument } from '../../integrations/greeninvoice/fake.ts';
 import { postProviderWebhook } from '../../integrations/providers.ts';
 import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';

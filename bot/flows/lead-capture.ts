@@ -13,13 +13,13 @@ import { detectConversationIntent } from '../intents.ts';
 import { alertOwners } from '../outbound/owner-alerts.ts';
 import { isWindowOpen, sendMessage } from '../outbound/sender.ts';
 import type { Services } from '../services.ts';
-import { t, textOf, type Language } from '../texts/index.ts';
-import type { ExpectedLeadDetail } from '../../integrations/anthropic/text-generator.ts';
+import { t, textOf } from '../texts/index.ts';
+import type { ExpectedLeadDetail } from '../ai/text-generator.ts';
 import {
   expectingOf, isHandedOff, leadCaptureMachine, originOf, VERSION,
   type LeadCaptureEvent, type LeadField, type NotifyOwnerParams, type SaveLeadParams,
 } from '../../machines/lead-capture.ts';
-import { formatContact } from '../phone.ts';
+import { formatContact } from '../../lib/phone.ts';
 
 export const leadCapture: ConversationDefinition<typeof leadCaptureMachine> = {
   kind: 'lead_capture',
@@ -63,7 +63,7 @@ export async function handleLeadMessage(
   const conversation = existing ?? (await startInbound(services, tenant, phone));
   const awaited = expectingOf(conversation.snapshot);
   const expecting = awaited ? EXTRACTION_FIELD[awaited] : 'any';
-  const language = tenant.language as Language;
+  const language = tenant.language;
   const intent = detectConversationIntent(message.text);
   const details = intent === 'none' && message.text.trim()
     ? await services.text.extractLeadDetails(message.text, { language, expecting })
@@ -113,7 +113,7 @@ function cancelSilenceCheck(services: Services, conversationId: string) {
 
 /** Carries out the lead machine's effects; each one is idempotent by its key. */
 function effects(services: Services, tenant: Tenant): EffectHandlers<typeof leadCaptureMachine> {
-  const language = tenant.language as Language;
+  const language = tenant.language;
   // Once a question is not delivered, the ones after it in the same outbox are not asked either.
   let undelivered = false;
   return {
@@ -156,7 +156,7 @@ async function saveLead(tenant: Tenant, conversation: Conversation, params: Save
 }
 
 async function notifyOwners(services: Services, tenant: Tenant, conversation: Conversation, params: NotifyOwnerParams, effectKey: string) {
-  const language = tenant.language as Language;
+  const language = tenant.language;
   const customer = await CustomerModel.findOne({ tenantId: tenant.id, phone: conversation.phone });
   const phone = formatContact(conversation.phone, customer?.name);
   const lead = await LeadModel.findOne({ tenantId: tenant.id, conversationId: conversation.id });

@@ -7,9 +7,9 @@ import { LeadModel, ReviewModel, ReviewRequestModel, TenantModel, type Customer,
 import { parseOwnerCommand } from '../intents.ts';
 import { alertOwners, textAlert } from '../outbound/owner-alerts.ts';
 import { sendMessage } from '../outbound/sender.ts';
-import { formatContact, formatNational } from '../phone.ts';
+import { formatContact, formatNational } from '../../lib/phone.ts';
 import type { Services } from '../services.ts';
-import { t, type Language } from '../texts/index.ts';
+import { t } from '../texts/index.ts';
 import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
 import { handleOwnerApprovalReply } from './review-approvals.ts';
 
@@ -26,7 +26,7 @@ export async function weekInNumbers(tenant: Tenant, now = new Date()): Promise<s
     ReviewModel.countDocuments({ tenantId: tenant.id, createTime: { $gte: since } }),
     ReviewModel.countDocuments({ tenantId: tenant.id, 'reply.postedAt': { $gte: since } }),
   ]);
-  return t(tenant.language as Language, 'owner.stats', { leads, requests, reviews, replies });
+  return t(tenant.language, 'owner.stats', { leads, requests, reviews, replies });
 }
 
 /**
@@ -45,7 +45,7 @@ export async function sendWeeklyDigests(services: Services, now = new Date()): P
 }
 
 export async function handleOwnerMessage(services: Services, tenant: Tenant, item: WhatsAppInboundMessage): Promise<void> {
-  const language = tenant.language as Language;
+  const language = tenant.language;
   const reply = (text: string) =>
     sendMessage(services, {
       tenantId: tenant.id, phone: item.from, audience: 'owner', idempotencyKey: `owner-reply:${item.messageId}`,
@@ -93,7 +93,7 @@ export async function handleOwnerMessage(services: Services, tenant: Tenant, ite
 
 /** A customer's message that a person should read (after a handoff, or a reply to a request). */
 export async function forwardToOwners(services: Services, tenant: Tenant, item: WhatsAppInboundMessage, customer: Customer, fallbackName?: string) {
-  const language = tenant.language as Language;
+  const language = tenant.language;
   const text = t(language, 'owner.customerReply', {
     phone: formatContact(item.from, customer.name), name: customer.name ?? fallbackName ?? t(language, 'owner.unknownValue'), text: item.text ?? `[${item.type}]`,
   });

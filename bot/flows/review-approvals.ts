@@ -16,7 +16,7 @@ import { parseApprovalReply, parseOwnerCommand, type ApprovalReply } from '../in
 import { withLock } from '../locks.ts';
 import { alertOwners, textAlert } from '../outbound/owner-alerts.ts';
 import { sendMessage, type OutboundContent } from '../outbound/sender.ts';
-import { formatNational } from '../phone.ts';
+import { formatNational } from '../../lib/phone.ts';
 import type { Services } from '../services.ts';
 import { t, type Language } from '../texts/index.ts';
 import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
@@ -106,7 +106,7 @@ export async function applyApprovalEvent(services: Services, tenant: Tenant, rev
  */
 export async function handleOwnerApprovalReply(services: Services, tenant: Tenant, item: WhatsAppInboundMessage): Promise<boolean> {
   if (!tenant.ownerPhones.includes(item.from)) return false;
-  const language = tenant.language as Language;
+  const language = tenant.language;
 
   let target: Conversation | null = null;
   let reply: ApprovalReply;
@@ -157,7 +157,7 @@ async function tellDecided(services: Services, tenant: Tenant, conversation: Con
   const decidedBy = review?.reply?.decidedBy;
   if (!review || !decidedBy || decidedBy === owner) return;
   const decision = review.reply?.state === 'skipped' ? 'owner.draftDecidedSkipped' : 'owner.draftDecidedApproved';
-  const text = t(tenant.language as Language, decision, { reviewer: reviewerLabel(tenant, review), number: conversation.number ?? 0, owner: formatNational(decidedBy) });
+  const text = t(tenant.language, decision, { reviewer: reviewerLabel(tenant, review), number: conversation.number ?? 0, owner: formatNational(decidedBy) });
   await alertOwners(services, tenant, textAlert(`draft-decided:${conversation.id}`, text), { audience: { only: owner } });
 }
 
@@ -178,7 +178,7 @@ async function whichDraft(services: Services, tenant: Tenant, item: WhatsAppInbo
 
 /** Carries out the approval machine's actions. Every message is keyed by its effect. */
 function effects(services: Services, tenant: Tenant): EffectHandlers<typeof reviewApprovalMachine> {
-  const language = tenant.language as Language;
+  const language = tenant.language;
 
   /** The review an effect is about, and how the owner knows its reviewer. */
   const reviewOf = async (reviewId: string) => {

@@ -10,7 +10,7 @@ import { formatDuration } from '../durations.ts';
 import { CustomerModel, ReviewRequestModel, type Customer, type ReviewRequest, type Tenant } from '../db/models/index.ts';
 import { sendMessage, type OutboundContent } from '../outbound/sender.ts';
 import type { Services } from '../services.ts';
-import { t, type Language } from '../texts/index.ts';
+import { t } from '../texts/index.ts';
 import type { DocumentIssuedEvent } from '../../integrations/events.ts';
 import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
 import { forwardToOwners } from './owner.ts';
@@ -77,7 +77,7 @@ export async function sendReviewRequestStep(services: Services, tenant: Tenant, 
   }
   const link = tenant.reviewLink!;
   const content: OutboundContent = step === 'request'
-    ? { kind: 'template', name: 'findo_review_request', vars: { name: request.customerName || t(tenant.language as Language, 'reviewRequest.customerFallbackName'), business: tenant.name, link } }
+    ? { kind: 'template', name: 'findo_review_request', vars: { name: request.customerName || t(tenant.language, 'reviewRequest.customerFallbackName'), business: tenant.name, link } }
     : { kind: 'template', name: 'findo_review_reminder', vars: { business: tenant.name, link } };
   const outcome = await sendMessage(services, {
     tenantId: tenant.id, phone: request.phone, audience: 'customer', idempotencyKey: `review-${step}:${request.id}`, content,
@@ -110,7 +110,7 @@ export async function forwardReviewRequestReply(services: Services, tenant: Tena
     tenantId: tenant.id, phone: item.from, status: { $in: ['sent', 'reminded'] }, sentAt: { $gte: new Date(Date.now() - REPLY_WINDOW_MS) },
   }).sort({ sentAt: -1 });
   if (!request) return false;
-  const language = tenant.language as Language;
+  const language = tenant.language;
   await forwardToOwners(services, tenant, item, customer, request.customerName ?? undefined);
   await sendMessage(services, {
     tenantId: tenant.id, phone: item.from, audience: 'customer', idempotencyKey: `request-reply-thanks:${item.messageId}`,

@@ -3,7 +3,7 @@
  * time zone) and, where the tenant observes it, outside Shabbat and Yom Tov (§6). Pure functions
  * of an instant and a policy; the sender defers a message to `nextSendableTime`.
  */
-import { utcOffsetMs, wallClock, type WallClock } from '../clock.ts';
+import { utcOffsetMs, wallClock, type WallClock } from '../../lib/clock.ts';
 import { HDate, Location, Zmanim, flags, getHolidaysOnDate, isAssurBemlacha } from '@hebcal/core';
 import type { QuietHoursSetting } from '../durations.ts';
 

@@ -26,7 +26,7 @@ import { recordActivity } from '../activity.ts';
 import { CustomerModel, isDuplicateKey, MessageModel, TenantModel, type Customer, type Message, type Tenant } from '../db/models/index.ts';
 import { parseQuietHours } from '../durations.ts';
 import { messagesOut } from '../metrics.ts';
-import { isWhatsAppReachable } from '../phone.ts';
+import { isWhatsAppReachable } from '../../lib/phone.ts';
 import type { Services } from '../services.ts';
 import { templateBodyParams, templateSendParams, TEMPLATES, type TemplateName, type TemplateSend } from '../templates.ts';
 import { textOf, type Language } from '../texts/index.ts';
@@ -90,7 +90,7 @@ function renderForRecord(language: Language, content: OutboundContent): string {
 export async function sendMessage(services: Services, intent: OutboundIntent): Promise<SendOutcome> {
   const tenant = await TenantModel.findById(intent.tenantId);
   if (!tenant) throw new Error(`tenant ${intent.tenantId} not found`);
-  const language = tenant.language as Language;
+  const language = tenant.language;
   let message: Message;
   try {
     message = await MessageModel.create({

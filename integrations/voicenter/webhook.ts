@@ -6,7 +6,7 @@
  * Voicenter sends no signature, secret or auth header: the URL (our per-tenant path key) is the only
  * credential (Voicenter's own docs: "There is no inbound auth header — the URL itself is the secret").
  */
-import { toE164 } from '../../bot/phone.ts';
+import { toE164 } from '../../lib/phone.ts';
 import type { MissedCallEvent, NormaliseResult } from '../events.ts';
 import {
   asRecord,

@@ -21,10 +21,12 @@ import {
   Text,
 } from 'whatsapp-api-js/messages';
 import type { ClientMessage } from 'whatsapp-api-js/types';
-import { DEFAULT_WHATSAPP_API_VERSION } from '../../bot/config.ts';
 import { IntegrationError } from '../errors.ts';
 import { classifyWhatsAppError } from './errors.ts';
-import { isBusinessScopedUserId } from './user-id.ts';
+import { isBusinessScopedUserId } from '../../lib/whatsapp-user-id.ts';
+
+/** The Graph API version used unless `WHATSAPP_API_VERSION` says otherwise. */
+export const DEFAULT_WHATSAPP_API_VERSION = 'v24.0';
 
 /** Template languages Findo has approved translations for. */
 export type TemplateLanguage = 'he' | 'en' | 'ar';

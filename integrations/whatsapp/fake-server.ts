@@ -8,8 +8,8 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fromWhatsAppId, toWhatsAppId } from '../../bot/phone.ts';
-import { isBusinessScopedUserId } from './user-id.ts';
+import { fromWhatsAppId, toWhatsAppId } from '../../lib/phone.ts';
+import { isBusinessScopedUserId } from '../../lib/whatsapp-user-id.ts';
 import { escapeNonAscii } from './webhook.ts';
 
 /** Options of {@link startFakeWhatsApp}. */

@@ -5,8 +5,8 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { fromWhatsAppId } from '../../bot/phone.ts';
-import { isBusinessScopedUserId } from './user-id.ts';
+import { fromWhatsAppId } from '../../lib/phone.ts';
+import { isBusinessScopedUserId } from '../../lib/whatsapp-user-id.ts';
 
 /**
  * Whether `X-Hub-Signature-256` (`sha256=<hex>`) is the HMAC-SHA256 of the body under the app secret.

@@ -5,11 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActivityModel, ReviewModel, SecretModel, TenantModel, type Tenant } from '../../bot/db/models/index.ts';
 import { setTenantSettings } from '../../bot/tenants.ts';
-import { GOOGLE_TOKENS_SECRET } from '../../integrations/google/token-store.ts';
+import { GOOGLE_TOKENS_SECRET } from '../../bot/google-token-store.ts';
 import type { FakeAccountJson, FakeLocation } from '../../integrations/google/fake-server.ts';
 import { runCli } from '../support/cli.ts';
 import { eventually, startHarness, type Harness } from '../support/harness.ts';
-import { consentCode, sentTo } from '../flows/reviews-support.ts';
+import { consentCode, sentTo } from '../bot/flows/reviews-support.ts';
 
 const OWNER = '+972547654321';
 

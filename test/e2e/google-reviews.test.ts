@@ -15,7 +15,7 @@ import { reviewCheckOptions } from '../../jobs/catalog.ts';
 import type { FakeLocation } from '../../integrations/google/fake-server.ts';
 import type { ReviewJson } from '../../integrations/google/wire.ts';
 import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.ts';
-import { checkDueNow, connectGoogle, sentTo } from '../flows/reviews-support.ts';
+import { checkDueNow, connectGoogle, sentTo } from '../bot/flows/reviews-support.ts';
 
 const OWNER = '+972547654321';
 

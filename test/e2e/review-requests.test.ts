@@ -10,7 +10,7 @@ import { greeninvoiceDocument } from '../../integrations/greeninvoice/fake.ts';
 import { icountDocument } from '../../integrations/icount/fake.ts';
 import { postProviderWebhook } from '../../integrations/providers.ts';
 import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.ts';
-import { connectGoogle } from '../flows/reviews-support.ts';
+import { connectGoogle } from '../bot/flows/reviews-support.ts';
 import { checkReviews } from '../../bot/flows/reviews/sync.ts';
 
 const REVIEW_LINK = 'https://g.page/r/dani-plumbing/review';

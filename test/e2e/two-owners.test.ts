@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationModel, ReviewModel, type Tenant } from '../../bot/db/models/index.ts';
-import { formatNational } from '../../bot/phone.ts';
+import { formatNational } from '../../lib/phone.ts';
 import { reviewCheckOptions } from '../../jobs/catalog.ts';
 import type { FakeLocation } from '../../integrations/google/fake-server.ts';
 import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.ts';
-import { checkDueNow, connectGoogle, sentTo } from '../flows/reviews-support.ts';
+import { checkDueNow, connectGoogle, sentTo } from '../bot/flows/reviews-support.ts';
 
 const FIRST_OWNER = '+972547654321';
 const SECOND_OWNER = '+972529876543';

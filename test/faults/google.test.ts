@@ -8,7 +8,7 @@ import { ReviewModel, type Tenant } from '../../bot/db/models/index.ts';
 import { reviewCheckOptions } from '../../jobs/catalog.ts';
 import type { FakeLocation } from '../../integrations/google/fake-server.ts';
 import { eventually, startHarness, type Harness } from '../support/harness.ts';
-import { checkDueNow, connectGoogle } from '../flows/reviews-support.ts';
+import { checkDueNow, connectGoogle } from '../bot/flows/reviews-support.ts';
 
 describe('Google faults', () => {
   let h: Harness;

@@ -7,9 +7,9 @@ import { recordActivity } from '../../activity.ts';
 import { TenantModel, type Tenant } from '../../db/models/index.ts';
 import { alertOwners, textAlert } from '../../outbound/owner-alerts.ts';
 import type { Services } from '../../services.ts';
-import { t, type Language } from '../../texts/index.ts';
+import { t } from '../../texts/index.ts';
 import type { IntegrationError } from '../../../integrations/errors.ts';
-import { mongoTokenStore } from '../../../integrations/google/token-store.ts';
+import { mongoTokenStore } from '../../google-token-store.ts';
 export const isDisconnect = (error: IntegrationError) => error.details.code === 'invalid_grant';
 
 /**
@@ -34,10 +34,5 @@ export async function onGoogleFailure(services: Services, tenant: Tenant, error:
     .load()
     .catch(() => null);
   const grant = tokens ? createHash('sha256').update(tokens.refreshToken).digest('hex').slice(0, 16) : 'none';
-  await alertOwners(
-    services,
-    tenant,
-    textAlert(`google-disconnected:${grant}`, t(tenant.language as Language, 'owner.googleDisconnected')),
-    { audience: 'all' },
-  );
+  await alertOwners(services, tenant, textAlert(`google-disconnected:${grant}`, t(tenant.language, 'owner.googleDisconnected')), { audience: 'all' });
 }

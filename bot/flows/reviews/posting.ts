@@ -7,7 +7,7 @@ import { ReviewModel, TenantModel, type Review, type Tenant } from '../../db/mod
 import { withLock } from '../../locks.ts';
 import { alertOwners, textAlert } from '../../outbound/owner-alerts.ts';
 import type { Services } from '../../services.ts';
-import { t, type Language } from '../../texts/index.ts';
+import { t } from '../../texts/index.ts';
 import { isIntegrationError } from '../../../integrations/errors.ts';
 import { applyApprovalEvent } from '../review-approvals.ts';
 import { isDisconnect, onGoogleFailure } from './disconnect.ts';
@@ -89,15 +89,8 @@ export async function postReviewReply(services: Services, tenantId: string, revi
 }
 
 /** Tells the approval (or, for an automatic reply, the owner) how posting went. */
-async function afterPost(
-  services: Services,
-  tenant: Tenant,
-  review: Review,
-  text: string,
-  outcome: 'posted' | 'rejected' | 'failed',
-  disconnected: boolean,
-) {
-  const language = tenant.language as Language;
+async function afterPost(services: Services, tenant: Tenant, review: Review, text: string, outcome: 'posted' | 'rejected' | 'failed', disconnected: boolean) {
+  const language = tenant.language;
   if (!review.reply?.auto) {
     const event = outcome === 'posted' ? { type: 'REPLY_POSTED' as const } : { type: 'POST_FAILED' as const, permanent: true };
     await applyApprovalEvent(services, tenant, review.id, event, `posted:${review.id}`);

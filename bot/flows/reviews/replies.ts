@@ -1,7 +1,7 @@
 /** What a review reply says, and how a reviewer is named to the owner: shared by the check, posting and approvals. */
 import type { Review, Tenant } from '../../db/models/index.ts';
 import type { Services } from '../../services.ts';
-import { t, type Language } from '../../texts/index.ts';
+import { t } from '../../texts/index.ts';
 
 /** An AI (or built-in) reply to a review, in the reviewer's language. */
 export function writeReplyFor(services: Services, tenant: Tenant, review: Review) {
@@ -11,11 +11,11 @@ export function writeReplyFor(services: Services, tenant: Tenant, review: Review
     stars: review.stars ?? 3,
     comment: review.comment ?? '',
     businessName: tenant.name,
-    defaultLanguage: tenant.language as Language,
+    defaultLanguage: tenant.language,
   });
 }
 
 /** The reviewer's name as shown to the owner. */
 export function reviewerLabel(tenant: Tenant, review: Pick<Review, 'reviewerName'>): string {
-  return review.reviewerName?.trim() || t(tenant.language as Language, 'owner.unknownValue');
+  return review.reviewerName?.trim() || t(tenant.language, 'owner.unknownValue');
 }

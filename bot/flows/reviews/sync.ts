@@ -8,7 +8,7 @@ import { recordActivity } from '../../activity.ts';
 import { ConversationModel, isDuplicateKey, ReviewModel, TenantModel, type Review, type Tenant } from '../../db/models/index.ts';
 import { alertOwners, textAlert } from '../../outbound/owner-alerts.ts';
 import type { Services } from '../../services.ts';
-import { t, type Language } from '../../texts/index.ts';
+import { t } from '../../texts/index.ts';
 import { IntegrationError, isIntegrationError } from '../../../integrations/errors.ts';
 import type { GoogleReview } from '../../../integrations/google/client.ts';
 import { startReviewApproval } from '../review-approvals.ts';
@@ -254,17 +254,6 @@ async function repairUnfinished(services: Services, tenant: Tenant, now: Date): 
 /** Google moderated a reply we posted as REJECTED after the fact: record it and tell the owner once. */
 async function noticeModeration(services: Services, tenant: Tenant, stored: Review, review: GoogleReview): Promise<void> {
   if (review.reply?.state !== 'REJECTED' || stored.reply?.moderationState === 'REJECTED' || stored.reply?.state !== 'posted') return;
-  await ReviewModel.updateOne(
-    { tenantId: tenant.id, _id: stored._id },
-    { $set: { 'reply.moderationState': 'REJECTED', 'reply.state': 'failed' } },
-  );
-  await alertOwners(
-    services,
-    tenant,
-    textAlert(
-      `review-rejected:${stored.id}`,
-      t(tenant.language as Language, 'owner.replyRejected', { reviewer: reviewerLabel(tenant, stored) }),
-    ),
-    { audience: 'all' },
-  );
+  await ReviewModel.updateOne({ tenantId: tenant.id, _id: stored._id }, { $set: { 'reply.moderationState': 'REJECTED', 'reply.state': 'failed' } });
+  await alertOwners(services, tenant, textAlert(`review-rejected:${stored.id}`, t(tenant.language, 'owner.replyRejected', { reviewer: reviewerLabel(tenant, stored) })), { audience: 'all' });
 }

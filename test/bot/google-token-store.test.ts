@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LockModel, SecretModel } from '../../../bot/db/models/index.ts';
-import { Vault } from '../../../bot/vault.ts';
-import { createGoogleClient } from '../../../integrations/google/client.ts';
-import { startFakeGoogle, type FakeGoogle } from '../../../integrations/google/fake-server.ts';
-import { GOOGLE_TOKENS_LOCK, GOOGLE_TOKENS_SECRET, mongoTokenStore } from '../../../integrations/google/token-store.ts';
-import { connectTestDatabase } from '../../support/database.ts';
-import { connectOwner, oauthConfig } from './support.ts';
+import { LockModel, SecretModel } from '../../bot/db/models/index.ts';
+import { Vault } from '../../bot/vault.ts';
+import { createGoogleClient } from '../../integrations/google/client.ts';
+import { startFakeGoogle, type FakeGoogle } from '../../integrations/google/fake-server.ts';
+import { GOOGLE_TOKENS_LOCK, GOOGLE_TOKENS_SECRET, mongoTokenStore } from '../../bot/google-token-store.ts';
+import { connectTestDatabase } from '../support/database.ts';
+import { connectOwner, oauthConfig } from '../integrations/google/support.ts';
 
 const vault = new Vault(randomBytes(32));
 let fake: FakeGoogle;

@@ -1,15 +1,15 @@
 /**
- * The production TokenStore: one tenant's Google tokens in the `secrets` collection, encrypted by
- * the vault. Refreshes are serialised by the shared database lock (`bot/locks.ts`: taken by a
+ * The production TokenStore, the storage adapter that integrations/google/tokens.ts asks for: one
+ * tenant's Google tokens in the `secrets` collection, encrypted by the vault. Refreshes are serialised by the shared database lock (`locks.ts`: taken by a
  * unique insert, always with an expiry), so two workers never refresh one tenant's token at once
  * and a worker that dies mid-refresh cannot block the tenant forever.
  */
 import { z } from 'zod';
-import { LockTimeoutError, withLock } from '../../bot/locks.ts';
-import { getSecret, putSecret } from '../../bot/secrets.ts';
-import type { Vault } from '../../bot/vault.ts';
-import { IntegrationError } from '../errors.ts';
-import type { GoogleTokens, TokenStore } from './tokens.ts';
+import { LockTimeoutError, withLock } from './locks.ts';
+import { getSecret, putSecret } from './secrets.ts';
+import type { Vault } from './vault.ts';
+import { IntegrationError } from '../integrations/errors.ts';
+import type { GoogleTokens, TokenStore } from '../integrations/google/tokens.ts';
 
 /** Name of the secret that holds a tenant's Google tokens. */
 export const GOOGLE_TOKENS_SECRET = 'google.tokens';

@@ -2,11 +2,11 @@
  * Helpers for the Google review tests: connect a tenant to the fake Google the way an owner
  * would (consent page → code → exchange), link a location, and read what the owner was sent.
  */
-import { TenantModel, type Tenant } from '../../bot/db/models/index.ts';
-import { googleOAuth } from '../../bot/google-clients.ts';
-import { mongoTokenStore } from '../../integrations/google/token-store.ts';
-import type { FakeSentMessage } from '../../integrations/whatsapp/fake-server.ts';
-import type { Harness } from '../support/harness.ts';
+import { TenantModel, type Tenant } from '../../../bot/db/models/index.ts';
+import { googleOAuth } from '../../../bot/google-clients.ts';
+import { mongoTokenStore } from '../../../bot/google-token-store.ts';
+import type { FakeSentMessage } from '../../../integrations/whatsapp/fake-server.ts';
+import type { Harness } from '../../support/harness.ts';
 
 /** Follows the fake's consent page (which consents at once) and returns the code it redirects with. */
 export async function consentCode(consentUrl: string): Promise<string> {

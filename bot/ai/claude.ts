@@ -5,8 +5,8 @@
  */
 import Anthropic, { APIConnectionError, APIError } from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import { DEFAULT_AI_MODEL } from '../../bot/config.ts';
-import type { Language } from '../../bot/texts/index.ts';
+import { DEFAULT_AI_MODEL } from '../config.ts';
+import type { Language } from '../texts/index.ts';
 import { checkLeadDetail, checkOwnerSummary, checkReviewReply, type CheckResult } from './check-output.ts';
 import { firstName, LEAD_DETAIL_LIMITS, replyLanguageFor, RuleBasedTextGenerator } from './rules.ts';
 import type {

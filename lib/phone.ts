@@ -3,7 +3,7 @@
  * Only mobiles can receive WhatsApp; Israeli landlines, VoIP and toll-free lines cannot.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { isBusinessScopedUserId } from '../integrations/whatsapp/user-id.ts';
+import { isBusinessScopedUserId } from './whatsapp-user-id.ts';
 
 export type PhoneKind = 'mobile' | 'landline' | 'voip' | 'toll_free' | 'other';
 

@@ -3,10 +3,10 @@
  * name, so a text that is empty, too long, in the wrong language, or carries a phone number, link
  * or e-mail address the model made up is rejected (and the caller falls back to the rules).
  */
-import { detectLanguage } from '../../bot/language.ts';
-import { stripIsolates } from '../../bot/texts/bidi.ts';
-import type { Language } from '../../bot/texts/index.ts';
-import { REVIEW_REPLY_MAX_BYTES } from '../google/wire.ts';
+import { detectLanguage } from '../language.ts';
+import { stripIsolates } from '../texts/bidi.ts';
+import type { Language } from '../texts/index.ts';
+import { REVIEW_REPLY_MAX_BYTES } from '../../integrations/google/wire.ts';
 
 /** The longest owner summary, in characters. */
 export const OWNER_SUMMARY_MAX_CHARS = 300;

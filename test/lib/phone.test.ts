@@ -1,6 +1,6 @@
 /** Phone numbers: every Israeli form to E.164, which lines WhatsApp reaches, and finding a phone in raw data. */
 import { describe, expect, it } from 'vitest';
-import { formatNational, isWhatsAppReachable, mentionsPhone, phoneKind, toE164 } from '../../bot/phone.ts';
+import { formatNational, isWhatsAppReachable, mentionsPhone, phoneKind, toE164 } from '../../lib/phone.ts';
 
 describe('toE164', () => {
   it.each([

@@ -4,7 +4,7 @@ import {
   checkOwnerSummary,
   checkReviewReply,
   inventedContactDetails,
-} from '../../../integrations/anthropic/check-output.ts';
+} from '../../../bot/ai/check-output.ts';
 
 describe('output checks', () => {
   it('allow a phone number the input had, in any format, and flag new ones', () => {

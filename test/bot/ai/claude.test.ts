@@ -6,7 +6,7 @@ import {
   DEFAULT_MODEL,
   RuleBasedTextGenerator,
   type TextGenerationFallback,
-} from '../../../integrations/anthropic/index.ts';
+} from '../../../bot/ai/index.ts';
 import { anthropicError, startFakeAnthropic, type FakeAnthropic } from '../../../integrations/anthropic/fake-server.ts';
 
 let fake: FakeAnthropic;

@@ -4,10 +4,10 @@
  */
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENDA_COLLECTION } from '../../bot/agenda.ts';
-import { LeadModel, type Tenant } from '../../bot/db/models/index.ts';
-import { sendWeeklyDigests } from '../../bot/flows/owner.ts';
-import { eventually, startHarness, type Harness } from '../support/harness.ts';
+import { AGENDA_COLLECTION } from '../../../bot/agenda.ts';
+import { LeadModel, type Tenant } from '../../../bot/db/models/index.ts';
+import { sendWeeklyDigests } from '../../../bot/flows/owner.ts';
+import { eventually, startHarness, type Harness } from '../../support/harness.ts';
 
 const DAY = 86_400_000;
 

@@ -4,15 +4,15 @@
  */
 import { HDate, Location, Zmanim } from '@hebcal/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AGENDA_COLLECTION } from '../../bot/agenda.ts';
-import { ActivityModel, CustomerModel, MessageModel, type Tenant } from '../../bot/db/models/index.ts';
-import { parseQuietHours } from '../../bot/durations.ts';
-import { deliverMessage, IN_FLIGHT_MARGIN_MS, sendMessage, type OutboundIntent } from '../../bot/outbound/sender.ts';
-import { nextSendableTime, type SendPolicy } from '../../bot/outbound/schedule.ts';
-import { createTenant, setTenantSettings } from '../../bot/tenants.ts';
-import { t } from '../../bot/texts/index.ts';
-import { IntegrationError } from '../../integrations/errors.ts';
-import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.ts';
+import { AGENDA_COLLECTION } from '../../../bot/agenda.ts';
+import { ActivityModel, CustomerModel, MessageModel, type Tenant } from '../../../bot/db/models/index.ts';
+import { parseQuietHours } from '../../../bot/durations.ts';
+import { deliverMessage, IN_FLIGHT_MARGIN_MS, sendMessage, type OutboundIntent } from '../../../bot/outbound/sender.ts';
+import { nextSendableTime, type SendPolicy } from '../../../bot/outbound/schedule.ts';
+import { createTenant, setTenantSettings } from '../../../bot/tenants.ts';
+import { t } from '../../../bot/texts/index.ts';
+import { IntegrationError } from '../../../integrations/errors.ts';
+import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../../support/harness.ts';
 
 const OWNER = '+972547654321';
 

@@ -8,9 +8,9 @@
  * runs to the next trigger. Words outside any segment are "leftovers", taken as the detail the
  * conversation is expecting ("דני" alone, when the bot just asked for a name).
  */
-import { detectLanguage } from '../../bot/language.ts';
-import { stripIsolates } from '../../bot/texts/bidi.ts';
-import { t, type Language } from '../../bot/texts/index.ts';
+import { detectLanguage } from '../language.ts';
+import { stripIsolates } from '../texts/bidi.ts';
+import { t, type Language } from '../texts/index.ts';
 import type {
   ExtractLeadDetailsOptions,
   LeadDetails,

@@ -2,7 +2,7 @@
  * The text generation port: everything Findo asks of a language model, behind one small interface
  * so flows run the same against Claude, the deterministic rules, or an in-process fake.
  */
-import type { Language } from '../../bot/texts/index.ts';
+import type { Language } from '../texts/index.ts';
 
 /** Which answer the conversation is waiting for; `any` reads whatever the customer offered. */
 export type ExpectedLeadDetail = 'name' | 'need' | 'time' | 'any';
