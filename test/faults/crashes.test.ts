@@ -14,7 +14,7 @@ import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
 import { eventually, startHarness, type Harness } from '../support/harness.ts';
 import { startFindoProcess, type FindoProcess } from '../support/processes.ts';
 
-const TIMEOUT_MS = 2_000;
+const TIMEOUT_MS = 5_000;
 const CONFIRM_WAIT_MS = 1_000;
 
 describe('a worker killed inside a flow', () => {
