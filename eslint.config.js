@@ -24,6 +24,10 @@ export default defineConfig(
       // Off: `async` without `await` is how a port implementation (the rule-based text generator,
       // in-memory token storage) keeps the Promise-returning signature and turns a throw into a rejection.
       '@typescript-eslint/require-await': 'off',
+      // Off for now: 123 findings, mostly the `as never`, `as Language` and `!` casts that issue 9's
+      // refactor removes by typing the code; its autofix is unsafe here (applied blindly it broke
+      // tsc in 76 places, e.g. the machines' setup types). Turn it on once those casts are gone.
+      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
     },
   },
   {
