@@ -42,7 +42,7 @@ async function whereStuck(tenantId: string, calls: { id: string; caller: string 
       inbox: event && await InboxModel.findById(event._id).lean(),
       jobs: await jobs.find({ 'data.phone': caller }).toArray(),
       message: await MessageModel.findOne({ tenantId, phone: caller }, { status: 1, statusAt: 1, attempts: 1, error: 1 }).lean(),
-      locks: await LockModel.find({ tenantId, key: { $in: [`customer:${caller}`, `event:${event?._id}`] } }).lean(),
+      locks: await LockModel.find({ tenantId, key: { $in: [`customer:${caller}`, `event:${String(event?._id)}`] } }).lean(),
     };
   }));
 }
