@@ -72,10 +72,12 @@ export async function startAgenda(agenda: Agenda): Promise<void> {
 
 /**
  * Frees the job locks a dead previous life of this worker identity held (Agenda marks each lock
- * with its instance name), so they run again at once instead of after their lock lifetime.
+ * with its instance name), so they run again at once instead of after their lock lifetime. The
+ * locks are expired, not removed: a one-shot job that was running has no `nextRunAt`, and Agenda
+ * takes such a job again only through an expired lock (an unlocked one would never run).
  */
 export async function unlockJobsOf(connection: mongoose.Connection, name: string): Promise<number> {
   const { modifiedCount } = await connection.db!.collection(AGENDA_COLLECTION)
-    .updateMany({ lastModifiedBy: name, lockedAt: { $ne: null } }, { $set: { lockedAt: null } });
+    .updateMany({ lastModifiedBy: name, lockedAt: { $ne: null } }, { $set: { lockedAt: new Date(0) } });
   return modifiedCount;
 }
