@@ -36,6 +36,8 @@ export function tenantView(tenant: Tenant) {
       observeShabbat: s.observeShabbat,
       ownerAlertsAnytime: s.ownerAlertsAnytime,
       paused: s.paused,
+      photoRequestDay: s.photoRequestDay,
+      postDay: s.postDay,
     },
     createdAt: tenant.createdAt,
     updatedAt: tenant.updatedAt,
