@@ -17,10 +17,11 @@ import { postReviewReplyJob } from './post-review-reply.ts';
 import { reviewCheckDueJob, reviewCheckJob, scheduleReviewChecks } from './review-check.ts';
 import { sendMessageJob } from './send-message.ts';
 import { sweepStaleEventsJob, SWEEP_INTERVAL } from './sweep-stale-events.ts';
+import { ownerWelcomeJob } from './owner-welcome.ts';
 
 export const ALL_JOBS: JobDefinition[] = [
   sweepStaleEventsJob, sendMessageJob, missedCallFollowupJob, leadSilenceCheckJob, reviewRequestJob,
-  reviewCheckDueJob, reviewCheckJob, postReviewReplyJob, approvalReminderJob, weeklyDigestJob,
+  reviewCheckDueJob, reviewCheckJob, postReviewReplyJob, approvalReminderJob, weeklyDigestJob, ownerWelcomeJob,
 ] as JobDefinition[];
 
 /** Periodic jobs: `every` upserts by name, so any number of workers schedule them once. */

@@ -8,7 +8,9 @@ import {
   type WebhookKeys,
 } from '../../bot/tenants.ts';
 import type { Vault } from '../../bot/vault.ts';
+import { enqueueOwnerWelcome } from '../../jobs/owner-welcome.ts';
 import { printDetails, printJson, printTable, withDatabase } from '../runtime.ts';
+import { withCliServices } from './reviews.ts';
 
 /** The stable JSON form of a tenant (camelCase; durations as `90s`/`2m`/`24h`/`3d`). */
 export function tenantView(tenant: Tenant) {
@@ -72,11 +74,12 @@ export function makeTenantCommand(): Command {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  findo tenant create --name "Dani Plumbing" --owner-phone 054-765-4321 --json')
     .action(async (o: { name: string; ownerPhone: string[]; whatsappNumberId?: string; reviewLink?: string; language: string; timezone: string; json?: boolean }) => {
-      await withDatabase(async ({ config, vault }) => {
+      await withCliServices(async ({ agenda }, { config, vault }) => {
         const { tenant: created, webhookKeys } = await createTenant(
           { name: o.name, ownerPhones: o.ownerPhone, whatsappNumberId: o.whatsappNumberId, reviewLink: o.reviewLink, language: o.language, timezone: o.timezone },
           vault,
         );
+        if (created.whatsappNumberId) await enqueueOwnerWelcome(agenda, { tenantId: created.id });
         const view = { ...tenantView(created), webhooks: webhookUrls(config.publicUrl, webhookKeys) };
         if (o.json) return printJson(view);
         printDetails(view);
@@ -127,8 +130,11 @@ export function makeTenantCommand(): Command {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  findo tenant set dani-plumbing leadFollowupDelay=5m quietHours=22:00-07:00 ownerPhones=054-765-4321,050-123-9876')
     .action(async (ref: string, pairs: string[], o: { json?: boolean }) => {
-      await withDatabase(async ({ vault }) => {
+      await withCliServices(async ({ agenda }, { vault }) => {
         const updated = await setTenantSettings(await findTenant(ref), pairs, vault);
+        // A new number (or a new owner on one) is when owners are welcomed; each phone once, ever.
+        const welcomes = pairs.some((pair) => /^\s*(whatsappNumberId|ownerPhones)\s*=/.test(pair));
+        if (welcomes && updated.whatsappNumberId) await enqueueOwnerWelcome(agenda, { tenantId: updated.id });
         if (o.json) return printJson(tenantView(updated));
         printDetails(tenantView(updated));
       });
