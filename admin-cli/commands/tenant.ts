@@ -8,9 +8,12 @@ import {
   type WebhookKeys,
 } from '../../bot/tenants.ts';
 import type { Vault } from '../../bot/vault.ts';
+import mongoose from 'mongoose';
+import { createAgenda } from '../../bot/agenda.ts';
+import type { Config } from '../../bot/config.ts';
+import { createLogger } from '../../bot/logger.ts';
 import { enqueueOwnerWelcome } from '../../jobs/owner-welcome.ts';
 import { printDetails, printJson, printTable, withDatabase } from '../runtime.ts';
-import { withCliServices } from './reviews.ts';
 
 /** The stable JSON form of a tenant (camelCase; durations as `90s`/`2m`/`24h`/`3d`). */
 export function tenantView(tenant: Tenant) {
@@ -55,6 +58,20 @@ async function maskedWebhooks(tenant: Tenant, publicUrl: string, vault: Vault): 
   return webhookUrls(publicUrl, masked);
 }
 
+/**
+ * Queues the welcome of the tenant's owners for the service's workers (each phone is welcomed once,
+ * ever). The Agenda that queues it is made only now: most commands never need one.
+ */
+async function queueOwnerWelcome(config: Config, tenant: Tenant): Promise<void> {
+  if (!tenant.whatsappNumberId) return;
+  const agenda = await createAgenda(mongoose.connection, { name: `findo-cli-${process.pid}`, logger: createLogger(config.logLevel, process.stderr) });
+  try {
+    await enqueueOwnerWelcome(agenda, { tenantId: tenant.id });
+  } finally {
+    await agenda.stop();
+  }
+}
+
 function collect(value: string, previous: string[] = []) {
   return [...previous, value];
 }
@@ -74,12 +91,12 @@ export function makeTenantCommand(): Command {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  findo tenant create --name "Dani Plumbing" --owner-phone 054-765-4321 --json')
     .action(async (o: { name: string; ownerPhone: string[]; whatsappNumberId?: string; reviewLink?: string; language: string; timezone: string; json?: boolean }) => {
-      await withCliServices(async ({ agenda }, { config, vault }) => {
+      await withDatabase(async ({ config, vault }) => {
         const { tenant: created, webhookKeys } = await createTenant(
           { name: o.name, ownerPhones: o.ownerPhone, whatsappNumberId: o.whatsappNumberId, reviewLink: o.reviewLink, language: o.language, timezone: o.timezone },
           vault,
         );
-        if (created.whatsappNumberId) await enqueueOwnerWelcome(agenda, { tenantId: created.id });
+        await queueOwnerWelcome(config, created);
         const view = { ...tenantView(created), webhooks: webhookUrls(config.publicUrl, webhookKeys) };
         if (o.json) return printJson(view);
         printDetails(view);
@@ -130,11 +147,10 @@ export function makeTenantCommand(): Command {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  findo tenant set dani-plumbing leadFollowupDelay=5m quietHours=22:00-07:00 ownerPhones=054-765-4321,050-123-9876')
     .action(async (ref: string, pairs: string[], o: { json?: boolean }) => {
-      await withCliServices(async ({ agenda }, { vault }) => {
+      await withDatabase(async ({ config, vault }) => {
         const updated = await setTenantSettings(await findTenant(ref), pairs, vault);
-        // A new number (or a new owner on one) is when owners are welcomed; each phone once, ever.
-        const welcomes = pairs.some((pair) => /^\s*(whatsappNumberId|ownerPhones)\s*=/.test(pair));
-        if (welcomes && updated.whatsappNumberId) await enqueueOwnerWelcome(agenda, { tenantId: updated.id });
+        // A new number (or a new owner on one) is when owners are welcomed.
+        if (pairs.some((pair) => /^\s*(whatsappNumberId|ownerPhones)\s*=/.test(pair))) await queueOwnerWelcome(config, updated);
         if (o.json) return printJson(tenantView(updated));
         printDetails(tenantView(updated));
       });
