@@ -7,25 +7,40 @@
  *
  * Callers hold the conversation's lock (`withLock`) while advancing it.
  */
-import { createActor, type AnyStateMachine, type EventFromLogic, type InputFrom } from 'xstate';
+import { createActor, type AnyStateMachine, type EventFromLogic, type InputFrom, type MachineImplementationsFrom } from 'xstate';
 import { Types } from 'mongoose';
 import { ConversationModel, type Conversation, type ConversationKind } from './db/models/index.ts';
 
-/** An action the machine asked for, with its idempotency key. */
-export interface Effect<Params = unknown> {
+/** An action the machine asked for, with its idempotency key, as stored in the outbox. */
+export interface Effect {
   type: string;
-  params: Params;
+  params: unknown;
   key: string;
 }
 
-export type EffectExecutor = (effect: Effect, conversation: Conversation) => Promise<void>;
+/** The machine's named actions as `provide` takes them, each typed with the params `setup` declared. */
+type ActionImplementations<M extends AnyStateMachine> = NonNullable<MachineImplementationsFrom<M>['actions']>;
+
+/** What a handler knows about the effect besides its params. */
+export interface EffectRun {
+  /** Deterministic per conversation, transition and position: the idempotency key of what it does. */
+  key: string;
+  conversation: Conversation;
+}
+
+/**
+ * One handler for every named action of the machine, receiving the params its `setup` declared:
+ * a missing handler, an extra one, or one that reads the wrong params is a compile error. (Every
+ * named action of a persisted machine is an effect; context updates are inline `assign`s.)
+ */
+export type EffectHandlers<M extends AnyStateMachine> = {
+  [K in keyof ActionImplementations<M>]-?: (params: Parameters<NonNullable<ActionImplementations<M>[K]>>[1], run: EffectRun) => Promise<void>;
+};
 
 export interface ConversationDefinition<M extends AnyStateMachine> {
   kind: ConversationKind;
   machine: M;
   version: number;
-  /** The machine's named actions: each becomes an outbox entry. */
-  actionNames: readonly string[];
 }
 
 const KEPT_EVENT_KEYS = 20;
@@ -65,15 +80,15 @@ export async function advanceConversation<M extends AnyStateMachine>(
   conversation: Conversation,
   event: EventFromLogic<M>,
   eventKey: string,
-  input: InputFrom<M>,
-  execute: EffectExecutor,
+  handlers: EffectHandlers<M>,
 ): Promise<Conversation> {
   // Effects left by a crash come first: they belong to an earlier event.
-  let current = await flushOutbox(conversation, execute);
+  let current = await flushOutbox(conversation, handlers);
   if (current.lastEventKeys.includes(eventKey) || current.status === 'closed') return current;
 
   const effects: { type: string; params: unknown }[] = [];
-  const actor = createActor(provideCollectors(definition, effects), { snapshot: current.snapshot, input }).start();
+  // Restored from its snapshot, the machine does not read its input again.
+  const actor = createActor(provideCollectors(definition, effects), { snapshot: current.snapshot }).start();
   actor.send(event);
   const snapshot = actor.getPersistedSnapshot();
   actor.stop();
@@ -96,15 +111,15 @@ export async function advanceConversation<M extends AnyStateMachine>(
     { returnDocument: 'after' },
   );
   if (!updated) throw new Error(`conversation ${current.id} changed while an event was applied; retrying`);
-  current = await flushOutbox(updated, execute);
+  current = await flushOutbox(updated, handlers);
   return current;
 }
 
 /** Carries out a conversation's pending effects, then clears them (if nothing newer replaced them). */
-export async function flushOutbox(conversation: Conversation, execute: EffectExecutor): Promise<Conversation> {
+export async function flushOutbox<M extends AnyStateMachine>(conversation: Conversation, handlers: EffectHandlers<M>): Promise<Conversation> {
   const outbox = conversation.outbox as Effect[];
   if (outbox.length === 0) return conversation;
-  for (const effect of outbox) await execute(effect, conversation);
+  for (const effect of outbox) await handlerOf(handlers, effect.type)(effect.params, { key: effect.key, conversation });
   await ConversationModel.updateOne(
     { tenantId: conversation.tenantId, _id: conversation._id, seq: conversation.seq },
     { $set: { outbox: [] } },
@@ -126,11 +141,23 @@ export async function endUndeliveredConversation(tenantId: string, conversationI
   return ended.modifiedCount > 0;
 }
 
-function provideCollectors<M extends AnyStateMachine>(definition: ConversationDefinition<M>, sink: { type: string; params: unknown }[]) {
+/**
+ * The handler of a stored effect. The outbox holds what this machine version's actions pushed, so
+ * the params are the ones its handler declares.
+ */
+function handlerOf<M extends AnyStateMachine>(handlers: EffectHandlers<M>, type: string): (params: unknown, run: EffectRun) => Promise<void> {
+  if (!Object.hasOwn(handlers, type)) throw new Error(`no handler for the effect "${type}"`);
+  return (handlers as Record<string, (params: unknown, run: EffectRun) => Promise<void>>)[type]!;
+}
+
+/** The machine with each of its named actions pushing `{ type, params }` into `sink`. */
+function provideCollectors(definition: ConversationDefinition<AnyStateMachine>, sink: { type: string; params: unknown }[]): AnyStateMachine {
   const actions = Object.fromEntries(
-    definition.actionNames.map((name) => [name, (_: unknown, params: unknown) => void sink.push({ type: name, params: params ?? {} })]),
+    Object.keys(definition.machine.implementations.actions).map((name) => [
+      name, (_: unknown, params: unknown) => void sink.push({ type: name, params: params ?? {} }),
+    ]),
   );
-  return definition.machine.provide({ actions } as never) as M;
+  return definition.machine.provide({ actions });
 }
 
 function stateName(snapshot: unknown): string {

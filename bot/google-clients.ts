@@ -4,7 +4,6 @@
  * access token is reused between calls; the store's refresh lock keeps concurrent workers (and
  * processes) to one refresh.
  */
-import type { BackoffStrategy } from 'agenda';
 import type { Config } from './config.ts';
 import type { Tenant } from './db/models/index.ts';
 import { SecretModel } from './db/models/index.ts';
@@ -57,31 +56,5 @@ export function googleClientResolver(config: Config, vault: Vault): (tenant: Ten
       clients.set(tenantId, client);
     }
     return client;
-  };
-}
-
-/** How a job retries a failed Google call. */
-export interface GoogleBackoffOptions {
-  /** First wait after a transient failure; doubles each attempt. */
-  delayMs: number;
-  /** Longest wait. */
-  maxDelayMs: number;
-  /** Attempts after the first; then the job gives up. */
-  maxRetries: number;
-}
-
-/**
- * An Agenda backoff for Google work: permanent failures are not retried; a rate limit waits at
- * least as long as Google asked (`retryAfterMs`); transient failures back off exponentially with
- * 20 % jitter.
- */
-export function googleBackoff(options: GoogleBackoffOptions): BackoffStrategy {
-  return ({ attempt, error }) => {
-    if (attempt > options.maxRetries) return null;
-    if (error instanceof IntegrationError && error.kind === 'permanent') return null;
-    const exponential = Math.min(options.maxDelayMs, options.delayMs * 2 ** (attempt - 1));
-    const jittered = Math.round(exponential * (0.8 + Math.random() * 0.4));
-    const asked = error instanceof IntegrationError ? error.details.retryAfterMs : undefined;
-    return asked === undefined ? jittered : Math.max(asked, Math.min(jittered, asked * 2));
   };
 }

@@ -28,6 +28,7 @@ import { releaseAllOf } from './inbox/queue.ts';
 import { clearLocksOf } from './locks.ts';
 import { registerJobs, scheduleRecurringJobs } from '../jobs/index.ts';
 import { processEvent, renewEventLocks } from '../jobs/process-event.ts';
+import { jobQueue } from '../jobs/queue.ts';
 
 /** Webhook events processed in parallel per worker process. */
 const INBOX_CONCURRENCY = 8;
@@ -84,7 +85,7 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
   const agenda = await createAgenda(database.connection, { name: identity?.name ?? `findo-${role}-${process.pid}`, logger, pollInterval: options.jobPollInterval });
 
   const services: Services = {
-    config, logger, vault, agenda, connection: database.connection,
+    config, logger, vault, agenda, connection: database.connection, ...jobQueue(agenda),
     whatsappFor: whatsappClientResolver(config, vault),
     googleFor: googleClientResolver(config, vault),
     text: createTextGenerator({

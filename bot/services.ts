@@ -1,6 +1,7 @@
 /**
  * The bag of resources handed to jobs, routes and flows. Built once per process by `startService`
- * (or by a test), so everything can run against fakes or the real outside world alike.
+ * (or by a test), so everything can run against fakes or the real outside world alike. Work for
+ * later is queued by job name (`enqueue`, jobs/catalog.ts), never by importing a job.
  */
 import type { Agenda } from 'agenda';
 import type mongoose from 'mongoose';
@@ -11,8 +12,9 @@ import type { Tenant } from './db/models/index.ts';
 import type { WhatsAppPort } from '../integrations/whatsapp/client.ts';
 import type { TextGenerator } from '../integrations/anthropic/text-generator.ts';
 import type { ReviewsPort } from '../integrations/google/client.ts';
+import type { JobQueue } from '../jobs/queue.ts';
 
-export interface Services {
+export interface Services extends JobQueue {
   config: Config;
   logger: Logger;
   vault: Vault;

@@ -1,43 +1,24 @@
 /**
  * lead-silence-check: when a customer has not answered the bot's last question for
  * `leadNudgeDelay`, the conversation gets one nudge (inside the 24-hour window), and after another
- * silence it closes with a partial lead. Each bot question schedules a check for the conversation's
+ * silence it closes with a partial lead. Each bot question queues a check for the conversation's
  * sequence number at that moment; a check overtaken by a reply (the conversation moved on) does
  * nothing. (A new job per question rather than one rescheduled job: a job rescheduled from inside
  * its own run would have its new time overwritten when that run completes.)
  */
-import { backoffStrategies, type Agenda } from 'agenda';
-import { z } from 'zod';
-import { ConversationModel, TenantModel, type Conversation, type Tenant } from '../bot/db/models/index.ts';
+import { ConversationModel, TenantModel } from '../bot/db/models/index.ts';
 import { applySilenceTimeout } from '../bot/flows/lead-capture.ts';
 import { withLock } from '../bot/locks.ts';
-import { defineJob, enqueue } from './define.ts';
+import { defineJob } from './define.ts';
 
-export const leadSilenceCheckJob = defineJob({
-  name: 'lead-silence-check',
-  schema: z.object({ tenantId: z.string(), conversationRef: z.string(), seq: z.number().int() }),
-  concurrency: 5,
-  backoff: backoffStrategies.exponential({ delay: 5_000, maxRetries: 5 }),
-  async handler({ tenantId, conversationRef, seq }, services) {
-    const tenant = await TenantModel.findById(tenantId);
-    if (!tenant) return;
-    const phone = (await ConversationModel.findOne({ tenantId, _id: conversationRef }, { phone: 1 }))?.phone;
-    if (!phone) return;
-    await withLock(tenantId, `customer:${phone}`, async () => {
-      const conversation = await ConversationModel.findOne({ tenantId, _id: conversationRef });
-      if (!conversation || conversation.status !== 'open' || conversation.seq !== seq) return;
-      await applySilenceTimeout(services, tenant, conversation, `silence:${seq}`);
-    });
-  },
-});
-
-export async function scheduleSilenceCheck(agenda: Agenda, tenant: Tenant, conversation: Conversation) {
-  await enqueue(agenda, leadSilenceCheckJob, { tenantId: tenant.id, conversationRef: conversation.id, seq: conversation.seq }, {
-    when: new Date(Date.now() + tenant.settings!.leadNudgeDelay),
-    uniqueBy: { name: leadSilenceCheckJob.name, 'data.conversationRef': conversation.id, 'data.seq': conversation.seq },
+export const leadSilenceCheckJob = defineJob('lead-silence-check', async ({ tenantId, conversationRef, seq }, services) => {
+  const tenant = await TenantModel.findById(tenantId);
+  if (!tenant) return;
+  const phone = (await ConversationModel.findOne({ tenantId, _id: conversationRef }, { phone: 1 }))?.phone;
+  if (!phone) return;
+  await withLock(tenantId, `customer:${phone}`, async () => {
+    const conversation = await ConversationModel.findOne({ tenantId, _id: conversationRef });
+    if (!conversation || conversation.status !== 'open' || conversation.seq !== seq) return;
+    await applySilenceTimeout(services, tenant, conversation, `silence:${seq}`);
   });
-}
-
-export async function cancelSilenceCheck(agenda: Agenda, conversation: { id: string }) {
-  await agenda.cancel({ name: leadSilenceCheckJob.name, data: { conversationRef: conversation.id } });
-}
+});

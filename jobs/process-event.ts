@@ -1,18 +1,17 @@
 /**
  * process-event: the business work for one stored webhook event, run by the inbox worker
  * (bot/inbox/) after the webhook answered. A failure keeps its error and attempt count on the
- * event and is retried with exponential backoff. Every effect downstream is idempotent (unique
+ * event and is retried by the one retry policy (jobs/retry.ts). Every effect downstream is idempotent (unique
  * keys), so a replay never does anything twice.
  */
-import { backoffStrategies } from 'agenda';
 import { recordActivity } from '../bot/activity.ts';
 import { EventModel, isDuplicateKey, LockModel, TenantModel, UNROUTED_TENANT, type StoredEvent } from '../bot/db/models/index.ts';
 import { dispatchEvent } from '../bot/events/dispatch.ts';
 import { completeItem, enqueueEvent, failItem, LEASE_MS, type ClaimedItem } from '../bot/inbox/queue.ts';
 import { LockTimeoutError, withLock } from '../bot/locks.ts';
 import type { Services } from '../bot/services.ts';
-
-const RETRY = backoffStrategies.exponential({ delay: 2_000, maxDelay: 5 * 60_000, maxRetries: 6, jitter: 0.2 });
+import { EVENT_RETRY } from './catalog.ts';
+import { retryDelay } from './retry.ts';
 
 const eventLockKey = (eventRef: string) => `event:${eventRef}`;
 
@@ -54,7 +53,7 @@ export async function processEvent(services: Services, owner: string, item: Clai
   }
   if (!error) return completeItem(item);
   services.logger.warn({ eventRef, err: error.message }, 'event processing failed');
-  return failItem(item, RETRY({ attempt: item.failures + 1, error, jobName: 'process-event', jobData: item }));
+  return failItem(item, retryDelay(EVENT_RETRY, item.failures + 1, error));
 }
 
 /** Keeps the event locks of the items a worker is running alive, with their leases. */

@@ -5,7 +5,6 @@
  * It reads `accepted` events older than a minute by the (status, receivedAt) index, oldest
  * first, in batches, and stops early well inside its lock; the next run goes on from there.
  */
-import { z } from 'zod';
 import { EventModel } from '../bot/db/models/index.ts';
 import { enqueueEvent, pendingAmong } from '../bot/inbox/queue.ts';
 import { defineJob } from './define.ts';
@@ -16,24 +15,19 @@ const BATCH = 200;
 /** Stop after this long: far inside the job lock, which the run keeps alive anyway. */
 const TIME_BUDGET_MS = 10_000;
 
-export const sweepStaleEventsJob = defineJob({
-  name: 'sweep-stale-events',
-  schema: z.object({}).passthrough(),
-  concurrency: 1,
-  async handler() {
-    const started = Date.now();
-    let after = new Date(0);
-    const before = new Date(started - STALE_AFTER_MS);
-    while (Date.now() - started < TIME_BUDGET_MS) {
-      const batch = await EventModel.find({ status: 'accepted', receivedAt: { $gt: after, $lt: before } }, { tenantId: 1, provider: 1, replays: 1, receivedAt: 1 })
-        .setOptions({ allTenants: true })
-        .sort({ receivedAt: 1 })
-        .limit(BATCH);
-      if (batch.length === 0) return;
-      const pending = await pendingAmong(batch.map((event) => event.id));
-      for (const event of batch) if (!pending.has(event.id)) await enqueueEvent(event);
-      if (batch.length < BATCH) return;
-      after = batch[batch.length - 1].receivedAt;
-    }
-  },
+export const sweepStaleEventsJob = defineJob('sweep-stale-events', async () => {
+  const started = Date.now();
+  let after = new Date(0);
+  const before = new Date(started - STALE_AFTER_MS);
+  while (Date.now() - started < TIME_BUDGET_MS) {
+    const batch = await EventModel.find({ status: 'accepted', receivedAt: { $gt: after, $lt: before } }, { tenantId: 1, provider: 1, replays: 1, receivedAt: 1 })
+      .setOptions({ allTenants: true })
+      .sort({ receivedAt: 1 })
+      .limit(BATCH);
+    if (batch.length === 0) return;
+    const pending = await pendingAmong(batch.map((event) => event.id));
+    for (const event of batch) if (!pending.has(event.id)) await enqueueEvent(event);
+    if (batch.length < BATCH) return;
+    after = batch[batch.length - 1].receivedAt;
+  }
 });

@@ -2,8 +2,6 @@
  * weekly-digest: Sunday 09:00 Israel time, every owner gets the week in numbers (flow F4).
  * Sends are keyed by the week, so a retried run never sends a digest twice.
  */
-import { backoffStrategies } from 'agenda';
-import { z } from 'zod';
 import { sendWeeklyDigests } from '../bot/flows/owner.ts';
 import { defineJob } from './define.ts';
 
@@ -11,13 +9,7 @@ import { defineJob } from './define.ts';
 export const WEEKLY_DIGEST_SCHEDULE = '0 9 * * 0';
 export const WEEKLY_DIGEST_TIMEZONE = 'Asia/Jerusalem';
 
-export const weeklyDigestJob = defineJob({
-  name: 'weekly-digest',
-  schema: z.object({}).passthrough(),
-  concurrency: 1,
-  backoff: backoffStrategies.exponential({ delay: 60_000, maxRetries: 5 }),
-  async handler(_data, services) {
-    const tenants = await sendWeeklyDigests(services);
-    services.logger.info({ tenants }, 'weekly digests sent');
-  },
+export const weeklyDigestJob = defineJob('weekly-digest', async (_data, services) => {
+  const tenants = await sendWeeklyDigests(services);
+  services.logger.info({ tenants }, 'weekly digests sent');
 });

@@ -5,7 +5,8 @@
  *
  * The machine is pure. The service restores it per inbound event from its persisted snapshot,
  * sends one event and persists the new snapshot; every side effect is a named action with params
- * that the service supplies through `.provide({ actions })` as an outbox push. Long waits are
+ * that the service supplies through `.provide({ actions })` as an outbox push. Every named action
+ * is such an effect: the machine's own context updates are inline `assign`s. Long waits are
  * Agenda jobs that send `SILENCE_TIMEOUT`; there are no timers in here. Text lives in the message
  * catalogs: `say` carries a catalog key and the variables the machine knows.
  */
@@ -200,17 +201,7 @@ function details(d: LeadDetails): LeadDetails {
   return out;
 }
 
-/** "Who is this?": introduce the business, keep what was learnt, and ask on. */
-const INTRODUCE_OURSELVES = {
-  guard: 'asksWhoWeAre',
-  target: 'routing',
-  actions: [
-    { type: 'learn', params: { expecting: null } },
-    { type: 'say', params: { key: 'lead.whoAreWe', vars: {} } },
-  ],
-} as const;
-
-export const leadCaptureMachine = setup({
+const leadCaptureSetup = setup({
   types: {} as {
     context: LeadCaptureContext;
     events: LeadCaptureEvent;
@@ -222,11 +213,6 @@ export const leadCaptureMachine = setup({
     notifyOwner: notProvided('notifyOwner') as (_: unknown, params: NotifyOwnerParams) => void,
     scheduleSilenceCheck: notProvided('scheduleSilenceCheck') as () => void,
     cancelSilenceCheck: notProvided('cancelSilenceCheck') as () => void,
-    /** Takes in what the message teaches; `expecting` is the field the bot last asked for. */
-    learn: assign(({ context, event }, params: { expecting: LeadField | null }) => {
-      if (event.type !== 'CUSTOMER_MESSAGE') return {};
-      return learn(context, event, params.expecting);
-    }),
   },
   guards: {
     asksForHuman: ({ event }) =>
@@ -241,7 +227,20 @@ export const leadCaptureMachine = setup({
     lacksName: ({ context }) => nextMissing(context) === 'name',
     lacksNeed: ({ context }) => nextMissing(context) === 'need',
   },
-}).createMachine({
+});
+
+/** Takes in what the message teaches; `expecting` is the field the bot last asked for. */
+const learnExpecting = (expecting: LeadField | null) =>
+  leadCaptureSetup.assign(({ context, event }) => (event.type === 'CUSTOMER_MESSAGE' ? learn(context, event, expecting) : {}));
+
+/** "Who is this?": introduce the business, keep what was learnt, and ask on. */
+const INTRODUCE_OURSELVES = {
+  guard: 'asksWhoWeAre',
+  target: 'routing',
+  actions: [learnExpecting(null), { type: 'say', params: { key: 'lead.whoAreWe', vars: {} } }],
+} as const;
+
+export const leadCaptureMachine = leadCaptureSetup.createMachine({
   id: 'leadCapture',
   context: ({ input }) => ({ origin: input.origin, nudged: false }),
   initial: 'awaitingReply',
@@ -278,14 +277,11 @@ export const leadCaptureMachine = setup({
           {
             guard: 'isInbound',
             target: 'routing',
-            actions: [
-              { type: 'learn', params: { expecting: null } },
-              { type: 'say', params: { key: 'lead.greeting', vars: {} } },
-            ],
+            actions: [learnExpecting(null), { type: 'say', params: { key: 'lead.greeting', vars: {} } }],
           },
           // The missed-call template asks no one question, so its reply has no free-text
           // fallback: only what the service extracted counts.
-          { target: 'routing', actions: [{ type: 'learn', params: { expecting: null } }] },
+          { target: 'routing', actions: [learnExpecting(null)] },
         ],
       },
     },
@@ -363,7 +359,7 @@ function answerTo(field: LeadField) {
   return [
     { guard: 'asksForHuman', target: 'handedOff' },
     INTRODUCE_OURSELVES,
-    { target: 'routing', actions: [{ type: 'learn', params: { expecting: field } }] },
+    { target: 'routing', actions: [learnExpecting(field)] },
   ] as const;
 }
 
@@ -372,6 +368,25 @@ type SnapshotLike = Pick<SnapshotFrom<typeof leadCaptureMachine>, 'status' | 'va
   status: string;
   value: unknown;
 };
+
+/** The field the bot last asked for and waits to hear, or null when it asked for none. */
+export function expectingOf(snapshot: SnapshotLike): LeadField | null {
+  switch (snapshot.value) {
+    case 'askingName':
+      return 'name';
+    case 'askingNeed':
+      return 'need';
+    case 'askingTime':
+      return 'preferredTime';
+    default:
+      return null;
+  }
+}
+
+/** How the conversation began. */
+export function originOf(snapshot: { context: Pick<LeadCaptureContext, 'origin'> }): LeadOrigin {
+  return snapshot.context.origin;
+}
 
 /** How a finished conversation ended. */
 export type LeadCaptureOutcome = 'completed' | 'handedOff' | 'closed' | 'optedOut';

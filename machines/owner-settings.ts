@@ -117,3 +117,8 @@ export const isAtMenu = (snapshot: SnapshotLike): boolean => snapshot.status ===
 
 /** Whether a picked item waits for its new value. */
 export const isAwaitingValue = (snapshot: SnapshotLike): boolean => snapshot.status === 'active' && snapshot.value === 'awaitingValue';
+
+/** The item whose value is asked for, or null at the menu and after the end. */
+export function pickedItemOf(snapshot: SnapshotLike & { context?: OwnerSettingsContext }): SettingItem | null {
+  return isAwaitingValue(snapshot) ? snapshot.context?.item ?? null : null;
+}

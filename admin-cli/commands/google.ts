@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { recordActivity } from '../../bot/activity.ts';
 import { TenantModel, type Tenant } from '../../bot/db/models/index.ts';
 import { linkGoogleLocation } from '../../bot/flows/google-connect.ts';
-import { onGoogleFailure } from '../../bot/flows/reviews.ts';
+import { onGoogleFailure } from '../../bot/flows/reviews/disconnect.ts';
 import { googleOAuth } from '../../bot/google-clients.ts';
 import type { Services } from '../../bot/services.ts';
 import { findTenant } from '../../bot/tenants.ts';

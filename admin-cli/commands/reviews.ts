@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import mongoose from 'mongoose';
 import { createAgenda } from '../../bot/agenda.ts';
 import { ReviewModel, TenantModel, type Review, type Tenant } from '../../bot/db/models/index.ts';
-import { checkReviews, type CheckProgress } from '../../bot/flows/reviews.ts';
+import { checkReviews, type CheckProgress } from '../../bot/flows/reviews/sync.ts';
 import { googleClientResolver } from '../../bot/google-clients.ts';
 import { createLogger } from '../../bot/logger.ts';
 import type { Services } from '../../bot/services.ts';
@@ -11,6 +11,7 @@ import { findTenant } from '../../bot/tenants.ts';
 import { whatsappClientResolver } from '../../bot/whatsapp-clients.ts';
 import { createTextGenerator } from '../../integrations/anthropic/index.ts';
 import { isIntegrationError } from '../../integrations/errors.ts';
+import { jobQueue } from '../../jobs/queue.ts';
 import { printJson, printTable, UsageError, withDatabase, type CommandContext } from '../runtime.ts';
 
 /**
@@ -24,7 +25,7 @@ export async function withCliServices<T>(fn: (services: Services, context: Comma
     const logger = createLogger(config.logLevel, process.stderr);
     const agenda = await createAgenda(mongoose.connection, { name: `findo-cli-${process.pid}`, logger });
     const services: Services = {
-      config, logger, vault, agenda, connection: mongoose.connection,
+      config, logger, vault, agenda, connection: mongoose.connection, ...jobQueue(agenda),
       whatsappFor: whatsappClientResolver(config, vault),
       googleFor: googleClientResolver(config, vault),
       text: createTextGenerator({ apiKey: config.anthropic.apiKey, baseURL: config.anthropic.baseUrl, model: config.anthropic.model }),

@@ -12,7 +12,7 @@ import mongoose from 'mongoose';
 import { createAgenda } from '../../bot/agenda.ts';
 import type { Config } from '../../bot/config.ts';
 import { createLogger } from '../../bot/logger.ts';
-import { enqueueOwnerWelcome } from '../../jobs/owner-welcome.ts';
+import { jobQueue } from '../../jobs/queue.ts';
 import { printDetails, printJson, printTable, withDatabase } from '../runtime.ts';
 
 /** The stable JSON form of a tenant (camelCase; durations as `90s`/`2m`/`24h`/`3d`). */
@@ -66,7 +66,7 @@ async function queueOwnerWelcome(config: Config, tenant: Tenant): Promise<void> 
   if (!tenant.whatsappNumberId) return;
   const agenda = await createAgenda(mongoose.connection, { name: `findo-cli-${process.pid}`, logger: createLogger(config.logLevel, process.stderr) });
   try {
-    await enqueueOwnerWelcome(agenda, { tenantId: tenant.id });
+    await jobQueue(agenda).enqueue('owner-welcome', { tenantId: tenant.id });
   } finally {
     await agenda.stop();
   }

@@ -31,7 +31,6 @@ import { greeninvoiceDocument } from '../../integrations/greeninvoice/fake.ts';
 import { postProviderWebhook } from '../../integrations/providers.ts';
 import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
 import { startFakeWhatsApp, type FakeWhatsApp } from '../../integrations/whatsapp/fake-server.ts';
-import { enqueueReviewCheck } from '../../jobs/review-check.ts';
 import { reviewLinkFor } from '../../bot/flows/google-connect.ts';
 
 /** The two phones the user can hold. */
@@ -150,7 +149,7 @@ export async function startSandbox(): Promise<Sandbox> {
         const review = google.addReview(tenant.google!.locationName!, {
           starRating: rating, comment, reviewer: { displayName: author, isAnonymous: false },
         });
-        await enqueueReviewCheck(findo.services.agenda, tenant.id);
+        await findo.services.enqueue('review-check', { tenantId: tenant.id });
         return review;
       },
       stop: unwind,

@@ -6,34 +6,28 @@
  */
 import { recordActivity } from '../activity.ts';
 import {
-  advanceConversation, endUndeliveredConversation, flushOutbox, startConversation, type ConversationDefinition, type Effect,
+  advanceConversation, endUndeliveredConversation, flushOutbox, startConversation, type ConversationDefinition, type EffectHandlers,
 } from '../conversations.ts';
 import { ConversationModel, CustomerModel, LeadModel, type Conversation, type Tenant } from '../db/models/index.ts';
 import { detectConversationIntent } from '../intents.ts';
 import { isWindowOpen, sendMessage } from '../outbound/sender.ts';
 import type { Services } from '../services.ts';
-import { t, type Language, type TextKey } from '../texts/index.ts';
+import { t, textOf, type Language } from '../texts/index.ts';
+import type { ExpectedLeadDetail } from '../../integrations/anthropic/text-generator.ts';
 import {
-  leadCaptureMachine, VERSION, type LeadCaptureActionParams, type LeadCaptureEvent, type LeadOrigin,
-  type NotifyOwnerParams, type SaveLeadParams, type LeadSayParams,
+  expectingOf, isHandedOff, leadCaptureMachine, originOf, VERSION,
+  type LeadCaptureEvent, type LeadField, type NotifyOwnerParams, type SaveLeadParams,
 } from '../../machines/lead-capture.ts';
-import { cancelSilenceCheck, scheduleSilenceCheck } from '../../jobs/lead-silence-check.ts';
 import { formatContact } from '../phone.ts';
 
 export const leadCapture: ConversationDefinition<typeof leadCaptureMachine> = {
   kind: 'lead_capture',
   machine: leadCaptureMachine,
   version: VERSION,
-  actionNames: ['say', 'saveLead', 'notifyOwner', 'scheduleSilenceCheck', 'cancelSilenceCheck'] satisfies (keyof LeadCaptureActionParams)[],
 };
 
-/** What the bot asks for in each waiting state, for detail extraction. */
-const EXPECTING: Record<string, 'name' | 'need' | 'time' | 'any'> = {
-  awaitingReply: 'any', askingName: 'name', askingNeed: 'need', askingTime: 'time',
-};
-
-const originOf = (conversation: Conversation): LeadOrigin =>
-  ((conversation.snapshot as { context?: { origin?: LeadOrigin } }).context?.origin ?? 'inbound');
+/** The machine's awaited field as detail extraction names it; with none, it reads whatever came. */
+const EXTRACTION_FIELD: Record<LeadField, ExpectedLeadDetail> = { name: 'name', need: 'need', preferredTime: 'time' };
 
 /** The open lead conversation of a customer, or null. Old machine versions are closed, not resumed. */
 export async function openLeadConversation(tenantId: string, phone: string): Promise<Conversation | null> {
@@ -51,14 +45,14 @@ const HANDOFF_QUIET_MS = 24 * 3_600_000;
 /** The customer asked for a person recently: the bot stays quiet and the owner gets their messages. */
 export async function recentlyHandedOff(tenantId: string, phone: string): Promise<boolean> {
   const last = await ConversationModel.findOne({ tenantId, phone, kind: 'lead_capture' }).sort({ createdAt: -1 });
-  return !!last && last.state === 'handedOff' && Date.now() - (last.closedAt ?? last.updatedAt).getTime() < HANDOFF_QUIET_MS;
+  return !!last && isHandedOff(last.snapshot) && Date.now() - (last.closedAt ?? last.updatedAt).getTime() < HANDOFF_QUIET_MS;
 }
 
 /** Starts the conversation a missed-call follow-up opened (the template was just sent). */
 export async function startMissedCallConversation(services: Services, tenant: Tenant, phone: string): Promise<Conversation> {
   const conversation = await startConversation(leadCapture, { tenantId: tenant.id, phone }, { origin: 'missed_call' });
   await recordActivity(tenant.id, 'conversation.started', `lead conversation with ${phone} (missed call)`, conversation.id);
-  return flushOutbox(conversation, executor(services, tenant));
+  return flushOutbox(conversation, effects(services, tenant));
 }
 
 /** A customer's message to their lead conversation (a new one starts when there is none). */
@@ -66,14 +60,15 @@ export async function handleLeadMessage(
   services: Services, tenant: Tenant, phone: string, message: { id: string; text: string }, existing: Conversation | null,
 ): Promise<void> {
   const conversation = existing ?? (await startInbound(services, tenant, phone));
-  const expecting = EXPECTING[conversation.state ?? ''] ?? 'any';
+  const awaited = expectingOf(conversation.snapshot);
+  const expecting = awaited ? EXTRACTION_FIELD[awaited] : 'any';
   const language = tenant.language as Language;
   const intent = detectConversationIntent(message.text);
   const details = intent === 'none' && message.text.trim()
     ? await services.text.extractLeadDetails(message.text, { language, expecting })
     : {};
   const event: LeadCaptureEvent = { type: 'CUSTOMER_MESSAGE', text: message.text, understood: { intent, ...details } };
-  await advanceConversation(leadCapture, conversation, event, `msg:${message.id}`, { origin: originOf(conversation) }, executor(services, tenant));
+  await advanceConversation(leadCapture, conversation, event, `msg:${message.id}`, effects(services, tenant));
 }
 
 async function startInbound(services: Services, tenant: Tenant, phone: string): Promise<Conversation> {
@@ -84,14 +79,14 @@ async function startInbound(services: Services, tenant: Tenant, phone: string): 
 
 /** Applies an opt-out to the customer's open conversation: it ends quietly. */
 export async function endLeadConversationOnOptOut(services: Services, tenant: Tenant, conversation: Conversation, messageId: string) {
-  await advanceConversation(leadCapture, conversation, { type: 'OPTED_OUT' }, `optout:${messageId}`, { origin: originOf(conversation) }, executor(services, tenant));
+  await advanceConversation(leadCapture, conversation, { type: 'OPTED_OUT' }, `optout:${messageId}`, effects(services, tenant));
 }
 
 /** The silence-check job's event: nudge once inside the window, then close with a partial lead. */
 export async function applySilenceTimeout(services: Services, tenant: Tenant, conversation: Conversation, checkKey: string) {
   const customer = await CustomerModel.findOne({ tenantId: tenant.id, phone: conversation.phone });
   const event: LeadCaptureEvent = { type: 'SILENCE_TIMEOUT', windowOpen: isWindowOpen(customer?.lastInboundAt) };
-  await advanceConversation(leadCapture, conversation, event, checkKey, { origin: originOf(conversation) }, executor(services, tenant));
+  await advanceConversation(leadCapture, conversation, event, checkKey, effects(services, tenant));
 }
 
 /**
@@ -100,40 +95,45 @@ export async function applySilenceTimeout(services: Services, tenant: Tenant, co
  */
 export async function endUndelivered(services: Services, tenantId: string, conversationId: string, reason: string) {
   if (!(await endUndeliveredConversation(tenantId, conversationId, reason))) return;
-  await cancelSilenceCheck(services.agenda, { id: conversationId });
+  await cancelSilenceCheck(services, conversationId);
   await recordActivity(tenantId, 'conversation.closed', `lead conversation ended: the bot's message was not delivered (${reason})`, conversationId);
 }
 
+/** Queues the check of the customer's silence after the bot's latest question (`seq`). */
+function scheduleSilenceCheck(services: Services, tenant: Tenant, conversation: Conversation) {
+  return services.enqueue('lead-silence-check', { tenantId: tenant.id, conversationRef: conversation.id, seq: conversation.seq }, {
+    at: new Date(Date.now() + tenant.settings!.leadNudgeDelay),
+  });
+}
+
+function cancelSilenceCheck(services: Services, conversationId: string) {
+  return services.cancelJobs('lead-silence-check', { conversationRef: conversationId });
+}
+
 /** Carries out the lead machine's effects; each one is idempotent by its key. */
-function executor(services: Services, tenant: Tenant) {
+function effects(services: Services, tenant: Tenant): EffectHandlers<typeof leadCaptureMachine> {
   const language = tenant.language as Language;
   // Once a question is not delivered, the ones after it in the same outbox are not asked either.
   let undelivered = false;
-  return async (effect: Effect, conversation: Conversation) => {
-    switch (effect.type as keyof LeadCaptureActionParams) {
-      case 'say': {
-        if (undelivered) return;
-        const { key, vars } = effect.params as LeadSayParams;
-        const text = t(language, key as TextKey as never, { business: tenant.name, ...vars } as never);
-        const outcome = await sendMessage(services, {
-          tenantId: tenant.id, phone: conversation.phone, audience: 'customer', idempotencyKey: effect.key,
-          conversationId: conversation.id, content: { kind: 'text', text },
-        });
-        if (outcome.status === 'skipped' || outcome.status === 'failed') {
-          undelivered = true;
-          await endUndelivered(services, tenant.id, conversation.id, outcome.reason ?? outcome.status);
-        }
-        return;
+  return {
+    say: async ({ key, vars }, { key: effectKey, conversation }) => {
+      if (undelivered) return;
+      const text = textOf(language, key, { business: tenant.name, ...vars });
+      const outcome = await sendMessage(services, {
+        tenantId: tenant.id, phone: conversation.phone, audience: 'customer', idempotencyKey: effectKey,
+        conversationId: conversation.id, content: { kind: 'text', text },
+      });
+      if (outcome.status === 'skipped' || outcome.status === 'failed') {
+        undelivered = true;
+        await endUndelivered(services, tenant.id, conversation.id, outcome.reason ?? outcome.status);
       }
-      case 'saveLead':
-        return saveLead(tenant, conversation, effect.params as SaveLeadParams);
-      case 'notifyOwner':
-        return notifyOwners(services, tenant, conversation, effect.params as NotifyOwnerParams, effect.key);
-      case 'scheduleSilenceCheck':
-        return undelivered ? undefined : scheduleSilenceCheck(services.agenda, tenant, conversation);
-      case 'cancelSilenceCheck':
-        return cancelSilenceCheck(services.agenda, conversation);
-    }
+    },
+    saveLead: (params, { conversation }) => saveLead(tenant, conversation, params),
+    notifyOwner: (params, { key, conversation }) => notifyOwners(services, tenant, conversation, params, key),
+    scheduleSilenceCheck: async (_, { conversation }) => {
+      if (!undelivered) await scheduleSilenceCheck(services, tenant, conversation);
+    },
+    cancelSilenceCheck: (_, { conversation }) => cancelSilenceCheck(services, conversation.id),
   };
 }
 
@@ -146,7 +146,7 @@ async function saveLead(tenant: Tenant, conversation: Conversation, params: Save
     { tenantId: tenant.id, conversationId: conversation.id },
     {
       $set: { ...details, status: LEAD_STATUS_OF[status] },
-      $setOnInsert: { phone: conversation.phone, source: originOf(conversation) },
+      $setOnInsert: { phone: conversation.phone, source: originOf(conversation.snapshot) },
     },
     { upsert: true, returnDocument: 'after' },
   );

@@ -9,7 +9,6 @@ import { CustomerModel, type Tenant } from '../db/models/index.ts';
 import { isReachableOnWhatsApp, sendMessage } from '../outbound/sender.ts';
 import type { Services } from '../services.ts';
 import type { MissedCallEvent } from '../../integrations/events.ts';
-import { enqueueMissedCallFollowup } from '../../jobs/missed-call-followup.ts';
 import { openLeadConversation, startMissedCallConversation } from './lead-capture.ts';
 
 export const FOLLOWUP_COOLDOWN_MS = 12 * 3_600_000;
@@ -19,8 +18,8 @@ export async function onMissedCall(services: Services, tenant: Tenant, call: Mis
     await recordActivity(tenant.id, 'message.skipped', `missed call from a withheld number (${call.callerPhoneRaw || 'anonymous'}): no follow-up possible`, eventRef);
     return;
   }
-  await enqueueMissedCallFollowup(services.agenda, {
-    tenantId: tenant.id, phone: call.callerPhone, eventRef, when: new Date(Date.now() + tenant.settings!.leadFollowupDelay),
+  await services.enqueue('missed-call-followup', { tenantId: tenant.id, phone: call.callerPhone, eventRef }, {
+    at: new Date(Date.now() + tenant.settings!.leadFollowupDelay),
   });
   await recordActivity(tenant.id, 'event.accepted', `missed call from ${call.callerPhone}: follow-up scheduled`, eventRef);
 }

@@ -6,7 +6,7 @@
  * messages.
  */
 import { recordActivity } from '../activity.ts';
-import { advanceConversation, flushOutbox, startConversation, type ConversationDefinition, type EffectExecutor } from '../conversations.ts';
+import { advanceConversation, flushOutbox, startConversation, type ConversationDefinition, type EffectHandlers, type EffectRun } from '../conversations.ts';
 import { ConversationModel, TenantModel, WEEKDAY_SETTINGS, type Conversation, type Tenant, type WeekdaySetting } from '../db/models/index.ts';
 import { parseQuietHours } from '../durations.ts';
 import { normalizeForMatch, parseOwnerCommand } from '../intents.ts';
@@ -17,15 +17,14 @@ import { setTenantSettings, TenantInputError, validateTenantSettings } from '../
 import { t, type Language } from '../texts/index.ts';
 import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
 import {
-  isAtMenu, isAwaitingValue, ownerSettingsMachine, SETTING_ITEMS, VERSION,
-  type OwnerSettingsActionParams, type OwnerSettingsEvent, type SettingItem,
+  isAtMenu, ownerSettingsMachine, pickedItemOf, SETTING_ITEMS, VERSION,
+  type OwnerSettingsEvent, type SettingItem,
 } from '../../machines/owner-settings.ts';
 
 export const ownerSettings: ConversationDefinition<typeof ownerSettingsMachine> = {
   kind: 'owner_settings',
   machine: ownerSettingsMachine,
   version: VERSION,
-  actionNames: ['showMenu', 'askValue', 'applySetting', 'explainValue'] satisfies (keyof OwnerSettingsActionParams)[],
 };
 
 /** After this long without an answer, the menu no longer catches the owner's messages. */
@@ -41,7 +40,7 @@ export async function openOwnerSettings(services: Services, tenant: Tenant, item
       { $set: { status: 'closed', closedAt: new Date(), closedReason: 'reopened' } },
     );
     const started = await startConversation(ownerSettings, { tenantId: tenant.id, phone: item.from }, undefined as never);
-    await flushOutbox(started, executor(services, tenant));
+    await flushOutbox(started, effects(services, tenant));
   });
 }
 
@@ -61,7 +60,7 @@ export async function handleOwnerSettingsReply(services: Services, tenant: Tenan
       return false;
     }
     const event = await eventFor(tenant, conversation, text);
-    await advanceConversation(ownerSettings, conversation, event, `wa:${item.messageId}`, undefined as never, executor(services, tenant));
+    await advanceConversation(ownerSettings, conversation, event, `wa:${item.messageId}`, effects(services, tenant));
     return event.type !== 'LEFT';
   });
 }
@@ -77,9 +76,9 @@ async function eventFor(tenant: Tenant, conversation: Conversation, text: string
     if (item === 'paused') return { type: 'CHOSE', item, change: `paused=${!tenant.settings!.paused}` };
     return { type: 'CHOSE', item };
   }
-  if (isAwaitingValue(snapshot)) {
-    const item = (conversation.snapshot as { context?: { item?: SettingItem } }).context?.item;
-    const change = item ? changeFromWords(item, text) : null;
+  const item = pickedItemOf(snapshot);
+  if (item) {
+    const change = changeFromWords(item, text);
     if (!change) return { type: 'VALUE', change: null };
     try {
       await validateTenantSettings(tenant, [change]);
@@ -197,38 +196,33 @@ function settingsLines(tenant: Tenant): string {
   });
 }
 
-/** Carries out the settings machine's actions; every message is keyed by its effect. */
-function executor(services: Services, tenant: Tenant): EffectExecutor {
+/** The settings machine's effects; every message is keyed by its effect. */
+function effects(services: Services, tenant: Tenant): EffectHandlers<typeof ownerSettingsMachine> {
   const language = tenant.language as Language;
-  return async (effect, conversation) => {
-    const toOwner = (text: string) =>
-      sendMessage(services, {
-        tenantId: tenant.id, phone: conversation.phone, audience: 'owner', idempotencyKey: effect.key, conversationId: conversation.id,
-        content: { kind: 'text', text },
-      });
-    // Read afresh: the menu and the confirmation show the settings as they are now.
-    const current = (await TenantModel.findById(tenant._id)) ?? tenant;
-    const type = effect.type as keyof OwnerSettingsActionParams;
-    switch (type) {
-      case 'showMenu':
-        return void (await toOwner(t(language, 'owner.settings.menu', { lines: settingsLines(current) })));
-      case 'askValue': {
-        const { item } = effect.params as OwnerSettingsActionParams['askValue'];
-        if (item === 'paused') return;
-        return void (await toOwner(t(language, `owner.settings.ask.${item}`, { current: currentValues(current)[item] })));
-      }
-      case 'explainValue': {
-        const { item } = effect.params as OwnerSettingsActionParams['explainValue'];
-        if (item === 'paused') return;
-        return void (await toOwner(t(language, `owner.settings.example.${item}`)));
-      }
-      case 'applySetting': {
-        const { change } = effect.params as OwnerSettingsActionParams['applySetting'];
-        // Idempotent: a replayed outbox sets the same value again.
-        const updated = await setTenantSettings(current, [change], services.vault);
-        await recordActivity(tenant.id, 'tenant.changed', `owner ${conversation.phone} changed ${change} by WhatsApp`, conversation.id);
-        return void (await toOwner(t(language, 'owner.settings.changed', { lines: settingsLines(updated) })));
-      }
-    }
+  const toOwner = ({ key, conversation }: EffectRun, text: string) =>
+    sendMessage(services, {
+      tenantId: tenant.id, phone: conversation.phone, audience: 'owner', idempotencyKey: key, conversationId: conversation.id,
+      content: { kind: 'text', text },
+    });
+  // Read afresh: the menu and the confirmation show the settings as they are now.
+  const current = async () => (await TenantModel.findById(tenant._id)) ?? tenant;
+  return {
+    showMenu: async (_, run) => {
+      await toOwner(run, t(language, 'owner.settings.menu', { lines: settingsLines(await current()) }));
+    },
+    askValue: async ({ item }, run) => {
+      if (item === 'paused') return;
+      await toOwner(run, t(language, `owner.settings.ask.${item}`, { current: currentValues(await current())[item] }));
+    },
+    explainValue: async ({ item }, run) => {
+      if (item === 'paused') return;
+      await toOwner(run, t(language, `owner.settings.example.${item}`));
+    },
+    applySetting: async ({ change }, run) => {
+      // Idempotent: a replayed outbox sets the same value again.
+      const updated = await setTenantSettings(await current(), [change], services.vault);
+      await recordActivity(tenant.id, 'tenant.changed', `owner ${run.conversation.phone} changed ${change} by WhatsApp`, run.conversation.id);
+      await toOwner(run, t(language, 'owner.settings.changed', { lines: settingsLines(updated) }));
+    },
   };
 }

@@ -15,7 +15,7 @@ import { wallClock } from '../clock.ts';
 import { handleLocationPick, sendGoogleConnectLink } from './google-connect.ts';
 import { handleOwnerSettingsReply, openOwnerSettings } from './owner-settings.ts';
 import { handleOwnerApprovalReply, pendingApprovals } from './review-approvals.ts';
-import { reviewerLabel } from './reviews.ts';
+import { reviewerLabel } from './reviews/replies.ts';
 
 const LEAD_BUTTON = /^lead:([0-9a-f]{24}):(calling_back|done)$/;
 const DAY_MS = 24 * 3_600_000;

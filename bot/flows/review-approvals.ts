@@ -7,7 +7,9 @@
  * its lock (`approval:<reviewId>`).
  */
 import { recordActivity } from '../activity.ts';
-import { advanceConversation, flushOutbox, startConversation, type ConversationDefinition, type EffectExecutor } from '../conversations.ts';
+import {
+  advanceConversation, flushOutbox, startConversation, type ConversationDefinition, type EffectHandlers, type EffectRun,
+} from '../conversations.ts';
 import { ConversationModel, MessageModel, ReviewModel, type Conversation, type Tenant } from '../db/models/index.ts';
 import { parseApprovalReply, parseOwnerCommand, type ApprovalReply } from '../intents.ts';
 import { withLock } from '../locks.ts';
@@ -15,19 +17,13 @@ import { sendMessage } from '../outbound/sender.ts';
 import type { Services } from '../services.ts';
 import { t, type Language } from '../texts/index.ts';
 import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
-import { enqueueApprovalReminder } from '../../jobs/approval-reminder.ts';
-import { enqueuePostReviewReply } from '../../jobs/post-review-reply.ts';
-import {
-  isAwaitingOwner, reviewApprovalMachine, VERSION,
-  type ReviewApprovalActionParams, type ReviewApprovalEvent, type ReviewApprovalInput,
-} from '../../machines/review-approval.ts';
-import { reviewerLabel, writeReplyFor } from './reviews.ts';
+import { isAwaitingOwner, reviewApprovalMachine, VERSION, type ReviewApprovalEvent } from '../../machines/review-approval.ts';
+import { reviewerLabel, writeReplyFor } from './reviews/replies.ts';
 
 export const reviewApproval: ConversationDefinition<typeof reviewApprovalMachine> = {
   kind: 'review_approval',
   machine: reviewApprovalMachine,
   version: VERSION,
-  actionNames: ['sendDraftToOwner', 'scheduleReminder', 'remindOwner', 'postReply', 'confirmToOwner'] satisfies (keyof ReviewApprovalActionParams)[],
 };
 
 /** Reply-button ids of a draft: `approval:<conversationId>:approve|skip`. */
@@ -35,15 +31,16 @@ const APPROVAL_BUTTON = /^approval:([0-9a-f]{24}):(approve|skip)$/;
 
 const lockKey = (reviewId: string) => `approval:${reviewId}`;
 
-const inputOf = (conversation: Conversation): ReviewApprovalInput => {
-  const context = (conversation.snapshot as { context?: { reviewId?: string; draft?: string } }).context ?? {};
-  return { reviewId: context.reviewId ?? conversation.subjectId ?? '', draft: context.draft ?? '' };
+/** Options of the reminder, read when a draft is sent. */
+export const approvalReminderOptions = {
+  /** How long a draft waits for the owner before the one reminder. Default 24 h; tests shorten it. */
+  delayMs: 24 * 3_600_000,
 };
 
 /** The tenant's approvals still waiting for the owner, by number. */
 export async function pendingApprovals(tenantId: string): Promise<Conversation[]> {
   const open = await ConversationModel.find({ tenantId, kind: 'review_approval', status: 'open' }).sort({ number: 1 });
-  return open.filter((c) => c.machineVersion === VERSION && isAwaitingOwner(c.snapshot as never));
+  return open.filter((c) => c.machineVersion === VERSION && isAwaitingOwner(c.snapshot));
 }
 
 /** The smallest number ≥ 1 not used by an open approval. */
@@ -83,7 +80,7 @@ export async function startReviewApproval(services: Services, tenant: Tenant, re
   });
   return withLock(tenant.id, lockKey(review.id), async () => {
     const current = await ConversationModel.findOne({ tenantId: tenant.id, _id: conversation._id });
-    return flushOutbox(current!, executor(services, tenant));
+    return flushOutbox(current!, effects(services, tenant));
   });
 }
 
@@ -95,7 +92,7 @@ export async function applyApprovalEvent(services: Services, tenant: Tenant, rev
   await withLock(tenant.id, lockKey(reviewId), async () => {
     const conversation = await ConversationModel.findOne({ tenantId: tenant.id, kind: 'review_approval', subjectId: reviewId });
     if (!conversation) return;
-    await advanceConversation(reviewApproval, conversation, event, key, inputOf(conversation), executor(services, tenant));
+    await advanceConversation(reviewApproval, conversation, event, key, effects(services, tenant));
   });
 }
 
@@ -134,7 +131,7 @@ export async function handleOwnerApprovalReply(services: Services, tenant: Tenan
   }
 
   // Answered before (a second tap, a late "1"): nothing more happens, and nothing is posted twice.
-  if (target.status !== 'open' || !isAwaitingOwner(target.snapshot as never)) return true;
+  if (target.status !== 'open' || !isAwaitingOwner(target.snapshot)) return true;
   const event: ReviewApprovalEvent =
     reply.action === 'approve' ? { type: 'OWNER_APPROVED' }
       : reply.action === 'skip' ? { type: 'OWNER_SKIPPED' }
@@ -143,7 +140,7 @@ export async function handleOwnerApprovalReply(services: Services, tenant: Tenan
   await withLock(tenant.id, lockKey(reviewId), async () => {
     const current = await ConversationModel.findOne({ tenantId: tenant.id, _id: target._id });
     if (!current) return;
-    await advanceConversation(reviewApproval, current, event, `wa:${item.messageId}`, inputOf(current), executor(services, tenant));
+    await advanceConversation(reviewApproval, current, event, `wa:${item.messageId}`, effects(services, tenant));
   });
   return true;
 }
@@ -164,63 +161,62 @@ async function whichDraft(services: Services, tenant: Tenant, item: WhatsAppInbo
 }
 
 /** Carries out the approval machine's actions. Every message is keyed by its effect. */
-function executor(services: Services, tenant: Tenant): EffectExecutor {
+function effects(services: Services, tenant: Tenant): EffectHandlers<typeof reviewApprovalMachine> {
   const language = tenant.language as Language;
-  return async (effect, conversation) => {
-    const type = effect.type as keyof ReviewApprovalActionParams;
-    const { reviewId } = effect.params as { reviewId: string };
-    const review = await ReviewModel.findOne({ tenantId: tenant.id, _id: reviewId });
-    const reviewer = review ? reviewerLabel(tenant, review) : t(language, 'owner.unknownValue');
-    const number = conversation.number ?? 0;
-    const toOwner = (text: string, buttons = false) =>
-      sendMessage(services, {
-        tenantId: tenant.id, phone: conversation.phone, audience: 'owner', idempotencyKey: effect.key, conversationId: conversation.id,
-        content: buttons
-          ? { kind: 'buttons', text, buttons: [
-            { id: `approval:${conversation.id}:approve`, title: t(language, 'owner.button.approve') },
-            { id: `approval:${conversation.id}:skip`, title: t(language, 'owner.button.skip') },
-          ] }
-          : { kind: 'text', text },
-      });
 
-    switch (type) {
-      case 'sendDraftToOwner': {
-        const { draft } = effect.params as ReviewApprovalActionParams['sendDraftToOwner'];
-        await toOwner(t(language, 'owner.reviewDraft', { number, reviewer, stars: review?.stars ?? 0, comment: review?.comment ?? '', draft }), true);
-        return;
+  /** The review an effect is about, and how the owner knows its reviewer. */
+  const reviewOf = async (reviewId: string) => {
+    const review = await ReviewModel.findOne({ tenantId: tenant.id, _id: reviewId });
+    return { review, reviewer: review ? reviewerLabel(tenant, review) : t(language, 'owner.unknownValue') };
+  };
+  const toOwner = ({ key, conversation }: EffectRun, text: string, buttons = false) =>
+    sendMessage(services, {
+      tenantId: tenant.id, phone: conversation.phone, audience: 'owner', idempotencyKey: key, conversationId: conversation.id,
+      content: buttons
+        ? { kind: 'buttons', text, buttons: [
+          { id: `approval:${conversation.id}:approve`, title: t(language, 'owner.button.approve') },
+          { id: `approval:${conversation.id}:skip`, title: t(language, 'owner.button.skip') },
+        ] }
+        : { kind: 'text', text },
+    });
+
+  return {
+    sendDraftToOwner: async ({ reviewId, draft }, run) => {
+      const { review, reviewer } = await reviewOf(reviewId);
+      const number = run.conversation.number ?? 0;
+      await toOwner(run, t(language, 'owner.reviewDraft', { number, reviewer, stars: review?.stars ?? 0, comment: review?.comment ?? '', draft }), true);
+    },
+    scheduleReminder: async (_, { conversation }) => {
+      await services.enqueue('approval-reminder', { tenantId: tenant.id, conversationRef: conversation.id }, {
+        at: new Date(Date.now() + approvalReminderOptions.delayMs),
+      });
+    },
+    remindOwner: async ({ reviewId }, run) => {
+      const { reviewer } = await reviewOf(reviewId);
+      await toOwner(run, t(language, 'owner.draftReminder', { reviewer, number: run.conversation.number ?? 0 }), true);
+    },
+    postReply: async ({ reviewId, text }) => {
+      await ReviewModel.updateOne(
+        { tenantId: tenant.id, _id: reviewId, 'reply.state': { $in: ['none', 'awaiting_owner'] } },
+        { $set: { 'reply.state': 'posting', 'reply.text': text, 'reply.auto': false } },
+      );
+      await services.enqueue('post-review-reply', { tenantId: tenant.id, reviewRef: reviewId });
+    },
+    confirmToOwner: async ({ reviewId, outcome }, run) => {
+      const { reviewer } = await reviewOf(reviewId);
+      switch (outcome) {
+        case 'posted':
+          await toOwner(run, t(language, 'owner.reviewPosted', { reviewer }));
+          return;
+        case 'skipped':
+          await ReviewModel.updateOne({ tenantId: tenant.id, _id: reviewId, 'reply.state': 'awaiting_owner' }, { $set: { 'reply.state': 'skipped' } });
+          await recordActivity(tenant.id, 'review.replied', `owner skipped the reply to ${reviewer}`, reviewId);
+          await toOwner(run, t(language, 'owner.reviewSkipped', { reviewer }));
+          return;
+        case 'failed':
+          await toOwner(run, t(language, 'owner.replyRejected', { reviewer }));
+          return;
       }
-      case 'scheduleReminder':
-        await enqueueApprovalReminder(services.agenda, { tenantId: tenant.id, conversationRef: conversation.id });
-        return;
-      case 'remindOwner':
-        await toOwner(t(language, 'owner.draftReminder', { reviewer, number }), true);
-        return;
-      case 'postReply': {
-        const { text } = effect.params as ReviewApprovalActionParams['postReply'];
-        await ReviewModel.updateOne(
-          { tenantId: tenant.id, _id: reviewId, 'reply.state': { $in: ['none', 'awaiting_owner'] } },
-          { $set: { 'reply.state': 'posting', 'reply.text': text, 'reply.auto': false } },
-        );
-        await enqueuePostReviewReply(services.agenda, { tenantId: tenant.id, reviewRef: reviewId });
-        return;
-      }
-      case 'confirmToOwner': {
-        const { outcome } = effect.params as ReviewApprovalActionParams['confirmToOwner'];
-        switch (outcome) {
-          case 'posted':
-            await toOwner(t(language, 'owner.reviewPosted', { reviewer }));
-            return;
-          case 'skipped':
-            await ReviewModel.updateOne({ tenantId: tenant.id, _id: reviewId, 'reply.state': 'awaiting_owner' }, { $set: { 'reply.state': 'skipped' } });
-            await recordActivity(tenant.id, 'review.replied', `owner skipped the reply to ${reviewer}`, reviewId);
-            await toOwner(t(language, 'owner.reviewSkipped', { reviewer }));
-            return;
-          case 'failed':
-            await toOwner(t(language, 'owner.replyRejected', { reviewer }));
-            return;
-        }
-        return;
-      }
-    }
+    },
   };
 }

@@ -13,7 +13,6 @@ import type { Services } from '../services.ts';
 import { t, type Language } from '../texts/index.ts';
 import type { DocumentIssuedEvent } from '../../integrations/events.ts';
 import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
-import { enqueueReviewRequestStep } from '../../jobs/review-request.ts';
 import { forwardToOwners } from './owner.ts';
 
 /** How long after a request a customer's message counts as a reply to it. */
@@ -35,7 +34,7 @@ export async function onDocumentIssued(services: Services, tenant: Tenant, docum
     { $setOnInsert: { phone: document.customerPhone, customerName: document.customerName ?? undefined, status: 'scheduled', dueAt } },
     { upsert: true, returnDocument: 'after' },
   );
-  await enqueueReviewRequestStep(services.agenda, { tenantId: tenant.id, requestRef: request!.id, step: 'request', when: request!.dueAt ?? dueAt });
+  await services.enqueue('review-request', { tenantId: tenant.id, requestRef: request!.id, step: 'request' }, { at: request!.dueAt ?? dueAt });
   await recordActivity(tenant.id, 'review_request.scheduled', `review request to ${document.customerPhone} scheduled for ${(request!.dueAt ?? dueAt).toISOString()}`, request!.id);
 }
 
@@ -96,8 +95,8 @@ export async function sendReviewRequestStep(services: Services, tenant: Tenant, 
   await CustomerModel.updateOne({ tenantId: tenant.id, phone: request.phone }, { $set: { lastReviewRequestAt: now } }, { upsert: true });
   await recordActivity(tenant.id, 'review_request.sent', `review ${step} sent to ${request.phone}`, request.id);
   if (step === 'request') {
-    await enqueueReviewRequestStep(services.agenda, {
-      tenantId: tenant.id, requestRef: request.id, step: 'reminder', when: new Date(now.getTime() + tenant.settings!.reviewReminderDelay),
+    await services.enqueue('review-request', { tenantId: tenant.id, requestRef: request.id, step: 'reminder' }, {
+      at: new Date(now.getTime() + tenant.settings!.reviewReminderDelay),
     });
   }
 }

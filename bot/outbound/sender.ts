@@ -31,7 +31,6 @@ import { templateBodyParams, TEMPLATES, type TemplateName } from '../templates.t
 import { t, type Language, type TextKey } from '../texts/index.ts';
 import { isIntegrationError, IntegrationError } from '../../integrations/errors.ts';
 import type { SentMessage, WhatsAppPort } from '../../integrations/whatsapp/client.ts';
-import { enqueueDeferredSend } from '../../jobs/send-message.ts';
 import { nextSendableTime } from './schedule.ts';
 
 export const WINDOW_MS = 24 * 3_600_000;
@@ -270,7 +269,7 @@ async function handleSendError(services: Services, tenant: Tenant, message: Mess
       { tenantId: tenant.id, _id: message._id, status: 'sending' },
       { $set: { status: 'unconfirmed', statusAt: at, error: recorded } },
     );
-    await enqueueDeferredSend(services.agenda, { tenantId: tenant.id, messageRef: ref, sendAfter: confirmBy });
+    await queueSend(services, message, confirmBy);
     messagesOut.inc({ audience: message.audience, outcome: 'unconfirmed' });
     await recordActivity(tenant.id, 'message.unconfirmed', `${describe(message)} to ${message.phone}: outcome unknown (${failure.message}); waiting for WhatsApp's status until ${confirmBy.toISOString()} before sending again`, ref);
     return { status: 'in_flight', messageRef: ref };
@@ -295,10 +294,15 @@ async function defer(services: Services, tenant: Tenant, message: Message, sendA
     { tenantId: tenant.id, _id: message._id, status: { $in: ['pending', 'deferred'] } },
     { $set: { status: 'deferred', sendAfter, statusAt: new Date() } },
   );
-  await enqueueDeferredSend(services.agenda, { tenantId: tenant.id, messageRef: message.id, sendAfter });
+  await queueSend(services, message, sendAfter);
   messagesOut.inc({ audience: message.audience, outcome: 'deferred' });
   await recordActivity(tenant.id, 'message.deferred', `${describe(message)} to ${message.phone} deferred to ${sendAfter.toISOString()}`, message.id);
   return { status: 'deferred', messageRef: message.id, sendAfter };
+}
+
+/** Queues another delivery attempt of a recorded message at `at` (the `send-message` job). */
+function queueSend(services: Services, message: Message, at: Date): Promise<void> {
+  return services.enqueue('send-message', { tenantId: message.tenantId, messageRef: message.id, sendAfter: at.toISOString() }, { at });
 }
 
 /**
@@ -313,7 +317,7 @@ async function awaitConfirmation(services: Services, tenant: Tenant, message: Me
   const requestMayBeLive = message.status === 'sending' ? timeoutMs + IN_FLIGHT_MARGIN_MS : 0;
   const deadline = (message.statusAt?.getTime() ?? 0) + requestMayBeLive + confirmWaitMs;
   if (Date.now() < deadline) {
-    await enqueueDeferredSend(services.agenda, { tenantId: tenant.id, messageRef: ref, sendAfter: new Date(deadline) });
+    await queueSend(services, message, new Date(deadline));
     return { status: 'in_flight', messageRef: ref };
   }
   const released = await MessageModel.findOneAndUpdate(

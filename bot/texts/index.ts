@@ -81,7 +81,16 @@ const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
  * @throws MissingTextVariableError when a placeholder has no value (undefined or null).
  */
 export function t<K extends TextKey>(language: Language, key: K, ...[vars]: TextVarsArgument<K>): string {
-  const values = (vars ?? {}) as Readonly<Record<string, string | number | null | undefined>>;
+  return textOf(language, key, vars ?? {});
+}
+
+/**
+ * The text of a key chosen at run time (a machine's `say`, a stored template send): the key is
+ * checked by the compiler, the variables when the text is filled.
+ *
+ * @throws MissingTextVariableError when a placeholder has no value (undefined or null).
+ */
+export function textOf(language: Language, key: TextKey, values: Readonly<Record<string, string | number | null | undefined>>): string {
   return rawText(language, key).replace(PLACEHOLDER, (_, name: string) => {
     const value = values[name];
     if (value === undefined || value === null) throw new MissingTextVariableError(key, name, language);

@@ -10,8 +10,8 @@ import {
   ActivityModel, ConversationModel, MessageModel, ReviewModel, TenantModel,
   type Conversation, type Message, type Review, type Tenant,
 } from '../../bot/db/models/index.ts';
-import { approvalReminderOptions } from '../../jobs/approval-reminder.ts';
-import { enqueueReviewCheck, reviewCheckOptions } from '../../jobs/review-check.ts';
+import { approvalReminderOptions } from '../../bot/flows/review-approvals.ts';
+import { reviewCheckOptions } from '../../jobs/catalog.ts';
 import type { FakeLocation } from '../../integrations/google/fake-server.ts';
 import type { ReviewJson } from '../../integrations/google/wire.ts';
 import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.ts';
@@ -175,7 +175,7 @@ describe('Google reviews, end to end', () => {
     expect(await ActivityModel.countDocuments({ tenantId: tenant.id, type: 'google.revoked' })).toBe(1);
 
     // Another check (staff, or a job already queued) tells nobody again; the dispatcher skips the tenant.
-    await enqueueReviewCheck(h.findo.services.agenda, tenant.id);
+    await h.findo.services.enqueue('review-check', { tenantId: tenant.id });
     await checkDueNow(tenant);
     await new Promise((r) => setTimeout(r, 2_000));
     expect(countSent('החיבור לפרופיל העסק בגוגל התנתק')).toBe(1);

@@ -11,7 +11,7 @@ import { icountDocument } from '../../integrations/icount/fake.ts';
 import { postProviderWebhook } from '../../integrations/providers.ts';
 import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.ts';
 import { connectGoogle } from '../flows/reviews-support.ts';
-import { checkReviews } from '../../bot/flows/reviews.ts';
+import { checkReviews } from '../../bot/flows/reviews/sync.ts';
 
 const REVIEW_LINK = 'https://g.page/r/dani-plumbing/review';
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReviewModel, type Tenant } from '../../bot/db/models/index.ts';
-import { reviewCheckOptions } from '../../jobs/review-check.ts';
+import { reviewCheckOptions } from '../../jobs/catalog.ts';
 import type { FakeLocation } from '../../integrations/google/fake-server.ts';
 import { eventually, startHarness, type Harness } from '../support/harness.ts';
 import { checkDueNow, connectGoogle } from '../flows/reviews-support.ts';

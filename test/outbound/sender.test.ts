@@ -342,8 +342,7 @@ describe('idempotency and WhatsApp errors', () => {
       status: 'deferred', sendAfter: new Date(Date.now() - 1_000),
     });
     harness.whatsapp.failNext(130429);
-    const { enqueueDeferredSend } = await import('../../jobs/send-message.ts');
-    await enqueueDeferredSend(services().agenda, { tenantId: tenant.id, messageRef: message.id, sendAfter: new Date() });
+    await services().enqueue('send-message', { tenantId: tenant.id, messageRef: message.id, sendAfter: new Date().toISOString() });
     await eventually(() => Promise.resolve(harness.whatsapp.rejected.some((m) => m.to === phone)), 10_000, 'first attempt rate-limited');
     // Agenda's backoff retries after ~5 s.
     await harness.whatsapp.waitForSent((m) => m.to === phone, 20_000);

@@ -257,7 +257,7 @@ describe('stale-event sweep', () => {
       provider: 'voicenter', tenantId: tenant.id, eventId: `vc-missed:${body.ivruniqueid}`, status: 'accepted',
       contentType: 'application/json', body, receivedAt: new Date(Date.now() - 5 * 60_000),
     });
-    const sweep = () => sweepStaleEventsJob.handler({}, harness.findo.services, undefined as never);
+    const sweep = () => sweepStaleEventsJob.run({}, harness.findo.services);
     await sweep();
     await eventually(async () => (await EventModel.findOne({ tenantId: tenant.id, _id: orphan.id }))?.status === 'processed', 10_000, 'swept event processed');
     await sweep();
