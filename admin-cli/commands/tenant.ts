@@ -9,10 +9,8 @@ import {
 } from '../../bot/tenants.ts';
 import type { Vault } from '../../bot/vault.ts';
 import mongoose from 'mongoose';
-import { createAgenda } from '../../bot/agenda.ts';
 import type { Config } from '../../bot/config.ts';
 import { createLogger } from '../../bot/logger.ts';
-import { jobQueue } from '../../jobs/queue.ts';
 import { printDetails, printJson, printTable, withDatabase } from '../runtime.ts';
 
 /** The stable JSON form of a tenant (camelCase; durations as `90s`/`2m`/`24h`/`3d`). */
@@ -60,10 +58,12 @@ async function maskedWebhooks(tenant: Tenant, publicUrl: string, vault: Vault): 
 
 /**
  * Queues the welcome of the tenant's owners for the service's workers (each phone is welcomed once,
- * ever). The Agenda that queues it is made only now: most commands never need one.
+ * ever). Agenda is loaded and made only now: most `tenant` commands never need it, and staff scripts
+ * run them often.
  */
 async function queueOwnerWelcome(config: Config, tenant: Tenant): Promise<void> {
   if (!tenant.whatsappNumberId) return;
+  const [{ createAgenda }, { jobQueue }] = await Promise.all([import('../../bot/agenda.ts'), import('../../jobs/queue.ts')]);
   const agenda = await createAgenda(mongoose.connection, { name: `findo-cli-${process.pid}`, logger: createLogger(config.logLevel, process.stderr) });
   try {
     await jobQueue(agenda).enqueue('owner-welcome', { tenantId: tenant.id });
