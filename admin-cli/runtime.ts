@@ -43,6 +43,7 @@ export function printTable(rows: Record<string, unknown>[], columns: string[]): 
     process.stdout.write('(none)\n');
     return;
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- cells hold scalars and ObjectIds, whose toString is their text
   const cell = (v: unknown) => (v === undefined || v === null ? '' : v instanceof Date ? v.toISOString() : String(v));
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
@@ -56,7 +57,8 @@ export function printDetails(value: Record<string, unknown>, indent = ''): void 
       process.stdout.write(`${indent}${key}:\n`);
       printDetails(v as Record<string, unknown>, `${indent}  `);
     } else {
-      const shown = Array.isArray(v) ? v.join(', ') : v instanceof Date ? v.toISOString() : v ?? '';
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- nested objects took the branch above: what is left is a scalar
+      const shown = Array.isArray(v) ? v.join(', ') : v instanceof Date ? v.toISOString() : String(v ?? '');
       process.stdout.write(`${indent}${key}: ${shown}\n`);
     }
   }

@@ -108,10 +108,7 @@ async function serve(kind: 'findo' | 'bare') {
   const role = process.env.BENCH_ROLE as 'all' | 'worker';
   const findo = await startFindo({ config, role, dbName: process.env.BENCH_DB, logger: createLogger(config.logLevel, process.stderr) });
   send({ type: 'ready', url: findo.url });
-  process.on('disconnect', async () => {
-    await findo.stop();
-    process.exit(0);
-  });
+  process.on('disconnect', () => void findo.stop().then(() => process.exit(0)));
 }
 
 function startChild(kind: 'findo' | 'bare', env: Record<string, string> = {}): Promise<{ child: ChildProcess; url?: string }> {

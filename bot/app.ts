@@ -52,10 +52,11 @@ export function createApp({ connection, logger, webhooks, pages, metricsToken }:
     res.status(404).json({ error: 'not found' });
   });
 
-  const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+  const onError: ErrorRequestHandler = (error: { status?: unknown; message?: unknown } | undefined, _req, res, _next) => {
     const status = typeof error?.status === 'number' ? error.status : 500;
     if (status >= 500) logger.error({ err: error }, 'request failed');
-    const message = status === 413 ? 'body over 1 MB' : status < 500 ? String(error.message ?? 'bad request') : 'internal error';
+    const reason = typeof error?.message === 'string' ? error.message : 'bad request';
+    const message = status === 413 ? 'body over 1 MB' : status < 500 ? reason : 'internal error';
     res.status(status).json({ error: message });
   };
   app.use(onError);

@@ -12,12 +12,23 @@ export interface LockOptions {
   ttlMs?: number;
   /** How long to wait for it (default 20 s); then LockTimeoutError, and the job retries. */
   waitMs?: number;
-  /** Who holds it (default: a one-off id); a stable owner can renew or clear its locks later. */
+  /** Who holds it (default: this process's holder and a one-off id); a stable owner can renew or clear its locks later. */
   owner?: string;
 }
 
+/**
+ * Whose locks this process takes by default: its worker identity once it has one
+ * (bot/inbox/identity.ts), so that identity's restart clears what its dead previous life held at
+ * once, instead of after the locks' expiry. Each hold adds a one-off suffix.
+ */
+let holder = `pid:${process.pid}`;
+
+export function setLockHolder(name: string): void {
+  holder = name;
+}
+
 export async function withLock<T>(tenantId: string, key: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
-  const { ttlMs = 30_000, waitMs = 20_000, owner = randomUUID() } = options;
+  const { ttlMs = 30_000, waitMs = 20_000, owner = `${holder}/${randomUUID()}` } = options;
   const deadline = Date.now() + waitMs;
   for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
     try {
@@ -39,7 +50,8 @@ export async function withLock<T>(tenantId: string, key: string, fn: () => Promi
   }
 }
 
-/** Clears every lock a stable `owner` holds: its previous life died holding them. */
+/** Clears every lock a stable `owner` holds, itself or as the holder of one-off owners: its previous life died holding them. */
 export async function clearLocksOf(owner: string): Promise<void> {
-  await LockModel.deleteMany({ owner }).setOptions({ allTenants: true });
+  const heldFor = new RegExp(`^${owner.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`);
+  await LockModel.deleteMany({ $or: [{ owner }, { owner: heldFor }] }).setOptions({ allTenants: true });
 }

@@ -45,6 +45,6 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destinatio
       },
       serializers: { err: (err: unknown) => maskDeep(err instanceof Error ? pino.stdSerializers.err(err) : err) },
     },
-    destination as never,
+    destination,
   );
 }

@@ -25,7 +25,7 @@ import { createTextGenerator } from '../integrations/anthropic/index.ts';
 import { baseIdentity, registerWorker } from './inbox/identity.ts';
 import { startInboxWorker, type InboxWorker } from './inbox/worker.ts';
 import { releaseAllOf } from './inbox/queue.ts';
-import { clearLocksOf } from './locks.ts';
+import { clearLocksOf, setLockHolder } from './locks.ts';
 import { registerJobs, scheduleRecurringJobs } from '../jobs/index.ts';
 import { processEvent, renewEventLocks } from '../jobs/process-event.ts';
 import { jobQueue } from '../jobs/queue.ts';
@@ -118,6 +118,7 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
   let inbox: InboxWorker | undefined;
   if (identity) {
     const owner = identity.name;
+    setLockHolder(owner);
     if (identity.reclaim) {
       const [items, jobs] = await Promise.all([releaseAllOf(owner), unlockJobsOf(database.connection, owner), clearLocksOf(owner)]);
       if (items || jobs) logger.info({ identity: owner, items, jobs }, 'took back the claims of this worker\'s previous life');

@@ -158,7 +158,16 @@ export type TemplateVars<N extends TemplateName> = {
  * @throws RangeError when a value is missing or blank (Meta would refuse the send).
  */
 export function templateBodyParams<N extends TemplateName>(name: N, vars: TemplateVars<N>): string[] {
-  const values = vars as Readonly<Record<string, string | number | null | undefined>>;
+  return bodyParams(name, vars);
+}
+
+/** A send of one template with the values its body needs (for any of the templates). */
+export type TemplateSend = { [N in TemplateName]: { name: N; vars: TemplateVars<N> } }[TemplateName];
+
+/** `templateBodyParams` of a send whose template is known only at run time. */
+export const templateSendParams = (send: TemplateSend): string[] => bodyParams(send.name, send.vars);
+
+function bodyParams(name: TemplateName, values: Readonly<Record<string, string | number | null | undefined>>): string[] {
   return TEMPLATES[name].parameters.map((parameter: string) => {
     const value = flattenParameter(String(values[parameter] ?? ''));
     if (!value) throw new RangeError(`Template ${name} needs a non-empty value for "${parameter}"`);

@@ -274,6 +274,7 @@ function toFormFields(body: WebhookRecord): Record<string, string> {
   return Object.fromEntries(
     Object.entries(body).map(([key, value]) => [
       key,
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only primitives reach String(): objects were JSON-encoded just before
       typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value ?? ''),
     ]),
   );

@@ -9,7 +9,7 @@ import type { JobData, JobName } from './catalog.ts';
 export interface JobHandler<Name extends JobName = JobName> {
   name: Name;
   /** Does the work of one run, with the data already validated against the job's schema. */
-  run(data: JobData<Name>, services: Services): Promise<void>;
+  run: (data: JobData<Name>, services: Services) => Promise<void>;
 }
 
 export const defineJob = <Name extends JobName>(name: Name, run: (data: JobData<Name>, services: Services) => Promise<void>): JobHandler<Name> =>

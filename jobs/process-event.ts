@@ -91,7 +91,7 @@ async function rerouteWhatsAppEvent(eventRef: string): Promise<StoredEvent | nul
   try {
     const routed = await EventModel.create({
       provider: unrouted.provider, tenantId: tenant.id, eventId: unrouted.eventId, status: 'accepted',
-      contentType: unrouted.contentType, body: unrouted.body, receivedAt: unrouted.receivedAt,
+      contentType: unrouted.contentType, body: unrouted.body as unknown, receivedAt: unrouted.receivedAt,
     });
     await enqueueEvent(routed);
     return routed;

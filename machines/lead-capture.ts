@@ -208,9 +208,9 @@ const leadCaptureSetup = setup({
     input: LeadCaptureInput;
   },
   actions: {
-    say: notProvided('say') as (_: unknown, params: LeadSayParams) => void,
-    saveLead: notProvided('saveLead') as (_: unknown, params: SaveLeadParams) => void,
-    notifyOwner: notProvided('notifyOwner') as (_: unknown, params: NotifyOwnerParams) => void,
+    say: notProvided('say') as (_: unknown, params: LeadCaptureActionParams['say']) => void,
+    saveLead: notProvided('saveLead') as (_: unknown, params: LeadCaptureActionParams['saveLead']) => void,
+    notifyOwner: notProvided('notifyOwner') as (_: unknown, params: LeadCaptureActionParams['notifyOwner']) => void,
     scheduleSilenceCheck: notProvided('scheduleSilenceCheck') as () => void,
     cancelSilenceCheck: notProvided('cancelSilenceCheck') as () => void,
   },

@@ -135,7 +135,7 @@ export function makeConversationsCommand(): Command {
         if (!conversation) throw new NotFoundError(`no conversation with id ${id}`);
         const view = {
           ...conversationView(conversation),
-          snapshot: conversation.snapshot ?? null,
+          snapshot: (conversation.snapshot ?? null) as unknown,
           outbox: conversation.outbox ?? [],
           transcript: await transcript(conversation.tenantId, conversation.phone),
         };

@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import { CustomerModel, type Tenant } from '../../bot/db/models/index.ts';
+import { CustomerModel, MessageModel, type Tenant } from '../../bot/db/models/index.ts';
 import { toE164 } from '../../bot/phone.ts';
 import { cancelPendingJobsFor, CUSTOMER_DATA, forgetCustomerRecord, type CustomerDataKey } from '../../bot/privacy.ts';
 import { findTenant } from '../../bot/tenants.ts';
@@ -81,7 +81,9 @@ export function makeCustomerCommand(): Command {
         process.stdout.write(`customer ${phone} of ${tenant.slug}\n`);
         if (view.customer) printDetails(view.customer, '  ');
         process.stdout.write(`\nmessages (${view.messages.length}):\n`);
-        for (const m of view.messages) process.stdout.write(`  ${transcriptLine(messageView(m as never))}\n`);
+        // The export's records are untyped; the transcript reads the same messages as documents.
+        const messages = await MessageModel.find({ tenantId: tenant.id, phone }).sort({ _id: 1 }).lean();
+        for (const m of messages) process.stdout.write(`  ${transcriptLine(messageView(m))}\n`);
         process.stdout.write(`\nleads (${view.leads.length}):\n`);
         printTable(view.leads, ['id', 'createdAt', 'status', 'name', 'need', 'preferredTime']);
         process.stdout.write(`\nreview requests (${view.reviewRequests.length}):\n`);

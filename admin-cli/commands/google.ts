@@ -67,7 +67,7 @@ export function makeGoogleCommand(): Command {
           tokens = await oauth.exchangeCode(o.code.trim());
         } catch (error) {
           if (isIntegrationError(error) && error.details.code === 'invalid_grant') {
-            throw new Error(`Google did not accept the code (invalid_grant: used already, expired, or made for another redirect URI); get a fresh one with: findo google connect ${tenant.slug}`);
+            throw new Error(`Google did not accept the code (invalid_grant: used already, expired, or made for another redirect URI); get a fresh one with: findo google connect ${tenant.slug}`, { cause: error });
           }
           throw googleFailureLine(tenant, error);
         }

@@ -44,7 +44,7 @@ export function jobView(job: Document, now = Date.now()) {
     id: String(job._id),
     name: String(job.name),
     state: jobState(job, now),
-    data: job.data ?? null,
+    data: (job.data ?? null) as unknown,
     nextRunAt: asDate(job.nextRunAt),
     lastRunAt: asDate(job.lastRunAt),
     lastFinishedAt: asDate(job.lastFinishedAt),

@@ -249,11 +249,11 @@ class Chat {
       if (!job.attrs.repeatInterval) this.activity(`job ${job.attrs.name} ran`);
     };
     const failed = (error: unknown, job: Finished) => this.activity(`job ${job.attrs.name} failed: ${String((error as Error)?.message ?? error)}`);
-    agenda.on('success', ran as never);
-    agenda.on('fail', failed as never);
+    agenda.on('success', ran);
+    agenda.on('fail', failed);
     this.disposers.push(() => {
-      agenda.off('success', ran as never);
-      agenda.off('fail', failed as never);
+      agenda.off('success', ran);
+      agenda.off('fail', failed);
     });
   }
 
@@ -277,7 +277,7 @@ class Chat {
     };
     const next = () => {
       if (stopped) return;
-      timer = setTimeout(() => poll().catch(() => {}).finally(next), ACTIVITY_POLL_MS);
+      timer = setTimeout(() => void poll().catch(() => {}).finally(next), ACTIVITY_POLL_MS);
     };
     next();
     this.disposers.push(() => {
@@ -348,4 +348,5 @@ const display = (text: string): string => visualLines(text, Number.MAX_SAFE_INTE
 
 const clock = () => new Date().toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
 
+// eslint-disable-next-line no-control-regex -- ANSI styles begin with the ESC control character
 const stripStyles = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');

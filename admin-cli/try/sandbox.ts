@@ -131,7 +131,7 @@ export async function startSandbox(): Promise<Sandbox> {
       async missedCall() {
         const caller = DEMO_PHONES.customer;
         const call = voicenterMissedCall({ caller, callerPhone: caller, ivruniqueid: `try-${Date.now()}-${++calls}` });
-        await expectAccepted('the missed call', await postProviderWebhook(urls.voicenter, call as never));
+        await expectAccepted('the missed call', await postProviderWebhook(urls.voicenter, call));
       },
       async say(phone, message) {
         const inbound = 'text' in message ? { text: message.text } : { buttonReply: message.button };
@@ -142,7 +142,7 @@ export async function startSandbox(): Promise<Sandbox> {
       },
       async invoice() {
         const document = greeninvoiceDocument({ recipient: { name: CUSTOMER_NAME, mobile: DEMO_PHONES.customer } });
-        await expectAccepted('the invoice', await postProviderWebhook(urls.greeninvoice, document as never));
+        await expectAccepted('the invoice', await postProviderWebhook(urls.greeninvoice, document));
       },
       async review(stars) {
         const { rating, author, comment } = REVIEWS[stars];

@@ -118,9 +118,9 @@ export async function openDatabase(
 
 /** Whether the database answers a ping right now. */
 export async function isDatabaseUp(connection: mongoose.Connection): Promise<boolean> {
-  if (connection.readyState !== 1 || !connection.db) return false;
+  if (connection.readyState !== mongoose.ConnectionStates.connected || !connection.db) return false;
   try {
-    await connection.db.admin().ping({ maxTimeMS: 1_000 } as never);
+    await connection.db.admin().ping({ maxTimeMS: 1_000 });
     return true;
   } catch {
     return false;

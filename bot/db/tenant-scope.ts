@@ -21,7 +21,7 @@ export function tenantScoped(schema: Schema): void {
   if (!schema.path('tenantId')) throw new TenantScopeError('a tenant-scoped schema must declare tenantId: tenantIdField');
   schema.pre([...GUARDED_QUERIES], function (this: Query<unknown, unknown>) {
     if (this.getOptions().allTenants === true) return;
-    const tenantId = this.getFilter().tenantId;
+    const tenantId: unknown = this.getFilter().tenantId;
     if (typeof tenantId !== 'string' || tenantId === '') {
       throw new TenantScopeError(`${this.model.modelName}: query without tenantId`);
     }

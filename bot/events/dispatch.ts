@@ -22,7 +22,7 @@ export async function dispatchEvent(services: Services, event: StoredEvent): Pro
   // Normalised again from the stored bytes, so a parser fix applies to replays; a body of several
   // documents is several events, and this one is the document with this event's id.
   // (Events stored before the bytes were kept hold the parsed body itself.)
-  const decoded = event.raw ? decodeWebhookBody(event.raw, event.contentType ?? '') : { ok: true as const, body: event.body };
+  const decoded = event.raw ? decodeWebhookBody(event.raw, event.contentType ?? '') : { ok: true as const, body: event.body as unknown };
   if (!decoded.ok) throw new Error(`stored body unreadable: ${decoded.error}`);
   const results = PROVIDER_WEBHOOKS[event.provider as WebhookProvider].normalise(decoded.body, {
     contentType: event.contentType ?? '',

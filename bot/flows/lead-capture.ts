@@ -10,6 +10,7 @@ import {
 } from '../conversations.ts';
 import { ConversationModel, CustomerModel, LeadModel, type Conversation, type Tenant } from '../db/models/index.ts';
 import { detectConversationIntent } from '../intents.ts';
+import { alertOwners } from '../outbound/owner-alerts.ts';
 import { isWindowOpen, sendMessage } from '../outbound/sender.ts';
 import type { Services } from '../services.ts';
 import { t, textOf, type Language } from '../texts/index.ts';
@@ -179,9 +180,5 @@ async function notifyOwners(services: Services, tenant: Tenant, conversation: Co
   } else {
     content = { kind: 'text' as const, text: t(language, 'owner.handoff', { phone, name: params.name ?? unknown }) };
   }
-  for (const owner of tenant.ownerPhones) {
-    await sendMessage(services, {
-      tenantId: tenant.id, phone: owner, audience: 'owner', idempotencyKey: `${effectKey}:${owner}`, conversationId: conversation.id, content,
-    });
-  }
+  await alertOwners(services, tenant, { key: effectKey, content, conversationId: conversation.id }, { audience: 'all' });
 }

@@ -6,6 +6,7 @@
 import { recordActivity } from '../activity.ts';
 import { LeadModel, ReviewModel, ReviewRequestModel, TenantModel, type Customer, type Tenant } from '../db/models/index.ts';
 import { parseOwnerCommand } from '../intents.ts';
+import { alertOwners, textAlert } from '../outbound/owner-alerts.ts';
 import { sendMessage } from '../outbound/sender.ts';
 import { formatContact, formatNational } from '../phone.ts';
 import type { Services } from '../services.ts';
@@ -73,11 +74,7 @@ export async function sendWeeklyDigests(services: Services, now = new Date()): P
   const tenants = await TenantModel.find({ disabled: { $ne: true } });
   for (const tenant of tenants) {
     const text = await weekInNumbers(tenant, now);
-    for (const owner of tenant.ownerPhones) {
-      await sendMessage(services, {
-        tenantId: tenant.id, phone: owner, audience: 'owner', idempotencyKey: `digest:${week}:${owner}`, content: { kind: 'text', text },
-      });
-    }
+    await alertOwners(services, tenant, textAlert(`digest:${week}`, text), { audience: 'all' });
   }
   return tenants.length;
 }
@@ -146,7 +143,5 @@ export async function forwardToOwners(services: Services, tenant: Tenant, item: 
   const text = t(language, 'owner.customerReply', {
     phone: formatContact(item.from, customer.name), name: customer.name ?? fallbackName ?? t(language, 'owner.unknownValue'), text: item.text ?? `[${item.type}]`,
   });
-  for (const owner of tenant.ownerPhones) {
-    await sendMessage(services, { tenantId: tenant.id, phone: owner, audience: 'owner', idempotencyKey: `forward:${item.messageId}:${owner}`, content: { kind: 'text', text } });
-  }
+  await alertOwners(services, tenant, textAlert(`forward:${item.messageId}`, text), { audience: 'all' });
 }

@@ -4,7 +4,8 @@
  * number free among the tenant's open approvals. The owner answers with a button, `1`/`אשר`,
  * `2`/`דלג`, or their own text; several pending drafts are told apart by WhatsApp's reply context
  * (the draft message quoted) or by a number (`#3 אשר`). Every change to an approval happens under
- * its lock (`approval:<reviewId>`).
+ * its lock (`approval:<reviewId>`). Drafts, reminders and outcomes go to every owner; any owner may
+ * answer, the first answer decides, and an owner who answers later is told what was decided.
  */
 import { recordActivity } from '../activity.ts';
 import {
@@ -13,7 +14,9 @@ import {
 import { ConversationModel, MessageModel, ReviewModel, type Conversation, type Tenant } from '../db/models/index.ts';
 import { parseApprovalReply, parseOwnerCommand, type ApprovalReply } from '../intents.ts';
 import { withLock } from '../locks.ts';
-import { sendMessage } from '../outbound/sender.ts';
+import { alertOwners, textAlert } from '../outbound/owner-alerts.ts';
+import { sendMessage, type OutboundContent } from '../outbound/sender.ts';
+import { formatNational } from '../phone.ts';
 import type { Services } from '../services.ts';
 import { t, type Language } from '../texts/index.ts';
 import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
@@ -53,7 +56,8 @@ export function nextFreeNumber(used: Iterable<number>): number {
 
 /**
  * Starts the approval of a review's reply (idempotent: one approval per review): writes the draft,
- * numbers it, and sends it to the tenant's primary owner with approve/skip buttons.
+ * numbers it, and sends it to every owner with approve/skip buttons (the conversation is kept under
+ * the primary owner's phone).
  */
 export async function startReviewApproval(services: Services, tenant: Tenant, reviewId: string): Promise<Conversation | null> {
   const review = await ReviewModel.findOne({ tenantId: tenant.id, _id: reviewId });
@@ -130,8 +134,6 @@ export async function handleOwnerApprovalReply(services: Services, tenant: Tenan
     }
   }
 
-  // Answered before (a second tap, a late "1"): nothing more happens, and nothing is posted twice.
-  if (target.status !== 'open' || !isAwaitingOwner(target.snapshot)) return true;
   const event: ReviewApprovalEvent =
     reply.action === 'approve' ? { type: 'OWNER_APPROVED' }
       : reply.action === 'skip' ? { type: 'OWNER_SKIPPED' }
@@ -140,9 +142,23 @@ export async function handleOwnerApprovalReply(services: Services, tenant: Tenan
   await withLock(tenant.id, lockKey(reviewId), async () => {
     const current = await ConversationModel.findOne({ tenantId: tenant.id, _id: target._id });
     if (!current) return;
+    // Answered before (a second tap, a late "1", another owner first): the first answer stands,
+    // and nothing is posted twice.
+    if (current.status !== 'open' || !isAwaitingOwner(current.snapshot)) return tellDecided(services, tenant, current, item.from);
+    await ReviewModel.updateOne({ tenantId: tenant.id, _id: reviewId }, { $set: { 'reply.decidedBy': item.from } });
     await advanceConversation(reviewApproval, current, event, `wa:${item.messageId}`, effects(services, tenant));
   });
   return true;
+}
+
+/** Tells an owner who answered a draft after another owner did what that owner decided (once per draft). */
+async function tellDecided(services: Services, tenant: Tenant, conversation: Conversation, owner: string): Promise<void> {
+  const review = await ReviewModel.findOne({ tenantId: tenant.id, _id: conversation.subjectId });
+  const decidedBy = review?.reply?.decidedBy;
+  if (!review || !decidedBy || decidedBy === owner) return;
+  const decision = review.reply?.state === 'skipped' ? 'owner.draftDecidedSkipped' : 'owner.draftDecidedApproved';
+  const text = t(tenant.language as Language, decision, { reviewer: reviewerLabel(tenant, review), number: conversation.number ?? 0, owner: formatNational(decidedBy) });
+  await alertOwners(services, tenant, textAlert(`draft-decided:${conversation.id}`, text), { audience: { only: owner } });
 }
 
 /** The approval whose draft (or reminder) message the owner quoted, if any. */
@@ -169,16 +185,15 @@ function effects(services: Services, tenant: Tenant): EffectHandlers<typeof revi
     const review = await ReviewModel.findOne({ tenantId: tenant.id, _id: reviewId });
     return { review, reviewer: review ? reviewerLabel(tenant, review) : t(language, 'owner.unknownValue') };
   };
-  const toOwner = ({ key, conversation }: EffectRun, text: string, buttons = false) =>
-    sendMessage(services, {
-      tenantId: tenant.id, phone: conversation.phone, audience: 'owner', idempotencyKey: key, conversationId: conversation.id,
-      content: buttons
-        ? { kind: 'buttons', text, buttons: [
-          { id: `approval:${conversation.id}:approve`, title: t(language, 'owner.button.approve') },
-          { id: `approval:${conversation.id}:skip`, title: t(language, 'owner.button.skip') },
-        ] }
-        : { kind: 'text', text },
-    });
+  const toOwner = ({ key, conversation }: EffectRun, text: string, buttons = false) => {
+    const content: OutboundContent = buttons
+      ? { kind: 'buttons', text, buttons: [
+        { id: `approval:${conversation.id}:approve`, title: t(language, 'owner.button.approve') },
+        { id: `approval:${conversation.id}:skip`, title: t(language, 'owner.button.skip') },
+      ] }
+      : { kind: 'text', text };
+    return alertOwners(services, tenant, { key, content, conversationId: conversation.id }, { audience: 'all' });
+  };
 
   return {
     sendDraftToOwner: async ({ reviewId, draft }, run) => {

@@ -21,14 +21,15 @@
  * Everything that can fail is done before a message is claimed (`sending`): between the claim and
  * the Graph call there is nothing else, and once Graph accepted it nothing sends it again.
  */
+import { randomUUID } from 'node:crypto';
 import { recordActivity } from '../activity.ts';
 import { CustomerModel, isDuplicateKey, MessageModel, TenantModel, type Customer, type Message, type Tenant } from '../db/models/index.ts';
 import { parseQuietHours } from '../durations.ts';
 import { messagesOut } from '../metrics.ts';
 import { isWhatsAppReachable } from '../phone.ts';
 import type { Services } from '../services.ts';
-import { templateBodyParams, TEMPLATES, type TemplateName } from '../templates.ts';
-import { t, type Language, type TextKey } from '../texts/index.ts';
+import { templateBodyParams, templateSendParams, TEMPLATES, type TemplateName, type TemplateSend } from '../templates.ts';
+import { textOf, type Language } from '../texts/index.ts';
 import { isIntegrationError, IntegrationError } from '../../integrations/errors.ts';
 import type { SentMessage, WhatsAppPort } from '../../integrations/whatsapp/client.ts';
 import { nextSendableTime } from './schedule.ts';
@@ -42,7 +43,7 @@ export type Audience = 'customer' | 'owner';
 export type OutboundContent =
   | { kind: 'text'; text: string }
   | { kind: 'buttons'; text: string; buttons: { id: string; title: string }[] }
-  | { kind: 'template'; name: TemplateName; vars: Record<string, string | number> };
+  | ({ kind: 'template' } & TemplateSend);
 
 export interface OutboundIntent {
   tenantId: string;
@@ -68,8 +69,6 @@ export interface SendOutcome {
   sendAfter?: Date;
 }
 
-/** Whether a message kind starts a conversation (so needs a template and respects quiet time). */
-
 /**
  * Whether WhatsApp can reach the number. The landline rule is about numbers never seen on WhatsApp
  * (a missed *call* from a landline): anyone who has written to us is on WhatsApp.
@@ -84,8 +83,7 @@ export const isWindowOpen = (lastInboundAt: Date | null | undefined, now = new D
 
 function renderForRecord(language: Language, content: OutboundContent): string {
   if (content.kind !== 'template') return content.text;
-  const key = TEMPLATES[content.name].bodyKey as TextKey;
-  return t(language, key as never, content.vars as never);
+  return textOf(language, TEMPLATES[content.name].bodyKey, content.vars);
 }
 
 /** Records the intended message (idempotently) and delivers it now or when policy allows. */
@@ -105,7 +103,7 @@ export async function sendMessage(services: Services, intent: OutboundIntent): P
       kind: intent.content.kind,
       text: renderForRecord(language, intent.content),
       template: intent.content.kind === 'template'
-        ? { name: intent.content.name, language, params: templateBodyParams(intent.content.name, intent.content.vars as never) }
+        ? { name: intent.content.name, language, params: templateSendParams(intent.content) }
         : undefined,
       buttons: intent.content.kind === 'buttons' ? intent.content.buttons : undefined,
       contextMessageId: intent.replyToMessageId,
@@ -123,75 +121,132 @@ export async function sendMessage(services: Services, intent: OutboundIntent): P
 
 /** Applies the policy to a recorded message and sends it, defers it or records why not. */
 export async function deliverMessage(services: Services, tenant: Tenant, message: Message): Promise<SendOutcome> {
+  const settled = await outcomeSoFar(services, tenant, message);
+  if (settled) return settled;
+
+  const now = new Date();
+  const customer = await CustomerModel.findOne({ tenantId: tenant.id, phone: message.phone });
+  const blocked = blockingReason(tenant, message, customer);
+  if (blocked) return skip(message, blocked);
+  if (message.kind !== 'template' && !isWindowOpen(customer?.lastInboundAt, now)) {
+    if (message.audience !== 'owner') return skip(message, 'window_closed');
+    await becomeOwnerAlertTemplate(tenant, message);
+  }
+  const sendAfter = quietTimeEnd(tenant, message, now);
+  if (sendAfter) return defer(services, tenant, message, sendAfter);
+
+  // Resolved before the claim: a failure here (the token is read from the database) leaves the
+  // message untouched for the job's retry.
+  const whatsapp = await services.whatsappFor(tenant);
+  const { message: claimed, ours } = await claimForSending(tenant, message, now);
+  if (!ours) return deliverMessage(services, tenant, claimed);
+
+  let sent: SentMessage;
+  try {
+    // From here on WhatsApp may have it: the claim is no longer known to be unsent.
+    unsentClaims.delete(claimed.claim!);
+    sent = await transmit(whatsapp, tenant.whatsappNumberId!, claimed);
+  } catch (error) {
+    return handleSendError(services, tenant, claimed, error);
+  }
+  return recordSent(services, tenant, claimed, sent);
+}
+
+/**
+ * The outcome of a message that needs no new attempt (sent, skipped, failed, deferred to a time to
+ * come), or of one whose attempt may be in flight; null when it is to be attempted now.
+ */
+async function outcomeSoFar(services: Services, tenant: Tenant, message: Message): Promise<SendOutcome | null> {
   const ref = message.id as string;
   switch (message.status) {
     case 'sent': case 'delivered': case 'read':
       return { status: 'sent', messageRef: ref, waMessageId: message.waMessageId ?? undefined };
     case 'skipped': case 'failed':
       return { status: message.status, messageRef: ref, reason: message.reason ?? undefined };
-    case 'sending': case 'unconfirmed':
+    case 'sending':
+      if (message.claim && unsentClaims.has(message.claim)) return deliverMessage(services, tenant, await releaseUnsentClaim(tenant, message));
+      return awaitConfirmation(services, tenant, message);
+    case 'unconfirmed':
       return awaitConfirmation(services, tenant, message);
     case 'deferred':
-      if (message.sendAfter && message.sendAfter.getTime() > Date.now()) {
-        return { status: 'deferred', messageRef: ref, sendAfter: message.sendAfter };
-      }
-      break;
+      return message.sendAfter && message.sendAfter.getTime() > Date.now() ? { status: 'deferred', messageRef: ref, sendAfter: message.sendAfter } : null;
     default:
-      break;
+      return null;
   }
+}
 
-  const now = new Date();
+/** Why the policy (steps 1–3, and a tenant without a number) does not let the message out, or null. */
+function blockingReason(tenant: Tenant, message: Message, customer: Customer | null): string | null {
   const consent = message.reason === 'consent_confirmation';
+  if (tenant.disabled) return 'tenant_disabled';
+  if (tenant.settings!.paused && message.audience === 'customer' && !consent) return 'paused';
+  if (message.audience === 'customer' && customer?.optedOut && !consent) return 'opted_out';
+  if (!isReachableOnWhatsApp(message.phone, customer)) return 'landline';
+  if (!tenant.whatsappNumberId) return 'no_whatsapp_number';
+  return null;
+}
+
+/** An owner alert outside the owner's window goes out all the same, as the approved owner-alert template. */
+async function becomeOwnerAlertTemplate(tenant: Tenant, message: Message): Promise<void> {
+  const template = { name: 'findo_owner_alert', language: tenant.language, params: templateBodyParams('findo_owner_alert', { text: message.text ?? '' }) };
+  await MessageModel.updateOne({ tenantId: tenant.id, _id: message._id }, { $set: { kind: 'template', template } });
+  message.kind = 'template';
+  message.set('template', template);
+}
+
+/** When quiet hours or Shabbat/Yom Tov end, if the message must wait for that (step 5); else null. */
+function quietTimeEnd(tenant: Tenant, message: Message, now: Date): Date | null {
   const settings = tenant.settings!;
-  const customer = await CustomerModel.findOne({ tenantId: tenant.id, phone: message.phone });
-  const templated = message.kind === 'template';
-
-  if (tenant.disabled) return skip(message, 'tenant_disabled');
-  if (settings.paused && message.audience === 'customer' && !consent) return skip(message, 'paused');
-  if (message.audience === 'customer' && customer?.optedOut && !consent) return skip(message, 'opted_out');
-  if (!isReachableOnWhatsApp(message.phone, customer)) return skip(message, 'landline');
-  if (!tenant.whatsappNumberId) return skip(message, 'no_whatsapp_number');
-
-  if (!templated && !isWindowOpen(customer?.lastInboundAt, now)) {
-    if (message.audience !== 'owner') return skip(message, 'window_closed');
-    // Owners get the alert all the same, as the approved owner-alert template.
-    const template = { name: 'findo_owner_alert', language: tenant.language, params: templateBodyParams('findo_owner_alert', { text: message.text ?? '' }) };
-    await MessageModel.updateOne({ tenantId: tenant.id, _id: message._id }, { $set: { kind: 'template', template } });
-    message.kind = 'template';
-    message.set('template', template);
-  }
-
   const respectsQuietTime = message.audience === 'owner' ? !settings.ownerAlertsAnytime : message.kind === 'template';
-  if (respectsQuietTime && !consent) {
-    const sendAfter = nextSendableTime(now, {
-      timezone: tenant.timezone,
-      quietHours: parseQuietHours(settings.quietHours),
-      observeShabbat: settings.observeShabbat,
-    });
-    if (sendAfter.getTime() > now.getTime()) return defer(services, tenant, message, sendAfter);
-  }
+  if (!respectsQuietTime || message.reason === 'consent_confirmation') return null;
+  const sendAfter = nextSendableTime(now, {
+    timezone: tenant.timezone,
+    quietHours: parseQuietHours(settings.quietHours),
+    observeShabbat: settings.observeShabbat,
+  });
+  return sendAfter.getTime() > now.getTime() ? sendAfter : null;
+}
 
-  // Resolved before the claim: a failure here (the token is read from the database) leaves the
-  // message untouched for the job's retry.
-  const whatsapp = await services.whatsappFor(tenant);
-  // Claim the message: only one attempt at a time may talk to WhatsApp.
+/** The message as stored now. */
+const reload = (message: Message) => MessageModel.findOne({ tenantId: message.tenantId, _id: message._id });
+
+/**
+ * Claims of this process under which nothing reached WhatsApp, though the message still says
+ * `sending`: the claim's answer, or the reset to `pending` after a refused request, was lost to a
+ * database outage. Only this process knows; it sends such a message again at once instead of
+ * waiting for a status that cannot come.
+ */
+const unsentClaims = new Set<string>();
+
+/**
+ * Moves a `pending` or `deferred` message to `sending` under a new claim. Returns it when this
+ * attempt holds it, else the message as it now is. A claim whose answer was lost stays known as
+ * unsent, so the job's retry takes the message back at once.
+ */
+async function claimForSending(tenant: Tenant, message: Message, now: Date): Promise<{ message: Message; ours: boolean }> {
+  const claim = randomUUID();
+  unsentClaims.add(claim);
   const claimed = await MessageModel.findOneAndUpdate(
     { tenantId: tenant.id, _id: message._id, status: { $in: ['pending', 'deferred'] } },
-    { $set: { status: 'sending', statusAt: now }, $inc: { attempts: 1 } },
+    { $set: { status: 'sending', statusAt: now, claim }, $inc: { attempts: 1 } },
     { returnDocument: 'after' },
   );
-  if (!claimed) {
-    const current = await MessageModel.findOne({ tenantId: tenant.id, _id: message._id });
-    return deliverMessage(services, tenant, current!);
-  }
+  // No answer can also mean the driver retried a claim that had been applied: the claim tells.
+  const current = claimed ?? (await reload(message))!;
+  const ours = current.status === 'sending' && current.claim === claim;
+  if (!ours) unsentClaims.delete(claim);
+  return { message: current, ours };
+}
 
-  let sent: SentMessage;
-  try {
-    sent = await transmit(whatsapp, tenant.whatsappNumberId, claimed);
-  } catch (error) {
-    return handleSendError(services, tenant, claimed, error);
-  }
-  return recordSent(services, tenant, claimed, sent);
+/** Gives back one of this process's {@link unsentClaims}: the message is `pending` again. */
+async function releaseUnsentClaim(tenant: Tenant, message: Message): Promise<Message> {
+  const released = await MessageModel.findOneAndUpdate(
+    { tenantId: tenant.id, _id: message._id, status: 'sending', claim: message.claim },
+    { $set: { status: 'pending', statusAt: new Date() } },
+    { returnDocument: 'after' },
+  );
+  unsentClaims.delete(message.claim!);
+  return released ?? (await reload(message))!;
 }
 
 /** The Graph call itself, tagged with the message's idempotency key. */
@@ -275,7 +330,9 @@ async function handleSendError(services: Services, tenant: Tenant, message: Mess
     return { status: 'in_flight', messageRef: ref };
   }
   // Nothing reached WhatsApp: back to pending, and let the job's backoff try again.
-  await MessageModel.updateOne({ tenantId: tenant.id, _id: message._id }, { $set: { status: 'pending', error: recorded } });
+  unsentClaims.add(message.claim!);
+  await MessageModel.updateOne({ tenantId: tenant.id, _id: message._id, claim: message.claim }, { $set: { status: 'pending', error: recorded } });
+  unsentClaims.delete(message.claim!);
   throw failure;
 }
 
@@ -325,10 +382,7 @@ async function awaitConfirmation(services: Services, tenant: Tenant, message: Me
     { $set: { status: 'pending', statusAt: new Date(), outcome: { decision: 'resent', decidedAt: new Date() } } },
     { returnDocument: 'after' },
   );
-  if (!released) {
-    const current = await MessageModel.findOne({ tenantId: tenant.id, _id: message._id });
-    return deliverMessage(services, tenant, current!);
-  }
+  if (!released) return deliverMessage(services, tenant, (await reload(message))!);
   await recordActivity(tenant.id, 'message.resent', `${describe(message)} to ${message.phone}: no status from WhatsApp by ${new Date(deadline).toISOString()}, sending again`, ref);
   return deliverMessage(services, tenant, released);
 }

@@ -48,6 +48,8 @@ export const ar = {
   'owner.reviewSkipped': `👌 تخطينا تقييم ${isolate('{reviewer}')} ولم يُنشر أي رد.`,
   'owner.reviewAutoPosted': `⭐ تقييم جديد على جوجل من ${isolate('{reviewer}')} (${isolateLtr('{stars}')} من 5).\nنشرنا هذا الرد تلقائياً:\n{reply}`,
   'owner.draftReminder': `⏰ تذكير: تقييم ${isolate('{reviewer}')} (مسودة ${isolateLtr('{number}')}) ما زال بانتظار الرد.\nأرسل 1 للنشر، 2 للتخطي، أو اكتب ردك الخاص.`,
+  'owner.draftDecidedApproved': `ℹ️ تمت الإجابة على تقييم ${isolate('{reviewer}')} (مسودة ${isolateLtr('{number}')}) من الرقم ${isolateLtr('{owner}')}: تمت الموافقة على نشر الرد في جوجل، لذلك لم تُستخدم إجابتك.`,
+  'owner.draftDecidedSkipped': `ℹ️ تمت الإجابة على تقييم ${isolate('{reviewer}')} (مسودة ${isolateLtr('{number}')}) من الرقم ${isolateLtr('{owner}')}: تم التخطي ولن يُنشر أي رد، لذلك لم تُستخدم إجابتك.`,
   'owner.whichDraft': `هناك عدة مسودات بانتظار الرد (${isolateLtr('{numbers}')}). أيّها تقصد؟\nرُدّ مباشرة على رسالة المسودة، أو أضف رقمها، مثلاً «موافق 3».`,
   'owner.replyRejected': `⚠️ لم يقبل جوجل الرد على تقييم ${isolate('{reviewer}')}، لذلك لم يُنشر. يمكنك إرسال صياغة أخرى أقصر.`,
   'owner.googleDisconnected': '⚠️ انقطع الاتصال بملف نشاطك التجاري على جوجل، لذلك لا نرى التقييمات الجديدة ولا يمكننا نشر الردود. لإعادة الربط، أرسل «جوجل».',

@@ -44,6 +44,8 @@ export const en = {
   'owner.reviewSkipped': '👌 Skipped {reviewer}’s review; no reply was posted.',
   'owner.reviewAutoPosted': '⭐ New Google review from {reviewer} ({stars} of 5).\nWe posted this reply automatically:\n{reply}',
   'owner.draftReminder': '⏰ Reminder: {reviewer}’s review (draft {number}) is still waiting for a reply.\nReply 1 to post, 2 to skip, or write your own reply.',
+  'owner.draftDecidedApproved': 'ℹ️ {reviewer}’s review (draft {number}) was already answered from {owner}: the reply was approved for Google, so your answer was not used.',
+  'owner.draftDecidedSkipped': 'ℹ️ {reviewer}’s review (draft {number}) was already answered from {owner}: it was skipped and no reply will be posted, so your answer was not used.',
   'owner.whichDraft': 'Several drafts are waiting ({numbers}). Which one do you mean?\nReply directly to the draft’s message, or add its number, e.g. "approve 3".',
   'owner.replyRejected': '⚠️ Google did not accept the reply to {reviewer}’s review, so it was not posted. You can send a different, shorter wording.',
   'owner.googleDisconnected': '⚠️ The connection to your Google Business Profile was lost, so we can’t see new reviews or post replies. To reconnect it, send "google".',

@@ -51,6 +51,8 @@ export const he = {
   'owner.reviewSkipped': `👌 דילגנו על הביקורת של ${isolate('{reviewer}')}, ולא פורסמה תשובה.`,
   'owner.reviewAutoPosted': `⭐ ביקורת חדשה בגוגל מאת ${isolate('{reviewer}')} (${isolateLtr('{stars}')} מתוך 5).\nפרסמנו תשובה אוטומטית:\n{reply}`,
   'owner.draftReminder': `⏰ תזכורת: הביקורת של ${isolate('{reviewer}')} (טיוטה ${isolateLtr('{number}')}) עדיין מחכה לתשובה.\nהשיבו 1 לפרסום, 2 לדילוג, או כתבו תשובה משלכם.`,
+  'owner.draftDecidedApproved': `ℹ️ על הביקורת של ${isolate('{reviewer}')} (טיוטה ${isolateLtr('{number}')}) כבר ענו מהמספר ${isolateLtr('{owner}')}: התשובה אושרה לפרסום בגוגל, ולכן התשובה שלכם לא נקלטה.`,
+  'owner.draftDecidedSkipped': `ℹ️ על הביקורת של ${isolate('{reviewer}')} (טיוטה ${isolateLtr('{number}')}) כבר ענו מהמספר ${isolateLtr('{owner}')}: הוחלט לדלג, ולא תפורסם תשובה. התשובה שלכם לא נקלטה.`,
   'owner.whichDraft': `יש כמה טיוטות שמחכות לתשובה (${isolateLtr('{numbers}')}). לאיזו מהן הכוונה?\nהשיבו ישירות על הודעת הטיוטה, או הוסיפו את מספר הטיוטה, למשל "אשר 3".`,
   'owner.replyRejected': `⚠️ גוגל לא קיבל את התשובה לביקורת של ${isolate('{reviewer}')}, ולכן היא לא פורסמה. אפשר לשלוח נוסח אחר, קצר יותר.`,
   'owner.googleDisconnected': '⚠️ החיבור לפרופיל העסק בגוגל התנתק, ולכן לא נראה ביקורות חדשות ולא נוכל לפרסם תשובות. כדי לחבר אותו מחדש, שלחו "גוגל".',

@@ -66,7 +66,7 @@ function decodeForm(text: string): DecodedBody {
     return refuse(400, `form has ${pairs.length} fields; at most ${MAX_FORM_FIELDS} are accepted`);
   }
   // A null prototype: a field named `__proto__` or `constructor` is just a field.
-  const fields: Record<string, string> = Object.create(null);
+  const fields = Object.create(null) as Record<string, string>;
   try {
     for (const pair of pairs) {
       const eq = pair.indexOf('=');

@@ -115,7 +115,8 @@ export function createWebhookRouter({ config, logger }: WebhookRouterOptions): e
   router.get('/whatsapp', (req, res) => {
     const verifyToken = config.whatsapp.verifyToken;
     if (verifyToken && req.query['hub.mode'] === 'subscribe' && req.query['hub.verify_token'] === verifyToken) {
-      res.status(200).type('text/plain').send(String(req.query['hub.challenge'] ?? ''));
+      const challenge = req.query['hub.challenge'];
+      res.status(200).type('text/plain').send(typeof challenge === 'string' ? challenge : '');
       return;
     }
     res.status(403).json({ error: 'verification failed' });
@@ -213,5 +214,5 @@ function contentTypeGuard(kinds: BodyKind[]) {
 
 /** Runs a body parser inside a handler (after authentication), surfacing 400/413 as errors. */
 function runParser(parser: express.RequestHandler, req: Request, res: Response): Promise<void> {
-  return new Promise((resolve, reject) => parser(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) => parser(req, res, (error?: Error) => (error ? reject(error) : resolve())));
 }

@@ -14,7 +14,7 @@ export const OWNER_SUMMARY_MAX_CHARS = 300;
 /** The verdict on a generated text: the cleaned text, or why it was rejected. */
 export type CheckResult = { ok: true; text: string } | { ok: false; reason: string };
 
-const PHONE = /\+?\d[\d\s().\-]{5,}\d/g;
+const PHONE = /\+?\d[\d\s().-]{5,}\d/g;
 const URL = /\b(?:https?:\/\/|www\.)[^\s]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|il|co|biz|info|me|app)\b(?:\/[^\s]*)?/gi;
 const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/g;
 

@@ -102,6 +102,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   const requests: FakeMessagesRequest[] = [];
   let responder: FakeResponder = () => 'ok';
 
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- a throw in a test fake should surface as an unhandled rejection
   const server = createServer(async (request, response) => {
     if (request.method !== 'POST' || request.url?.split('?')[0] !== '/v1/messages') {
       send(response, anthropicError(404, `${request.method} ${request.url} is not part of this fake`));

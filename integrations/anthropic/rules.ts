@@ -115,7 +115,7 @@ const ARABIC_PREFIXES = /^[وبفل]/;
 const CLOCK_OR_DATE = /^(?:\d{1,2}[:.]\d{2}|\d{1,2}(?:am|pm)|\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?)$/i;
 const PREFIXED_HOUR = /^[ובלמ]{1,2}-?\d{1,2}(?:[:.]\d{2})?$/;
 const HOUR = /^\d{1,2}(?:[:.]\d{2})?(?:am|pm)?$/i;
-const NAME_WORD = /^\p{L}[\p{L}\p{M}'"\-]*$/u;
+const NAME_WORD = /^\p{L}[\p{L}\p{M}'"-]*$/u;
 
 /** A word as written, and its form for matching: lower case, unified quotes, no edge punctuation. */
 interface Token {

@@ -145,7 +145,7 @@ describe('findo try', () => {
       'template findo_review_request',
     ];
     const positions = steps.map((step) => output.indexOf(step));
-    expect(positions.every((p) => p >= 0), `missing ${steps.filter((_, i) => positions[i] < 0)} in:\n${output}`).toBe(true);
+    expect(positions.every((p) => p >= 0), `missing ${steps.filter((_, i) => positions[i] < 0).join(', ')} in:\n${output}`).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     // The side lines: Findo's jobs and its activity feed, the reply on Google among them.
     expect(output).toMatch(/⚙ job missed-call-followup ran/);

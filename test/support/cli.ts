@@ -9,6 +9,7 @@ export interface CliResult {
   stdout: string;
   stderr: string;
   /** stdout parsed as JSON (throws when it is not exactly one JSON document). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads the JSON freely and asserts on it
   json<T = any>(): T;
 }
 

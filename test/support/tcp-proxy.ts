@@ -57,8 +57,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       }
     },
     restore() {
+      // Only stalled links are unpiped; piping an open link again would send its bytes twice.
+      if (mode === 'stalled') for (const link of links) forward(link);
       mode = 'open';
-      for (const link of links) forward(link);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -40,6 +40,8 @@ const messageSchema = new Schema(
     reason: String,
     error: { kind: String, code: Schema.Types.Mixed, message: String },
     attempts: { type: Number, default: 0 },
+    /** The attempt that claimed it (`sending`): lets that attempt's process recognise its own claim. */
+    claim: String,
     /** How an unknown outcome was settled: `confirmed` by a status webhook, or `resent` after none came. */
     outcome: { decision: { type: String, enum: ['confirmed', 'resent'] }, decidedAt: Date },
   },

@@ -23,6 +23,8 @@ const reviewSchema = new Schema(
       auto: Boolean,
       postedAt: Date,
       moderationState: String,
+      /** The owner whose answer decided an owner-approved reply (the first answer wins). */
+      decidedBy: String,
     },
   },
   { timestamps: true },

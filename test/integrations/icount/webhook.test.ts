@@ -15,6 +15,7 @@ function issued(result: NormaliseResult): DocumentIssuedEvent {
 /** The body as express.urlencoded({ extended: false }) hands over iCount's POST method: every value a string. */
 function asFormFields(body: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only primitives reach String(): objects were JSON-encoded just before
     Object.entries(body).map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? '')]),
   );
 }

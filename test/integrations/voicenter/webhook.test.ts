@@ -17,6 +17,7 @@ function missedCall(result: NormaliseResult): MissedCallEvent {
 /** The body as express.urlencoded({ extended: false }) hands it over: every value a string, nested values as JSON text. */
 function asFormFields(body: Record<string, unknown>): Record<string, string> {
   const encoded = new URLSearchParams(
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only primitives reach String(): objects were JSON-encoded just before
     Object.entries(body).map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? '')]),
   ).toString();
   return Object.fromEntries(new URLSearchParams(encoded));

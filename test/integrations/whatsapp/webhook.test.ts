@@ -26,7 +26,7 @@ describe('verifyWhatsAppSignature', () => {
   });
 
   it('rejects a changed body', () => {
-    expect(verifyWhatsAppSignature(Buffer.from(`${body} `), sign(body), SECRET)).toBe(false);
+    expect(verifyWhatsAppSignature(Buffer.from(`${body.toString()} `), sign(body), SECRET)).toBe(false);
   });
 
   it('rejects a missing, empty, malformed or sha1 header', () => {
