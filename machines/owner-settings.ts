@@ -120,5 +120,5 @@ export const isAwaitingValue = (snapshot: SnapshotLike): boolean => snapshot.sta
 
 /** The item whose value is asked for, or null at the menu and after the end. */
 export function pickedItemOf(snapshot: SnapshotLike & { context?: OwnerSettingsContext }): SettingItem | null {
-  return isAwaitingValue(snapshot) ? snapshot.context?.item ?? null : null;
+  return isAwaitingValue(snapshot) ? (snapshot.context?.item ?? null) : null;
 }

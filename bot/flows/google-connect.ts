@@ -28,8 +28,7 @@ export type LocationChoice = Pick<GoogleLocation, 'name' | 'title' | 'placeId' |
 
 /** How a callback ended. Every outcome but the first three changed nothing. */
 export type ConnectOutcome =
-  | 'connected' | 'awaiting_pick' | 'no_locations'
-  | 'denied' | 'tampered' | 'expired' | 'used' | 'missing_code' | 'refused';
+  'connected' | 'awaiting_pick' | 'no_locations' | 'denied' | 'tampered' | 'expired' | 'used' | 'missing_code' | 'refused';
 
 /** What the browser is shown, in the tenant's language (Hebrew when the state cannot be trusted). */
 export interface ConnectResult {
@@ -47,7 +46,11 @@ export function reviewLinkFor(location: Pick<GoogleLocation, 'placeId' | 'newRev
  * Binds a location to the tenant (and derives the review link when none is set); its first review
  * check is due at once. Shared by `findo google link` and the owner's chat.
  */
-export async function linkGoogleLocation(tenant: Tenant, location: LocationChoice, by: string): Promise<{ tenant: Tenant; reviewLinkDerived: boolean }> {
+export async function linkGoogleLocation(
+  tenant: Tenant,
+  location: LocationChoice,
+  by: string,
+): Promise<{ tenant: Tenant; reviewLinkDerived: boolean }> {
   const derived = tenant.reviewLink ? null : reviewLinkFor(location);
   const updated = await TenantModel.findOneAndUpdate(
     { _id: tenant._id },
@@ -62,7 +65,11 @@ export async function linkGoogleLocation(tenant: Tenant, location: LocationChoic
     },
     { returnDocument: 'after' },
   );
-  await recordActivity(tenant.id, 'tenant.changed', `Google location ${location.name} (${location.title ?? 'untitled'}) linked to ${tenant.slug} by ${by}`);
+  await recordActivity(
+    tenant.id,
+    'tenant.changed',
+    `Google location ${location.name} (${location.title ?? 'untitled'}) linked to ${tenant.slug} by ${by}`,
+  );
   return { tenant: updated ?? tenant, reviewLinkDerived: derived !== null };
 }
 
@@ -76,7 +83,11 @@ export async function createGoogleConnectLink(services: Services, tenant: Tenant
   const pkce = newPkcePair();
   const expiresAt = new Date(now.getTime() + OAUTH_STATE_LIFETIME_MS);
   await GoogleConnectModel.create({
-    tenantId: tenant.id, nonce, ownerPhone, expiresAt, codeVerifier: services.vault.encrypt(pkce.codeVerifier),
+    tenantId: tenant.id,
+    nonce,
+    ownerPhone,
+    expiresAt,
+    codeVerifier: services.vault.encrypt(pkce.codeVerifier),
   });
   const state = signOAuthState(services.vault.deriveKey(OAUTH_STATE_KEY_PURPOSE), { tenantId: tenant.id, ownerPhone, nonce, expiresAt });
   return oauth.consentUrl(state, pkce.codeChallenge);
@@ -84,7 +95,7 @@ export async function createGoogleConnectLink(services: Services, tenant: Tenant
 
 /** The owner wrote `גוגל`: answer with a personal link (or say that Google is not set up). */
 export async function sendGoogleConnectLink(services: Services, tenant: Tenant, item: WhatsAppInboundMessage): Promise<void> {
-  const language = tenant.language as Language;
+  const language = tenant.language;
   let text: string;
   try {
     text = t(language, 'owner.google.link', { link: await createGoogleConnectLink(services, tenant, item.from) });
@@ -94,8 +105,12 @@ export async function sendGoogleConnectLink(services: Services, tenant: Tenant, 
     text = t(language, 'owner.google.unavailable');
   }
   await sendMessage(services, {
-    tenantId: tenant.id, phone: item.from, audience: 'owner', idempotencyKey: `owner-reply:${item.messageId}`,
-    content: { kind: 'text', text }, replyToMessageId: item.messageId,
+    tenantId: tenant.id,
+    phone: item.from,
+    audience: 'owner',
+    idempotencyKey: `owner-reply:${item.messageId}`,
+    content: { kind: 'text', text },
+    replyToMessageId: item.messageId,
   });
 }
 
@@ -113,7 +128,7 @@ export async function finishGoogleConnect(services: Services, query: CallbackQue
   if (!state) return { outcome: 'tampered', language: 'he' };
   const tenant = await TenantModel.findById(state.tenantId);
   if (!tenant) return { outcome: 'tampered', language: 'he' };
-  const language = tenant.language as Language;
+  const language = tenant.language;
   const end = async (outcome: ConnectOutcome, ownerText: string | null): Promise<ConnectResult> => {
     await GoogleConnectModel.updateOne({ tenantId: tenant.id, nonce: state.nonce }, { $set: { outcome } });
     if (ownerText) await tellOwner(services, tenant, state.ownerPhone, `google-connect:${state.nonce}:${outcome}`, ownerText);
@@ -141,7 +156,11 @@ export async function finishGoogleConnect(services: Services, query: CallbackQue
   }
   await mongoTokenStore({ tenantId: tenant.id, vault: services.vault }).save(tokens);
   await TenantModel.updateOne({ _id: tenant._id }, { $set: { 'google.connected': true } });
-  await recordActivity(tenant.id, 'google.connected', `Google Business Profile connected for ${tenant.slug} by the owner ${state.ownerPhone}`);
+  await recordActivity(
+    tenant.id,
+    'google.connected',
+    `Google Business Profile connected for ${tenant.slug} by the owner ${state.ownerPhone}`,
+  );
 
   let choices: LocationChoice[];
   try {
@@ -152,8 +171,8 @@ export async function finishGoogleConnect(services: Services, query: CallbackQue
   }
   if (choices.length === 0) return end('no_locations', t(language, 'owner.google.noLocations'));
   if (choices.length === 1) {
-    const { tenant: linked } = await linkGoogleLocation(tenant, choices[0]!, `the owner ${state.ownerPhone}`);
-    return end('connected', connectedText(linked, choices[0]!));
+    const { tenant: linked } = await linkGoogleLocation(tenant, choices[0], `the owner ${state.ownerPhone}`);
+    return end('connected', connectedText(linked, choices[0]));
   }
   await GoogleConnectModel.updateOne(
     { tenantId: tenant.id, nonce: state.nonce },
@@ -173,13 +192,19 @@ export async function handleLocationPick(services: Services, tenant: Tenant, ite
   const number = /^\s*(\d{1,3})\s*$/.exec(item.text ?? '')?.[1];
   if (!number) return false;
   const now = new Date();
-  const open = await GoogleConnectModel.findOne({ tenantId: tenant.id, ownerPhone: item.from, pickUntil: { $gt: now } }).sort({ pickUntil: -1 });
+  const open = await GoogleConnectModel.findOne({ tenantId: tenant.id, ownerPhone: item.from, pickUntil: { $gt: now } }).sort({
+    pickUntil: -1,
+  });
   if (!open?.choices?.length) return false;
-  const language = tenant.language as Language;
+  const language = tenant.language;
   const reply = (text: string) =>
     sendMessage(services, {
-      tenantId: tenant.id, phone: item.from, audience: 'owner', idempotencyKey: `owner-reply:${item.messageId}`,
-      content: { kind: 'text', text }, replyToMessageId: item.messageId,
+      tenantId: tenant.id,
+      phone: item.from,
+      audience: 'owner',
+      idempotencyKey: `owner-reply:${item.messageId}`,
+      content: { kind: 'text', text },
+      replyToMessageId: item.messageId,
     });
   const choice = open.choices[Number(number) - 1];
   if (!choice) {
@@ -187,10 +212,17 @@ export async function handleLocationPick(services: Services, tenant: Tenant, ite
     return true;
   }
   // Closed before linking: a second answer (or a redelivery) finds nothing open.
-  const claimed = await GoogleConnectModel.updateOne({ tenantId: tenant.id, _id: open._id, pickUntil: { $gt: now } }, { $unset: { pickUntil: '' } });
+  const claimed = await GoogleConnectModel.updateOne(
+    { tenantId: tenant.id, _id: open._id, pickUntil: { $gt: now } },
+    { $unset: { pickUntil: '' } },
+  );
   if (claimed.modifiedCount === 0) return true;
   const picked: LocationChoice = {
-    accountName: choice.accountName, name: choice.name, title: choice.title ?? null, placeId: choice.placeId ?? null, newReviewUri: choice.newReviewUri ?? null,
+    accountName: choice.accountName,
+    name: choice.name,
+    title: choice.title ?? null,
+    placeId: choice.placeId ?? null,
+    newReviewUri: choice.newReviewUri ?? null,
   };
   const { tenant: linked } = await linkGoogleLocation(tenant, picked, `the owner ${item.from}`);
   await reply(connectedText(linked, picked));
@@ -209,7 +241,7 @@ async function locationChoices(services: Services, tenant: Tenant): Promise<Loca
 }
 
 const connectedText = (tenant: Tenant, location: LocationChoice) =>
-  t(tenant.language as Language, 'owner.google.connected', { title: location.title ?? location.name });
+  t(tenant.language, 'owner.google.connected', { title: location.title ?? location.name });
 
 async function tellOwner(services: Services, tenant: Tenant, phone: string, key: string, text: string) {
   await sendMessage(services, { tenantId: tenant.id, phone, audience: 'owner', idempotencyKey: key, content: { kind: 'text', text } });

@@ -6,8 +6,22 @@
  * messages.
  */
 import { recordActivity } from '../activity.ts';
-import { advanceConversation, flushOutbox, startConversation, type ConversationDefinition, type EffectHandlers, type EffectRun } from '../conversations.ts';
-import { ConversationModel, TenantModel, WEEKDAY_SETTINGS, type Conversation, type Tenant, type WeekdaySetting } from '../db/models/index.ts';
+import {
+  advanceConversation,
+  flushOutbox,
+  startConversation,
+  type ConversationDefinition,
+  type EffectHandlers,
+  type EffectRun,
+} from '../conversations.ts';
+import {
+  ConversationModel,
+  TenantModel,
+  WEEKDAY_SETTINGS,
+  type Conversation,
+  type Tenant,
+  type WeekdaySetting,
+} from '../db/models/index.ts';
 import { parseQuietHours } from '../durations.ts';
 import { normalizeForMatch, parseOwnerCommand } from '../intents.ts';
 import { withLock } from '../locks.ts';
@@ -17,8 +31,13 @@ import { setTenantSettings, TenantInputError, validateTenantSettings } from '../
 import { t, type Language } from '../texts/index.ts';
 import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
 import {
-  isAtMenu, ownerSettingsMachine, pickedItemOf, SETTING_ITEMS, VERSION,
-  type OwnerSettingsEvent, type SettingItem,
+  isAtMenu,
+  ownerSettingsMachine,
+  pickedItemOf,
+  SETTING_ITEMS,
+  VERSION,
+  type OwnerSettingsEvent,
+  type SettingItem,
 } from '../../machines/owner-settings.ts';
 
 export const ownerSettings: ConversationDefinition<typeof ownerSettingsMachine> = {
@@ -53,10 +72,18 @@ export async function handleOwnerSettingsReply(services: Services, tenant: Tenan
   const text = item.text?.trim();
   if (!text) return false;
   return withLock(tenant.id, lockKey(item.from), async () => {
-    const conversation = await ConversationModel.findOne({ tenantId: tenant.id, phone: item.from, kind: 'owner_settings', status: 'open' }).sort({ createdAt: -1 });
+    const conversation = await ConversationModel.findOne({
+      tenantId: tenant.id,
+      phone: item.from,
+      kind: 'owner_settings',
+      status: 'open',
+    }).sort({ createdAt: -1 });
     if (!conversation || conversation.machineVersion !== VERSION) return false;
     if (Date.now() - conversation.updatedAt.getTime() > SETTINGS_IDLE_MS) {
-      await ConversationModel.updateOne({ tenantId: tenant.id, _id: conversation._id }, { $set: { status: 'closed', closedAt: new Date(), closedReason: 'idle' } });
+      await ConversationModel.updateOne(
+        { tenantId: tenant.id, _id: conversation._id },
+        { $set: { status: 'closed', closedAt: new Date(), closedReason: 'idle' } },
+      );
       return false;
     }
     const event = await eventFor(tenant, conversation, text);
@@ -73,7 +100,7 @@ async function eventFor(tenant: Tenant, conversation: Conversation, text: string
     const number = /^\s*(\d)\s*$/.exec(text)?.[1];
     const item = number ? SETTING_ITEMS[Number(number) - 1] : undefined;
     if (!item) return { type: 'LEFT' };
-    if (item === 'paused') return { type: 'CHOSE', item, change: `paused=${!tenant.settings!.paused}` };
+    if (item === 'paused') return { type: 'CHOSE', item, change: `paused=${!tenant.settings.paused}` };
     return { type: 'CHOSE', item };
   }
   const item = pickedItemOf(snapshot);
@@ -91,35 +118,47 @@ async function eventFor(tenant: Tenant, conversation: Conversation, text: string
   return { type: 'LEFT' };
 }
 
-const OFF_WORDS = new Set(['כבוי', 'כבויות', 'בטל', 'ביטול', 'לא', 'off', 'none', 'no', 'ايقاف', 'لا', 'لا شيء', 'متوقف'].map(normalizeForMatch));
+const OFF_WORDS = new Set(
+  ['כבוי', 'כבויות', 'בטל', 'ביטול', 'לא', 'off', 'none', 'no', 'ايقاف', 'لا', 'لا شيء', 'متوقف'].map(normalizeForMatch),
+);
 const NO_STARS_WORDS = new Set(['אף אחת', 'אף אחד', 'אף ביקורת', 'none', 'no', 'never', 'لا شيء', 'ولا واحد', '0'].map(normalizeForMatch));
 
 /** Weekday names as owners write them, in each language, to the setting's code. */
 const DAY_WORDS: ReadonlyMap<string, WeekdaySetting> = new Map(
-  ([
-    ['sun', ['ראשון', 'יום ראשון', 'א', 'sun', 'sunday', 'الاحد', 'احد']],
-    ['mon', ['שני', 'יום שני', 'ב', 'mon', 'monday', 'الاثنين', 'اثنين']],
-    ['tue', ['שלישי', 'יום שלישי', 'ג', 'tue', 'tuesday', 'الثلاثاء', 'ثلاثاء']],
-    ['wed', ['רביעי', 'יום רביעי', 'ד', 'wed', 'wednesday', 'الاربعاء', 'اربعاء']],
-    ['thu', ['חמישי', 'יום חמישי', 'ה', 'thu', 'thursday', 'الخميس', 'خميس']],
-    ['fri', ['שישי', 'יום שישי', 'ו', 'fri', 'friday', 'الجمعه', 'جمعه']],
-    ['sat', ['שבת', 'יום שבת', 'ש', 'sat', 'saturday', 'السبت', 'سبت']],
-  ] as const).flatMap(([day, words]) => words.map((w) => [normalizeForMatch(w), day] as const)),
+  (
+    [
+      ['sun', ['ראשון', 'יום ראשון', 'א', 'sun', 'sunday', 'الاحد', 'احد']],
+      ['mon', ['שני', 'יום שני', 'ב', 'mon', 'monday', 'الاثنين', 'اثنين']],
+      ['tue', ['שלישי', 'יום שלישי', 'ג', 'tue', 'tuesday', 'الثلاثاء', 'ثلاثاء']],
+      ['wed', ['רביעי', 'יום רביעי', 'ד', 'wed', 'wednesday', 'الاربعاء', 'اربعاء']],
+      ['thu', ['חמישי', 'יום חמישי', 'ה', 'thu', 'thursday', 'الخميس', 'خميس']],
+      ['fri', ['שישי', 'יום שישי', 'ו', 'fri', 'friday', 'الجمعه', 'جمعه']],
+      ['sat', ['שבת', 'יום שבת', 'ש', 'sat', 'saturday', 'السبت', 'سبت']],
+    ] as const
+  ).flatMap(([day, words]) => words.map((w) => [normalizeForMatch(w), day] as const)),
 );
 
 /** Duration units as owners write them, to the `findo tenant set` suffix. */
 const UNIT_WORDS: ReadonlyMap<string, 'm' | 'h' | 'd'> = new Map(
-  ([
-    ['m', ['m', 'min', 'mins', 'minute', 'minutes', 'דקה', 'דקות', 'دقيقه', 'دقائق']],
-    ['h', ['h', 'hour', 'hours', 'שעה', 'שעות', 'ساعه', 'ساعات']],
-    ['d', ['d', 'day', 'days', 'יום', 'ימים', 'يوم', 'ايام']],
-  ] as const).flatMap(([unit, words]) => words.map((w) => [normalizeForMatch(w), unit] as const)),
+  (
+    [
+      ['m', ['m', 'min', 'mins', 'minute', 'minutes', 'דקה', 'דקות', 'دقيقه', 'دقائق']],
+      ['h', ['h', 'hour', 'hours', 'שעה', 'שעות', 'ساعه', 'ساعات']],
+      ['d', ['d', 'day', 'days', 'יום', 'ימים', 'يوم', 'ايام']],
+    ] as const
+  ).flatMap(([unit, words]) => words.map((w) => [normalizeForMatch(w), unit] as const)),
 );
 
 /** Words that are themselves an amount: "שעתיים", "יומיים", "a day". */
 const AMOUNT_WORDS: ReadonlyMap<string, string> = new Map(
-  ([['1h', ['שעה', 'an hour', 'ساعه']], ['2h', ['שעתיים', 'ساعتين']], ['1d', ['יום', 'a day', 'يوم']], ['2d', ['יומיים', 'يومين']]] as const)
-    .flatMap(([amount, words]) => words.map((w) => [normalizeForMatch(w), amount] as const)),
+  (
+    [
+      ['1h', ['שעה', 'an hour', 'ساعه']],
+      ['2h', ['שעתיים', 'ساعتين']],
+      ['1d', ['יום', 'a day', 'يوم']],
+      ['2d', ['יומיים', 'يومين']],
+    ] as const
+  ).flatMap(([amount, words]) => words.map((w) => [normalizeForMatch(w), amount] as const)),
 );
 
 /**
@@ -136,7 +175,7 @@ export function changeFromWords(item: SettingItem, text: string): string | null 
       const hours = /^(\d{1,2})(?:[:.](\d{2}))?\s*[-–—]\s*(\d{1,2})(?:[:.](\d{2}))?$/.exec(text.trim().replace(/\s+/g, ' '));
       if (!hours) return null;
       const [, fromH, fromM = '00', toH, toM = '00'] = hours;
-      const value = `${fromH!.padStart(2, '0')}:${fromM}-${toH!.padStart(2, '0')}:${toM}`;
+      const value = `${fromH.padStart(2, '0')}:${fromM}-${toH.padStart(2, '0')}:${toM}`;
       try {
         parseQuietHours(value);
       } catch {
@@ -158,7 +197,7 @@ export function changeFromWords(item: SettingItem, text: string): string | null 
     }
     case 'photoRequestDay':
     case 'postDay': {
-      const day = OFF_WORDS.has(words) ? 'off' : DAY_WORDS.get(words) ?? (WEEKDAY_SETTINGS as readonly string[]).find((d) => d === words);
+      const day = OFF_WORDS.has(words) ? 'off' : (DAY_WORDS.get(words) ?? (WEEKDAY_SETTINGS as readonly string[]).find((d) => d === words));
       return day ? `${item}=${day}` : null;
     }
   }
@@ -166,22 +205,27 @@ export function changeFromWords(item: SettingItem, text: string): string | null 
 
 /** A duration in plain words: the largest whole unit ("3 שעות", "2 days"). */
 function durationInWords(language: Language, ms: number): string {
-  const units = [['words.days', 86_400_000], ['words.hours', 3_600_000], ['words.minutes', 60_000]] as const;
+  const units = [
+    ['words.days', 86_400_000],
+    ['words.hours', 3_600_000],
+    ['words.minutes', 60_000],
+  ] as const;
   for (const [key, size] of units) if (ms % size === 0) return t(language, key, { n: ms / size });
   return t(language, 'words.seconds', { n: Math.round(ms / 1000) });
 }
 
 /** Each menu item's current value, in plain words. */
 function currentValues(tenant: Tenant): Record<SettingItem, string> {
-  const language = tenant.language as Language;
-  const s = tenant.settings!;
+  const language = tenant.language;
+  const s = tenant.settings;
   const day = (value: string) => t(language, `day.${value as WeekdaySetting}`);
   return {
     paused: t(language, s.paused ? 'owner.settings.value.paused' : 'owner.settings.value.running'),
     quietHours: s.quietHours === 'off' ? t(language, 'owner.settings.value.off') : s.quietHours,
-    autoReplyMinStars: s.autoReplyMinStars >= 6
-      ? t(language, 'owner.settings.value.starsNone')
-      : t(language, 'owner.settings.value.starsFrom', { stars: s.autoReplyMinStars }),
+    autoReplyMinStars:
+      s.autoReplyMinStars >= 6
+        ? t(language, 'owner.settings.value.starsNone')
+        : t(language, 'owner.settings.value.starsFrom', { stars: s.autoReplyMinStars }),
     reviewRequestDelay: durationInWords(language, s.reviewRequestDelay),
     photoRequestDay: day(s.photoRequestDay),
     postDay: day(s.postDay),
@@ -191,17 +235,26 @@ function currentValues(tenant: Tenant): Record<SettingItem, string> {
 /** The numbered settings, one line each, as the menu and a confirmation show them. */
 function settingsLines(tenant: Tenant): string {
   const v = currentValues(tenant);
-  return t(tenant.language as Language, 'owner.settings.lines', {
-    paused: v.paused, quietHours: v.quietHours, stars: v.autoReplyMinStars, delay: v.reviewRequestDelay, photoDay: v.photoRequestDay, postDay: v.postDay,
+  return t(tenant.language, 'owner.settings.lines', {
+    paused: v.paused,
+    quietHours: v.quietHours,
+    stars: v.autoReplyMinStars,
+    delay: v.reviewRequestDelay,
+    photoDay: v.photoRequestDay,
+    postDay: v.postDay,
   });
 }
 
 /** The settings machine's effects; every message is keyed by its effect. */
 function effects(services: Services, tenant: Tenant): EffectHandlers<typeof ownerSettingsMachine> {
-  const language = tenant.language as Language;
+  const language = tenant.language;
   const toOwner = ({ key, conversation }: EffectRun, text: string) =>
     sendMessage(services, {
-      tenantId: tenant.id, phone: conversation.phone, audience: 'owner', idempotencyKey: key, conversationId: conversation.id,
+      tenantId: tenant.id,
+      phone: conversation.phone,
+      audience: 'owner',
+      idempotencyKey: key,
+      conversationId: conversation.id,
       content: { kind: 'text', text },
     });
   // Read afresh: the menu and the confirmation show the settings as they are now.
@@ -221,7 +274,12 @@ function effects(services: Services, tenant: Tenant): EffectHandlers<typeof owne
     applySetting: async ({ change }, run) => {
       // Idempotent: a replayed outbox sets the same value again.
       const updated = await setTenantSettings(await current(), [change], services.vault);
-      await recordActivity(tenant.id, 'tenant.changed', `owner ${run.conversation.phone} changed ${change} by WhatsApp`, run.conversation.id);
+      await recordActivity(
+        tenant.id,
+        'tenant.changed',
+        `owner ${run.conversation.phone} changed ${change} by WhatsApp`,
+        run.conversation.id,
+      );
       await toOwner(run, t(language, 'owner.settings.changed', { lines: settingsLines(updated) }));
     },
   };

@@ -16,7 +16,10 @@ export async function welcomeOwners(services: Services, tenantId: string): Promi
   for (const phone of tenant.ownerPhones) {
     if (!(await claimWelcome(phone, tenant.id))) continue;
     await sendMessage(services, {
-      tenantId: tenant.id, phone, audience: 'owner', idempotencyKey: `welcome:${phone}`,
+      tenantId: tenant.id,
+      phone,
+      audience: 'owner',
+      idempotencyKey: `welcome:${phone}`,
       content: { kind: 'template', name: 'findo_owner_welcome', vars: { business: tenant.name } },
     });
   }

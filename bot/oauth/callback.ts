@@ -44,11 +44,15 @@ export function createOAuthRouter(services: Services): express.Router {
   const router = express.Router();
   router.get(GOOGLE_CALLBACK_PATH, async (req, res, next) => {
     try {
-      const one = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
+      const one = (name: string) => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
       const { outcome, language } = await finishGoogleConnect(services, { state: one('state'), code: one('code'), error: one('error') });
       res
         .status(SUCCEEDED.has(outcome) ? 200 : 400)
-        .set({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" })
+        .set({
+          'cache-control': 'no-store',
+          'referrer-policy': 'no-referrer',
+          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+        })
         .type('html')
         .send(connectPage(language, outcome));
     } catch (error) {

@@ -35,7 +35,9 @@ export interface OAuthState {
 const mac = (key: Buffer, body: string) => createHmac('sha256', key).update(body).digest();
 
 export function signOAuthState(key: Buffer, state: OAuthState): string {
-  const body = Buffer.from(JSON.stringify({ t: state.tenantId, p: state.ownerPhone, n: state.nonce, e: state.expiresAt.getTime() })).toString('base64url');
+  const body = Buffer.from(
+    JSON.stringify({ t: state.tenantId, p: state.ownerPhone, n: state.nonce, e: state.expiresAt.getTime() }),
+  ).toString('base64url');
   return `${body}.${mac(key, body).toString('base64url')}`;
 }
 

@@ -35,7 +35,9 @@ describe('connecting Google from the owner’s chat', () => {
   beforeAll(async () => {
     const port = await freePort();
     // No GOOGLE_REDIRECT_URI: it defaults to $FINDO_PUBLIC_URL/oauth/google/callback.
-    h = await startHarness(import.meta.filename, { env: { PORT: String(port), FINDO_PUBLIC_URL: `http://127.0.0.1:${port}`, GOOGLE_REDIRECT_URI: '' } });
+    h = await startHarness(import.meta.filename, {
+      env: { PORT: String(port), FINDO_PUBLIC_URL: `http://127.0.0.1:${port}`, GOOGLE_REDIRECT_URI: '' },
+    });
     ({ tenant } = await h.createTenant({ ownerPhones: ['054-765-4321'] }));
     account = h.google.addAccount({ accountName: 'Dani Plumbing' });
   });
@@ -70,7 +72,11 @@ describe('connecting Google from the owner’s chat', () => {
     const stored = (await TenantModel.findById(tenant._id))!;
     expect(stored.google).toMatchObject({ accountName: account.name, locationName: location.name, connected: true });
     expect(await SecretModel.countDocuments({ tenantId: tenant.id, name: GOOGLE_TOKENS_SECRET })).toBe(1);
-    await eventually(async () => sentTo(h, OWNER).includes(t('he', 'owner.google.connected', { title: 'Dani Plumbing Haifa' })), 10_000, 'owner told');
+    await eventually(
+      async () => sentTo(h, OWNER).includes(t('he', 'owner.google.connected', { title: 'Dani Plumbing Haifa' })),
+      10_000,
+      'owner told',
+    );
   });
 
   it('with two locations the owner gets a numbered list, answers 2, and the second is linked', async () => {
@@ -97,12 +103,19 @@ describe('connecting Google from the owner’s chat', () => {
     }
     const snapshot = async () => {
       const doc = (await TenantModel.findById(other._id))!.toObject();
-      return { google: doc.google, reviewLink: doc.reviewLink, tokens: await SecretModel.countDocuments({ tenantId: other.id, name: GOOGLE_TOKENS_SECRET }) };
+      return {
+        google: doc.google,
+        reviewLink: doc.reviewLink,
+        tokens: await SecretModel.countDocuments({ tenantId: other.id, name: GOOGLE_TOKENS_SECRET }),
+      };
     };
     let before: Awaited<ReturnType<typeof snapshot>>;
 
     beforeAll(async () => {
-      const created = await createTenant({ name: 'Other Shop', ownerPhones: [OTHER_OWNER], whatsappNumberId: '106540352242999' }, h.findo.services.vault);
+      const created = await createTenant(
+        { name: 'Other Shop', ownerPhones: [OTHER_OWNER], whatsappNumberId: '106540352242999' },
+        h.findo.services.vault,
+      );
       other = await setTenantSettings(created.tenant, ['quietHours=off', 'observeShabbat=false'], h.findo.services.vault);
       before = await snapshot();
     });
@@ -110,7 +123,7 @@ describe('connecting Google from the owner’s chat', () => {
     it('a forged state (payload changed, signature kept)', async () => {
       const redirect = await consentRedirect(await createGoogleConnectLink(h.findo.services, other, OTHER_OWNER));
       const [body, signature] = redirect.searchParams.get('state')!.split('.');
-      const payload = JSON.parse(Buffer.from(body!, 'base64url').toString());
+      const payload = JSON.parse(Buffer.from(body, 'base64url').toString());
       const forged = `${Buffer.from(JSON.stringify({ ...payload, t: tenant.id })).toString('base64url')}.${signature}`;
       const res = await callback({ code: redirect.searchParams.get('code')!, state: forged });
       expect(res.status).toBe(400);

@@ -29,9 +29,17 @@ describe('settings by chat', { timeout: 180_000 }, () => {
   /** The owner writes `text`; resolves with the next message Findo sends them. */
   async function ownerSays(text: string): Promise<string> {
     const before = h.whatsapp.sent.length;
-    const delivery = await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, { phoneNumberId: BUSINESS_NUMBER_ID, from: OWNER, text });
+    const delivery = await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, {
+      phoneNumberId: BUSINESS_NUMBER_ID,
+      from: OWNER,
+      text,
+    });
     expect(delivery.status).toBe(200);
-    const answer = await eventually(async () => h.whatsapp.sent.slice(before).find((m) => m.to === OWNER), 20_000, `the answer to "${text}"`);
+    const answer = await eventually(
+      async () => h.whatsapp.sent.slice(before).find((m) => m.to === OWNER),
+      20_000,
+      `the answer to "${text}"`,
+    );
     return answer.text ?? '';
   }
   const shownSettings = async () => {
@@ -76,7 +84,12 @@ describe('settings by chat', { timeout: 180_000 }, () => {
     expect(await change('5', 'שישי')).toContain('5. יום בקשת תמונות: שישי');
     expect(await change('6', 'כבוי')).toContain('6. יום פוסט בגוגל: כבוי');
     expect(await shownSettings()).toMatchObject({
-      paused: true, autoReplyMinStars: 6, reviewRequestDelay: '3h', photoRequestDay: 'fri', postDay: 'off', quietHours: '22:00-07:00',
+      paused: true,
+      autoReplyMinStars: 6,
+      reviewRequestDelay: '3h',
+      photoRequestDay: 'fri',
+      postDay: 'off',
+      quietHours: '22:00-07:00',
     });
     expect(await ActivityModel.countDocuments({ tenantId: tenant.id, type: 'tenant.changed', text: /by WhatsApp/ })).toBe(6);
   });
@@ -92,8 +105,15 @@ describe('settings by chat', { timeout: 180_000 }, () => {
   it('ביקורות lists the latest reviews and the drafts waiting; מה חדש tells today in numbers', async () => {
     expect(await ownerSays('ביקורות')).toBe(`${t('he', 'owner.reviews.none')}\n\n${t('he', 'owner.reviews.noDrafts')}`);
     await ReviewModel.create({
-      tenantId: tenant.id, googleReviewId: 'r1', name: 'accounts/1/locations/2/reviews/r1', reviewerName: 'דנה', stars: 5, comment: 'מעולה',
-      createTime: new Date(), updateTime: new Date(), reply: { state: 'posted', postedAt: new Date() },
+      tenantId: tenant.id,
+      googleReviewId: 'r1',
+      name: 'accounts/1/locations/2/reviews/r1',
+      reviewerName: 'דנה',
+      stars: 5,
+      comment: 'מעולה',
+      createTime: new Date(),
+      updateTime: new Date(),
+      reply: { state: 'posted', postedAt: new Date() },
     });
     const reviews = await ownerSays('ביקורות');
     expect(reviews).toContain('⭐⭐⭐⭐⭐');

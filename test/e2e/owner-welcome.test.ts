@@ -24,7 +24,11 @@ describe('the owner’s welcome', { timeout: 240_000 }, () => {
   };
   const welcomesTo = (phone: string) => h.whatsapp.sent.filter((m) => m.to === phone && m.template?.name === 'findo_owner_welcome');
   const welcomeJobsDone = () =>
-    eventually(async () => (await h.findo.database.connection.db!.collection(AGENDA_COLLECTION).countDocuments({ name: 'owner-welcome' })) === 0, 20_000, 'welcome jobs done');
+    eventually(
+      async () => (await h.findo.database.connection.db!.collection(AGENDA_COLLECTION).countDocuments({ name: 'owner-welcome' })) === 0,
+      20_000,
+      'welcome jobs done',
+    );
 
   beforeAll(async () => {
     h = await startHarness(import.meta.filename);
@@ -47,15 +51,26 @@ describe('the owner’s welcome', { timeout: 240_000 }, () => {
   });
 
   it('a second business of the same owner welcomes only its new owner phone', async () => {
-    const second = (await cli(
-      'tenant', 'create', '--name', 'Second Shop', '--owner-phone', '054-111-2233', '--owner-phone', '054-111-4455',
-      '--whatsapp-number-id', '106540352240003', '--json',
-    )).json();
+    const second = (
+      await cli(
+        'tenant',
+        'create',
+        '--name',
+        'Second Shop',
+        '--owner-phone',
+        '054-111-2233',
+        '--owner-phone',
+        '054-111-4455',
+        '--whatsapp-number-id',
+        '106540352240003',
+        '--json',
+      )
+    ).json();
     await welcomeJobsDone();
     // Recorded by the sender (sent, or deferred out of the default quiet hours): one, for the new phone.
     const recorded = await MessageModel.find({ tenantId: second.id, key: /^welcome:/ });
     expect(recorded.map((m) => m.phone)).toEqual([SECOND_OWNER]);
-    expect(recorded[0]!.template?.name).toBe('findo_owner_welcome');
+    expect(recorded[0].template?.name).toBe('findo_owner_welcome');
     expect(welcomesTo(OWNER)).toHaveLength(1);
   });
 });

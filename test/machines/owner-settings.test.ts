@@ -10,7 +10,12 @@ function settingsConversation() {
   const calls: Call[] = [];
   const record = (action: string) => (_: unknown, params?: unknown) => void calls.push({ action, params });
   const machine = ownerSettingsMachine.provide({
-    actions: { showMenu: record('showMenu'), askValue: record('askValue'), applySetting: record('applySetting'), explainValue: record('explainValue') },
+    actions: {
+      showMenu: record('showMenu'),
+      askValue: record('askValue'),
+      applySetting: record('applySetting'),
+      explainValue: record('explainValue'),
+    },
   });
   const first = createActor(machine).start();
   let stored = JSON.stringify(first.getPersistedSnapshot());

@@ -5,14 +5,12 @@
  */
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
 
-const ownerWelcomeSchema = new Schema(
-  {
-    /** E.164. */
-    phone: { type: String, required: true, unique: true },
-    tenantId: { type: String, required: true },
-    at: { type: Date, required: true, default: () => new Date() },
-  },
-);
+const ownerWelcomeSchema = new Schema({
+  /** E.164. */
+  phone: { type: String, required: true, unique: true },
+  tenantId: { type: String, required: true },
+  at: { type: Date, required: true, default: () => new Date() },
+});
 
 export type OwnerWelcome = HydratedDocument<InferSchemaType<typeof ownerWelcomeSchema>>;
 export const OwnerWelcomeModel = mongoose.model('OwnerWelcome', ownerWelcomeSchema);

@@ -4,7 +4,12 @@ import { Vault } from '../../../bot/vault.ts';
 
 const vault = new Vault(Buffer.alloc(32, 7));
 const key = vault.deriveKey(OAUTH_STATE_KEY_PURPOSE);
-const state = { tenantId: '65f000000000000000000001', ownerPhone: '+972547654321', nonce: 'n-1', expiresAt: new Date('2026-12-02T05:00:00Z') };
+const state = {
+  tenantId: '65f000000000000000000001',
+  ownerPhone: '+972547654321',
+  nonce: 'n-1',
+  expiresAt: new Date('2026-12-02T05:00:00Z'),
+};
 
 describe('OAuth state', () => {
   it('round-trips what it names', () => {
@@ -23,7 +28,7 @@ describe('OAuth state', () => {
     const [body, signature] = signed.split('.');
     const otherBody = Buffer.from(JSON.stringify({ t: 'someone-else', p: state.ownerPhone, n: 'n-1', e: 0 })).toString('base64url');
     expect(verifyOAuthState(key, `${otherBody}.${signature}`)).toBeNull();
-    expect(verifyOAuthState(key, `${body}.${signature!.slice(0, -2)}AA`)).toBeNull();
+    expect(verifyOAuthState(key, `${body}.${signature.slice(0, -2)}AA`)).toBeNull();
     for (const bad of ['', 'x', 'a.b', `${signed}.x`, signed.replace('.', '')]) expect(verifyOAuthState(key, bad)).toBeNull();
   });
 });
