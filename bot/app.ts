@@ -14,6 +14,8 @@ export interface AppOptions {
   logger: Logger;
   /** Routers mounted under `/webhooks`. */
   webhooks?: Router;
+  /** Routes a browser visits (the Google OAuth callback), mounted at the root. */
+  pages?: Router;
   /** `FINDO_METRICS_TOKEN`: `/metrics` answers only `Authorization: Bearer <it>`; unset, not at all. */
   metricsToken?: string;
 }
@@ -24,7 +26,7 @@ function hasBearer(header: string | undefined, token: string): boolean {
   return timingSafeEqual(given, createHash('sha256').update(token).digest());
 }
 
-export function createApp({ connection, logger, webhooks, metricsToken }: AppOptions): express.Express {
+export function createApp({ connection, logger, webhooks, pages, metricsToken }: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
@@ -44,6 +46,7 @@ export function createApp({ connection, logger, webhooks, metricsToken }: AppOpt
   });
 
   if (webhooks) app.use('/webhooks', webhooks);
+  if (pages) app.use(pages);
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

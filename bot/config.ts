@@ -86,7 +86,8 @@ export interface Config {
   google: {
     clientId?: string;
     clientSecret?: string;
-    redirectUri?: string;
+    /** `GOOGLE_REDIRECT_URI`; default `<publicUrl>/oauth/google/callback`, the route that finishes a connect. */
+    redirectUri: string;
     apiUrl?: string;
     oauthUrl?: string;
   };
@@ -100,6 +101,9 @@ export interface Config {
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+/** Where Google sends the owner's browser back after consent (served by bot/oauth/callback.ts). */
+export const GOOGLE_CALLBACK_PATH = '/oauth/google/callback';
 
 export const DEFAULT_AI_MODEL = 'claude-haiku-4-5';
 
@@ -118,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const port = e.PORT ?? 3000;
+  const publicUrl = (e.FINDO_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   return {
     mongodbUri: e.MONGODB_URI,
     dataDir: e.FINDO_DATA_DIR ?? join(homedir(), '.findo'),
@@ -125,7 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     goBinary: e.FINDO_GO,
     port,
     host: e.HOST ?? '0.0.0.0',
-    publicUrl: (e.FINDO_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicUrl,
     masterKey: e.FINDO_MASTER_KEY,
     whatsapp: {
       token: e.WHATSAPP_TOKEN,
@@ -141,7 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     google: {
       clientId: e.GOOGLE_CLIENT_ID,
       clientSecret: e.GOOGLE_CLIENT_SECRET,
-      redirectUri: e.GOOGLE_REDIRECT_URI,
+      redirectUri: e.GOOGLE_REDIRECT_URI ?? `${publicUrl}${GOOGLE_CALLBACK_PATH}`,
       apiUrl: e.GOOGLE_API_URL?.replace(/\/+$/, ''),
       oauthUrl: e.GOOGLE_OAUTH_URL?.replace(/\/+$/, ''),
     },

@@ -27,10 +27,9 @@ export function googleOAuthConfig(config: Config): GoogleOAuthConfig {
   const missing = [
     ['GOOGLE_CLIENT_ID', clientId],
     ['GOOGLE_CLIENT_SECRET', clientSecret],
-    ['GOOGLE_REDIRECT_URI', redirectUri],
   ].filter(([, value]) => !value).map(([name]) => name);
   if (missing.length) throw notConnected(`Google OAuth is not configured: set ${missing.join(', ')}`);
-  return { clientId: clientId!, clientSecret: clientSecret!, redirectUri: redirectUri!, ...(oauthUrl ? { oauthUrl } : {}) };
+  return { clientId: clientId!, clientSecret: clientSecret!, redirectUri, ...(oauthUrl ? { oauthUrl } : {}) };
 }
 
 /** The consent and code-exchange steps for this configuration. */

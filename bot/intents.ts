@@ -14,7 +14,7 @@
 export type ConversationIntent = 'who_is_this' | 'human' | 'none';
 
 /** An owner's WhatsApp command (SPEC §7 F4). */
-export type OwnerCommand = 'help' | 'leads' | 'stats' | 'pause' | 'resume';
+export type OwnerCommand = 'help' | 'leads' | 'reviews' | 'today' | 'stats' | 'pause' | 'resume' | 'settings' | 'google';
 
 /**
  * An owner's answer to a review draft.
@@ -164,11 +164,16 @@ const COMMANDS: ReadonlyArray<readonly [OwnerCommand, ReadonlySet<string>]> = [
   ['stats', phrases('סטטיסטיקה', 'סטטיסטיקות', 'stats', 'statistics', 'إحصائيات')],
   ['pause', phrases('השהה', 'השהיה', 'pause', 'إيقاف مؤقت')],
   ['resume', phrases('המשך', 'resume', 'استئناف')],
+  ['reviews', phrases('ביקורות', 'reviews', 'تقييمات', 'مراجعات')],
+  ['today', phrases('מה חדש', 'מה חדש היום', "what's new", 'whats new', 'today', 'ما الجديد', 'شو الجديد')],
+  ['settings', phrases('הגדרות', 'settings', 'إعدادات', 'اعدادات')],
+  ['google', phrases('גוגל', 'google', 'جوجل', 'غوغل')],
 ];
 
 /**
  * An owner command, or null when the message is not exactly one: `עזרה`/`help`/`مساعدة`/`תפריט`/
- * `menu`; `לידים`/`leads`; `סטטיסטיקה`/`stats`; `השהה`/`pause`; `המשך`/`resume`. A leading `/`
+ * `menu`; `לידים`/`leads`; `ביקורות`/`reviews`; `מה חדש`/`what's new`; `סטטיסטיקה`/`stats`;
+ * `השהה`/`pause`; `המשך`/`resume`; `הגדרות`/`settings`; `גוגל`/`google`. A leading `/`
  * ("/help") is fine; "עזרה עם הדוד" is not a command.
  */
 export function parseOwnerCommand(text: string): OwnerCommand | null {

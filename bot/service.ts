@@ -20,6 +20,7 @@ import { openVault } from './vault.ts';
 import { whatsappClientResolver } from './whatsapp-clients.ts';
 import { googleClientResolver } from './google-clients.ts';
 import { createWebhookRouter } from './webhooks/routes.ts';
+import { createOAuthRouter } from './oauth/callback.ts';
 import { createTextGenerator } from './ai/index.ts';
 import { baseIdentity, registerWorker } from './inbox/identity.ts';
 import { startInboxWorker, type InboxWorker } from './inbox/worker.ts';
@@ -100,7 +101,7 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
   let server: Server | undefined;
   let url: string | undefined;
   if (role !== 'worker') {
-    const app = createApp({ connection: database.connection, logger, metricsToken: config.metricsToken, webhooks: createWebhookRouter({ config, logger }) });
+    const app = createApp({ connection: database.connection, logger, metricsToken: config.metricsToken, webhooks: createWebhookRouter({ config, logger }), pages: createOAuthRouter(services) });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
     }).catch(async (error: NodeJS.ErrnoException) => {

@@ -125,6 +125,21 @@ export const TEMPLATES = {
     // after which the alert's own interactive message brings the buttons that fit it.
     buttons: [],
   }),
+  findo_owner_welcome: defineTemplate({
+    category: 'UTILITY',
+    categoryReason:
+      'Sent once to the owner when their business is set up: it confirms the service they signed up for and how to ' +
+      'use it (the menu, connecting Google). Account onboarding with no offer is utility.',
+    languages: LANGUAGES,
+    bodyKey: 'template.ownerWelcome',
+    parameters: TEMPLATE_PARAMETERS['template.ownerWelcome'],
+    examples: {
+      he: { business: SAMPLE_BUSINESS.he },
+      en: { business: SAMPLE_BUSINESS.en },
+      ar: { business: SAMPLE_BUSINESS.ar },
+    },
+    buttons: [],
+  }),
 } as const;
 
 /** The name of a Findo template at Meta. */

@@ -7,7 +7,7 @@ import { isValidObjectId } from 'mongoose';
 import { z } from 'zod';
 import { parseDuration, parseQuietHours } from './durations.ts';
 import {
-  LANGUAGES, TenantModel, WEBHOOK_PROVIDERS, webhookKeyDigest,
+  LANGUAGES, TenantModel, WEBHOOK_PROVIDERS, WEEKDAY_SETTINGS, webhookKeyDigest,
   type Language, type Tenant, type WebhookProvider,
 } from './db/models/index.ts';
 import { isWhatsAppReachable, toE164 } from '../lib/phone.ts';
@@ -164,12 +164,13 @@ const REVIEW_LINK_RULE = (name: string) => `${name} must be an https URL without
 export const SETTABLE_KEYS = [
   'name', 'language', 'timezone', 'ownerPhones', 'whatsappNumberId', 'reviewLink', 'whatsappToken',
   'leadFollowupDelay', 'leadNudgeDelay', 'reviewRequestDelay', 'reviewReminderDelay', 'reviewRequestCooldown', 'reviewRequestMaxAge',
-  'autoReplyMinStars', 'quietHours', 'observeShabbat', 'ownerAlertsAnytime', 'paused',
+  'autoReplyMinStars', 'quietHours', 'observeShabbat', 'ownerAlertsAnytime', 'paused', 'photoRequestDay', 'postDay',
 ] as const;
 type SettableKey = (typeof SETTABLE_KEYS)[number];
 
 const DURATION_KEYS = new Set(['leadFollowupDelay', 'leadNudgeDelay', 'reviewRequestDelay', 'reviewReminderDelay', 'reviewRequestCooldown', 'reviewRequestMaxAge']);
 const BOOLEAN_KEYS = new Set(['observeShabbat', 'ownerAlertsAnytime', 'paused']);
+const WEEKDAY_KEYS = new Set(['photoRequestDay', 'postDay']);
 
 function parseBoolean(key: string, value: string): boolean {
   if (/^(true|yes|on|1)$/i.test(value)) return true;
@@ -204,6 +205,9 @@ async function settingsUpdate(tenant: Tenant, pairs: string[]) {
       }
     } else if (BOOLEAN_KEYS.has(k)) {
       set[`settings.${k}`] = parseBoolean(k, value);
+    } else if (WEEKDAY_KEYS.has(k)) {
+      if (!(WEEKDAY_SETTINGS as readonly string[]).includes(value)) throw new TenantInputError(`${k} must be one of ${WEEKDAY_SETTINGS.join(', ')}`);
+      set[`settings.${k}`] = value;
     } else if (k === 'autoReplyMinStars') {
       // 6 means "never auto-reply": every review goes to the owner.
       if (!/^[1-6]$/.test(value)) throw new TenantInputError('autoReplyMinStars must be a whole number from 1 to 6');
@@ -244,6 +248,11 @@ async function settingsUpdate(tenant: Tenant, pairs: string[]) {
     }
   }
   return { set, unset, whatsappToken };
+}
+
+/** Checks `key=value` pairs as `setTenantSettings` would, changing nothing; throws TenantInputError. */
+export async function validateTenantSettings(tenant: Tenant, pairs: string[]): Promise<void> {
+  await settingsUpdate(tenant, pairs);
 }
 
 /** Applies `key=value` pairs atomically; nothing changes when any pair is bad. */

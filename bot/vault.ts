@@ -3,7 +3,7 @@
  * that made it, so keys can rotate (old ciphertexts decrypt with a retired key, new ones use the
  * current). Tampering fails GCM's authentication and is reported, never silently accepted.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type Config } from './config.ts';
@@ -55,6 +55,14 @@ export class Vault {
     } catch {
       throw new VaultError('secret failed its integrity check (tampered or wrong key)');
     }
+  }
+
+  /**
+   * A 32-byte key for one purpose (e.g. signing OAuth states), derived from the current master
+   * key with HKDF-SHA256: the master key itself never signs anything, and purposes never share a key.
+   */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.keys.get(this.currentKeyId)!, Buffer.alloc(0), `findo:${purpose}`, 32));
   }
 
   /** Whether a ciphertext was made with a retired key and should be re-encrypted. */

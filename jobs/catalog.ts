@@ -89,6 +89,13 @@ export const JOBS = {
     retry: SEND_RETRY,
     uniqueBy: (data) => ({ 'data.conversationRef': data.conversationRef }),
   }),
+  'owner-welcome': spec({
+    schema: z.object({ tenantId: z.string() }),
+    concurrency: 2,
+    retry: SEND_RETRY,
+    // Each phone is welcomed once ever (bot/flows/welcome.ts); one pending run per tenant is enough.
+    uniqueBy: (data) => ({ 'data.tenantId': data.tenantId, nextRunAt: { $ne: null } }),
+  }),
   'weekly-digest': spec({ schema: anyData, concurrency: 1, retry: { delayMs: 60_000, maxDelayMs: 30 * 60_000, maxRetries: 5 } }),
   'sweep-stale-events': spec({ schema: anyData, concurrency: 1 }),
 };

@@ -20,10 +20,11 @@ import { postReviewReplyJob } from './post-review-reply.ts';
 import { reviewCheckDueJob, reviewCheckJob, scheduleReviewChecks } from './review-check.ts';
 import { sendMessageJob } from './send-message.ts';
 import { sweepStaleEventsJob, SWEEP_INTERVAL } from './sweep-stale-events.ts';
+import { ownerWelcomeJob } from './owner-welcome.ts';
 
 const ALL_JOBS: JobHandler[] = [
   sweepStaleEventsJob, sendMessageJob, missedCallFollowupJob, leadSilenceCheckJob, reviewRequestJob,
-  reviewCheckDueJob, reviewCheckJob, postReviewReplyJob, approvalReminderJob, weeklyDigestJob,
+  reviewCheckDueJob, reviewCheckJob, postReviewReplyJob, approvalReminderJob, weeklyDigestJob, ownerWelcomeJob,
 ];
 
 /** Periodic jobs: `every` upserts by name, so any number of workers schedule them once. */

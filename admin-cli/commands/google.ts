@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { recordActivity } from '../../bot/activity.ts';
 import { TenantModel, type Tenant } from '../../bot/db/models/index.ts';
+import { linkGoogleLocation } from '../../bot/flows/google-connect.ts';
 import { onGoogleFailure } from '../../bot/flows/reviews/disconnect.ts';
 import { googleOAuth } from '../../bot/google-clients.ts';
 import type { Services } from '../../bot/services.ts';
@@ -16,12 +17,6 @@ import { printDetails, printJson, printTable, UsageError } from '../runtime.ts';
 import { googleFailureLine, withCliServices } from './reviews.ts';
 
 const LOCATION_NAME = /^(accounts\/[^/?#\s]+)\/locations\/[^/?#\s]+$/;
-
-/** The link that opens Google's "write a review" dialog for a location, or null. */
-export function reviewLinkFor(location: Pick<GoogleLocation, 'placeId' | 'newReviewUri'>): string | null {
-  if (location.placeId) return `https://search.google.com/local/writereview?placeid=${encodeURIComponent(location.placeId)}`;
-  return location.newReviewUri ?? null;
-}
 
 /** Runs a Google call for the CLI; a revoked grant disconnects the tenant and tells the owner first. */
 async function callGoogle<T>(services: Services, tenant: Tenant, call: () => Promise<T>): Promise<T> {
@@ -127,30 +122,15 @@ export function makeGoogleCommand(): Command {
           return (await client.listLocations(accountName)).find((l) => l.name === locationName);
         });
         if (!location) throw new Error(`location ${locationName} is not among the locations this Google grant manages (see: findo google locations ${tenant.slug})`);
-        const derived = tenant.reviewLink ? null : reviewLinkFor(location);
-        const updated = await TenantModel.findOneAndUpdate(
-          { _id: tenant._id },
-          {
-            $set: {
-              'google.accountName': accountName,
-              'google.locationName': locationName,
-              'google.connected': true,
-              // Due at once: the first check mirrors the location's reviews.
-              'google.nextCheckAt': new Date(),
-              ...(derived ? { reviewLink: derived } : {}),
-            },
-          },
-          { returnDocument: 'after' },
-        );
-        await recordActivity(tenant.id, 'tenant.changed', `Google location ${locationName} (${location.title ?? 'untitled'}) linked to ${tenant.slug}`);
+        const { tenant: updated, reviewLinkDerived } = await linkGoogleLocation(tenant, { ...location, accountName }, 'staff');
         const result = {
           tenantId: tenant.id,
           tenant: tenant.slug,
           locationName,
           title: location.title,
           placeId: location.placeId,
-          reviewLink: updated?.reviewLink ?? null,
-          reviewLinkDerived: derived !== null,
+          reviewLink: updated.reviewLink ?? null,
+          reviewLinkDerived,
         };
         if (o.json) return printJson(result);
         printDetails(result);

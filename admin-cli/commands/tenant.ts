@@ -8,6 +8,9 @@ import {
   type WebhookKeys,
 } from '../../bot/tenants.ts';
 import type { Vault } from '../../bot/vault.ts';
+import mongoose from 'mongoose';
+import type { Config } from '../../bot/config.ts';
+import { createLogger } from '../../bot/logger.ts';
 import { printDetails, printJson, printTable, withDatabase } from '../runtime.ts';
 
 /** The stable JSON form of a tenant (camelCase; durations as `90s`/`2m`/`24h`/`3d`). */
@@ -36,6 +39,8 @@ export function tenantView(tenant: Tenant) {
       observeShabbat: s.observeShabbat,
       ownerAlertsAnytime: s.ownerAlertsAnytime,
       paused: s.paused,
+      photoRequestDay: s.photoRequestDay,
+      postDay: s.postDay,
     },
     createdAt: tenant.createdAt,
     updatedAt: tenant.updatedAt,
@@ -49,6 +54,22 @@ async function maskedWebhooks(tenant: Tenant, publicUrl: string, vault: Vault): 
   const keys = JSON.parse(stored) as WebhookKeys;
   const masked = Object.fromEntries(Object.entries(keys).map(([p, k]) => [p, maskSecret(k)])) as WebhookKeys;
   return webhookUrls(publicUrl, masked);
+}
+
+/**
+ * Queues the welcome of the tenant's owners for the service's workers (each phone is welcomed once,
+ * ever). Agenda is loaded and made only now: most `tenant` commands never need it, and staff scripts
+ * run them often.
+ */
+async function queueOwnerWelcome(config: Config, tenant: Tenant): Promise<void> {
+  if (!tenant.whatsappNumberId) return;
+  const [{ createAgenda }, { jobQueue }] = await Promise.all([import('../../bot/agenda.ts'), import('../../jobs/queue.ts')]);
+  const agenda = await createAgenda(mongoose.connection, { name: `findo-cli-${process.pid}`, logger: createLogger(config.logLevel, process.stderr) });
+  try {
+    await jobQueue(agenda).enqueue('owner-welcome', { tenantId: tenant.id });
+  } finally {
+    await agenda.stop();
+  }
 }
 
 function collect(value: string, previous: string[] = []) {
@@ -75,6 +96,7 @@ export function makeTenantCommand(): Command {
           { name: o.name, ownerPhones: o.ownerPhone, whatsappNumberId: o.whatsappNumberId, reviewLink: o.reviewLink, language: o.language, timezone: o.timezone },
           vault,
         );
+        await queueOwnerWelcome(config, created);
         const view = { ...tenantView(created), webhooks: webhookUrls(config.publicUrl, webhookKeys) };
         if (o.json) return printJson(view);
         printDetails(view);
@@ -125,8 +147,10 @@ export function makeTenantCommand(): Command {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  findo tenant set dani-plumbing leadFollowupDelay=5m quietHours=22:00-07:00 ownerPhones=054-765-4321,050-123-9876')
     .action(async (ref: string, pairs: string[], o: { json?: boolean }) => {
-      await withDatabase(async ({ vault }) => {
+      await withDatabase(async ({ config, vault }) => {
         const updated = await setTenantSettings(await findTenant(ref), pairs, vault);
+        // A new number (or a new owner on one) is when owners are welcomed.
+        if (pairs.some((pair) => /^\s*(whatsappNumberId|ownerPhones)\s*=/.test(pair))) await queueOwnerWelcome(config, updated);
         if (o.json) return printJson(tenantView(updated));
         printDetails(tenantView(updated));
       });

@@ -31,7 +31,7 @@ import { greeninvoiceDocument } from '../../integrations/greeninvoice/fake.ts';
 import { postProviderWebhook } from '../../integrations/providers.ts';
 import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
 import { startFakeWhatsApp, type FakeWhatsApp } from '../../integrations/whatsapp/fake-server.ts';
-import { reviewLinkFor } from '../commands/google.ts';
+import { reviewLinkFor } from '../../bot/flows/google-connect.ts';
 
 /** The two phones the user can hold. */
 export const DEMO_PHONES = { customer: '+972527659876', owner: '+972547654321' } as const;

@@ -1,6 +1,7 @@
 /**
  * The owner's WhatsApp chat (flow F4 and the approvals of F3): lead buttons, answers to review
- * drafts, and the commands help, leads, stats, pause and resume.
+ * drafts, the location list and the settings menu, and the commands help, leads, reviews, what's
+ * new, stats, pause, resume, settings and google.
  */
 import { recordActivity } from '../activity.ts';
 import { LeadModel, ReviewModel, ReviewRequestModel, TenantModel, type Customer, type Tenant } from '../db/models/index.ts';
@@ -11,22 +12,56 @@ import { formatContact, formatNational } from '../../lib/phone.ts';
 import type { Services } from '../services.ts';
 import { t } from '../texts/index.ts';
 import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
-import { handleOwnerApprovalReply } from './review-approvals.ts';
+import { wallClock } from '../../lib/clock.ts';
+import { handleLocationPick, sendGoogleConnectLink } from './google-connect.ts';
+import { handleOwnerSettingsReply, openOwnerSettings } from './owner-settings.ts';
+import { handleOwnerApprovalReply, pendingApprovals } from './review-approvals.ts';
+import { reviewerLabel } from './reviews/replies.ts';
 
 const LEAD_BUTTON = /^lead:([0-9a-f]{24}):(calling_back|done)$/;
 const DAY_MS = 24 * 3_600_000;
 const WEEK_MS = 7 * DAY_MS;
 
-/** The owner's week in numbers (the `סטטיסטיקה` answer and the Sunday digest). */
-export async function weekInNumbers(tenant: Tenant, now = new Date()): Promise<string> {
-  const since = new Date(now.getTime() - WEEK_MS);
+/** Leads, review requests sent, new reviews and replies posted since a moment. */
+async function numbersSince(tenant: Tenant, since: Date) {
   const [leads, requests, reviews, replies] = await Promise.all([
     LeadModel.countDocuments({ tenantId: tenant.id, createdAt: { $gte: since } }),
     ReviewRequestModel.countDocuments({ tenantId: tenant.id, sentAt: { $gte: since } }),
     ReviewModel.countDocuments({ tenantId: tenant.id, createTime: { $gte: since } }),
     ReviewModel.countDocuments({ tenantId: tenant.id, 'reply.postedAt': { $gte: since } }),
   ]);
-  return t(tenant.language, 'owner.stats', { leads, requests, reviews, replies });
+  return { leads, requests, reviews, replies };
+}
+
+/** The owner's week in numbers (the `סטטיסטיקה` answer and the Sunday digest). */
+export async function weekInNumbers(tenant: Tenant, now = new Date()): Promise<string> {
+  return t(tenant.language, 'owner.stats', await numbersSince(tenant, new Date(now.getTime() - WEEK_MS)));
+}
+
+/** Today's numbers, from midnight in the tenant's time zone (the `מה חדש` answer). */
+export async function todayInNumbers(tenant: Tenant, now = new Date()): Promise<string> {
+  const clock = wallClock(now, tenant.timezone);
+  const sinceMidnightMs = ((clock.hour * 60 + clock.minute) * 60 + clock.second) * 1000 + now.getMilliseconds();
+  return t(tenant.language, 'owner.today', await numbersSince(tenant, new Date(now.getTime() - sinceMidnightMs)));
+}
+
+const RECENT_REVIEWS = 5;
+
+/** The last reviews with the state of their answer, and the numbers of the drafts waiting (the `ביקורות` answer). */
+export async function recentReviews(tenant: Tenant): Promise<string> {
+  const language = tenant.language;
+  const [reviews, pending] = await Promise.all([
+    ReviewModel.find({ tenantId: tenant.id }).sort({ createTime: -1 }).limit(RECENT_REVIEWS),
+    pendingApprovals(tenant.id),
+  ]);
+  const drafts = pending.length
+    ? t(language, 'owner.reviews.drafts', { numbers: pending.map((c) => c.number).join(', ') })
+    : t(language, 'owner.reviews.noDrafts');
+  if (reviews.length === 0) return `${t(language, 'owner.reviews.none')}\n\n${drafts}`;
+  const stateOf = (state: string | null | undefined) =>
+    t(language, state === 'posted' ? 'owner.reviews.state.replied' : state === 'awaiting_owner' ? 'owner.reviews.state.waiting' : 'owner.reviews.state.open');
+  const list = reviews.map((r) => `• ${'⭐'.repeat(r.stars ?? 0)} ${reviewerLabel(tenant, r)}: ${stateOf(r.reply?.state)}`).join('\n');
+  return `${t(language, 'owner.reviews.list', { list })}\n\n${drafts}`;
 }
 
 /**
@@ -62,6 +97,9 @@ export async function handleOwnerMessage(services: Services, tenant: Tenant, ite
     return;
   }
 
+  // A list or menu the owner just asked for takes their answer before any older pending draft.
+  if (await handleLocationPick(services, tenant, item)) return;
+  if (await handleOwnerSettingsReply(services, tenant, item)) return;
   if (await handleOwnerApprovalReply(services, tenant, item)) return;
 
   const command = parseOwnerCommand(item.text ?? '');
@@ -77,6 +115,14 @@ export async function handleOwnerMessage(services: Services, tenant: Tenant, ite
     }
     case 'stats':
       return void (await reply(await weekInNumbers(tenant)));
+    case 'reviews':
+      return void (await reply(await recentReviews(tenant)));
+    case 'today':
+      return void (await reply(await todayInNumbers(tenant)));
+    case 'settings':
+      return openOwnerSettings(services, tenant, item);
+    case 'google':
+      return sendGoogleConnectLink(services, tenant, item);
     case 'pause':
     case 'resume': {
       const paused = command === 'pause';

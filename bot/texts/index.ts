@@ -115,6 +115,7 @@ export const TEMPLATE_PARAMETERS = {
   'template.reviewRequest': ['name', 'business', 'link'],
   'template.reviewReminder': ['business', 'link'],
   'template.ownerAlert': ['text'],
+  'template.ownerWelcome': ['business'],
 } as const satisfies { readonly [K in TemplateKey]: readonly TextPlaceholder<K>[] };
 
 /** A template body as Meta's template manager wants it: `{business}` becomes `{{1}}`, and so on. */

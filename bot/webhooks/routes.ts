@@ -214,5 +214,7 @@ function contentTypeGuard(kinds: BodyKind[]) {
 
 /** Runs a body parser inside a handler (after authentication), surfacing 400/413 as errors. */
 function runParser(parser: express.RequestHandler, req: Request, res: Response): Promise<void> {
-  return new Promise((resolve, reject) => parser(req, res, (error?: unknown) => (error ? reject(error as Error) : resolve())));
+  return new Promise((resolve, reject) =>
+    parser(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error('the body could not be read')) : resolve())),
+  );
 }

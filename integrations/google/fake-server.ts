@@ -1,10 +1,11 @@
 /**
  * A fake of Google for tests and the sandbox: a real HTTP server on 127.0.0.1 that speaks the
- * OAuth token endpoint, the consent page (which consents at once), Account Management v1,
+ * OAuth token endpoint, the consent page (which consents at once, or refuses when told to; with
+ * PKCE when the consent URL carries a code challenge), Account Management v1,
  * Business Information v1 and the v4 review endpoints, with Google's paths, JSON shapes and error
  * bodies. Point both GOOGLE_API_URL and GOOGLE_OAUTH_URL at its `url`.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ListReviewsJson, ReviewJson, ReviewReplyJson, ReviewReplyStateJson } from './wire.ts';
@@ -84,6 +85,8 @@ export interface FakeGoogle {
   revokeGrant(): void;
   /** The next `times` requests that match fail with Google's body for `status`. */
   failNext(match: RequestMatch, failure: InjectedFailure): void;
+  /** The next `times` consents are refused: the redirect carries `error=access_denied` and no code. */
+  denyNextConsent(times?: number): void;
   /** Lifetime (`expires_in`) of access tokens issued from now on. Default 3599 s. */
   setAccessTokenLifetime(seconds: number): void;
   /** The moderation state reply answers carry; null (the default) leaves it out. */
@@ -130,7 +133,9 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
   const accounts = new Map<string, FakeAccountJson>();
   const locations = new Map<string, FakeLocation>();
   const reviewsByLocation = new Map<string, ReviewJson[]>();
-  const authCodes = new Map<string, { redirectUri: string; scope: string }>();
+  /** A code's redirect URI and scope, and the PKCE S256 challenge its consent URL carried. */
+  const authCodes = new Map<string, { redirectUri: string; scope: string; codeChallenge?: string }>();
+  let consentsToDeny = 0;
   const grants = new Map<string, Grant>();
   const accessTokens = new Map<string, { expiresAt: number; grant: Grant }>();
   const failures: Array<{ match: RequestMatch; remaining: number; failure: InjectedFailure }> = [];
@@ -161,11 +166,20 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     if (!query.get('client_id') || !redirectUri || query.get('response_type') !== 'code' || !scope.split(' ').includes(SCOPE)) {
       return sendJson(res, 400, { error: 'invalid_request', error_description: 'client_id, redirect_uri, response_type=code and the business.manage scope are required' });
     }
-    const code = opaque('4/fake-');
-    authCodes.set(code, { redirectUri, scope });
+    const codeChallenge = query.get('code_challenge') ?? undefined;
+    if (codeChallenge && query.get('code_challenge_method') !== 'S256') {
+      return sendJson(res, 400, { error: 'invalid_request', error_description: 'code_challenge_method must be S256' });
+    }
     const target = new URL(redirectUri);
-    target.searchParams.set('code', code);
-    target.searchParams.set('scope', scope);
+    if (consentsToDeny > 0) {
+      consentsToDeny -= 1;
+      target.searchParams.set('error', 'access_denied');
+    } else {
+      const code = opaque('4/fake-');
+      authCodes.set(code, { redirectUri, scope, codeChallenge });
+      target.searchParams.set('code', code);
+      target.searchParams.set('scope', scope);
+    }
     const state = query.get('state');
     if (state !== null) target.searchParams.set('state', state);
     res.writeHead(302, { location: target.href }).end();
@@ -182,6 +196,11 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
         // Codes are single-use, and bound to the redirect URI they were issued for.
         if (!code || code.redirectUri !== form.get('redirect_uri')) {
           return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Malformed auth code.' });
+        }
+        // PKCE: a code issued for a challenge is redeemed only with the verifier it was made from.
+        const verifier = form.get('code_verifier');
+        if (code.codeChallenge && (!verifier || createHash('sha256').update(verifier).digest('base64url') !== code.codeChallenge)) {
+          return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Invalid code verifier.' });
         }
         authCodes.delete(form.get('code')!);
         const grant: Grant = { refreshToken: opaque('1//fake-'), scope: code.scope, revoked: false };
@@ -392,6 +411,9 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     },
     revokeGrant() {
       for (const grant of grants.values()) grant.revoked = true;
+    },
+    denyNextConsent(times = 1) {
+      consentsToDeny += times;
     },
     failNext(match, failure) {
       failures.push({ match, remaining: failure.times ?? 1, failure });

@@ -2,6 +2,8 @@
  * Google OAuth for Business Profile: the consent URL a tenant's owner opens, the code exchange,
  * and the refresh of an access token. Built on googleapis' `google.auth.OAuth2`.
  */
+import { createHash, randomBytes } from 'node:crypto';
+import { CodeChallengeMethod } from 'google-auth-library';
 import { google, type Auth } from 'googleapis';
 import { IntegrationError } from '../errors.ts';
 import { toIntegrationError } from './errors.ts';
@@ -9,6 +11,18 @@ import type { GoogleTokens } from './tokens.ts';
 
 /** The single read/write scope of every Business Profile API. */
 export const BUSINESS_MANAGE_SCOPE = 'https://www.googleapis.com/auth/business.manage';
+
+/** A PKCE pair (RFC 7636, S256): the verifier stays on the server, the challenge goes in the consent URL. */
+export interface PkcePair {
+  codeVerifier: string;
+  codeChallenge: string;
+}
+
+/** A fresh PKCE pair: 32 random bytes as the verifier (43 characters), its SHA-256 as the challenge. */
+export function newPkcePair(): PkcePair {
+  const codeVerifier = randomBytes(32).toString('base64url');
+  return { codeVerifier, codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url') };
+}
 
 /** The OAuth client registered with Google (`GOOGLE_CLIENT_ID`, `GOOGLE_CLIENT_SECRET`, `GOOGLE_REDIRECT_URI`). */
 export interface GoogleOAuthConfig {
@@ -44,21 +58,23 @@ export class GoogleOAuth {
    * The URL the owner opens to grant Findo access. `offline` is what yields a refresh token, and
    * Google returns one only from a consent screen, so `prompt=consent` makes reconnects reliable.
    * @param state opaque value echoed to the redirect URI (ties the callback to the tenant, blocks CSRF)
+   * @param codeChallenge PKCE S256 challenge; the exchange must then present its verifier
    */
-  consentUrl(state: string): string {
+  consentUrl(state: string, codeChallenge?: string): string {
     return createOAuth2Client(this.config).generateAuthUrl({
       access_type: 'offline',
       prompt: 'consent',
       scope: [BUSINESS_MANAGE_SCOPE],
       state,
+      ...(codeChallenge ? { code_challenge: codeChallenge, code_challenge_method: CodeChallengeMethod.S256 } : {}),
     });
   }
 
-  /** Exchanges the code from the consent redirect for tokens. Throws IntegrationError. */
-  async exchangeCode(code: string): Promise<GoogleTokens> {
+  /** Exchanges the code from the consent redirect (and its PKCE verifier, if any) for tokens. Throws IntegrationError. */
+  async exchangeCode(code: string, codeVerifier?: string): Promise<GoogleTokens> {
     let credentials: Auth.Credentials;
     try {
-      ({ tokens: credentials } = await createOAuth2Client(this.config).getToken(code));
+      ({ tokens: credentials } = await createOAuth2Client(this.config).getToken({ code, ...(codeVerifier ? { codeVerifier } : {}) }));
     } catch (error) {
       throw toIntegrationError(error, 'code exchange');
     }

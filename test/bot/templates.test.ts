@@ -10,7 +10,7 @@ const INVISIBLE_EDGES = /^[\s\u2066-\u2069]+|[\s\u2066-\u2069]+$/g;
 
 describe('TEMPLATES', () => {
   it('lists exactly the templates the spec names', () => {
-    expect(NAMES.sort()).toEqual(['findo_missed_call', 'findo_owner_alert', 'findo_review_reminder', 'findo_review_request']);
+    expect(NAMES.sort()).toEqual(['findo_missed_call', 'findo_owner_alert', 'findo_owner_welcome', 'findo_review_reminder', 'findo_review_request']);
   });
 
   it('offers every template in Hebrew, English and Arabic', () => {
@@ -22,6 +22,8 @@ describe('TEMPLATES', () => {
     expect(TEMPLATES.findo_review_request.parameters).toEqual(['name', 'business', 'link']);
     expect(TEMPLATES.findo_review_reminder.parameters).toEqual(['business', 'link']);
     expect(TEMPLATES.findo_owner_alert.parameters).toEqual(['text']);
+    expect(TEMPLATES.findo_owner_welcome.parameters).toEqual(['business']);
+    expect(TEMPLATES.findo_owner_welcome.category).toBe('UTILITY');
   });
 
   it('gives every template a category and a reason for it', () => {

@@ -10,6 +10,8 @@ export * from './activity.ts';
 export * from './secret.ts';
 export * from './lock.ts';
 export * from './inbox.ts';
+export * from './google-connect.ts';
+export * from './owner-welcome.ts';
 
 import { ActivityModel } from './activity.ts';
 import { ConversationModel } from './conversation.ts';
@@ -22,11 +24,14 @@ import { ReviewModel } from './review.ts';
 import { SecretModel } from './secret.ts';
 import { LockModel } from './lock.ts';
 import { InboxModel } from './inbox.ts';
+import { GoogleConnectModel } from './google-connect.ts';
+import { OwnerWelcomeModel } from './owner-welcome.ts';
 import { TenantModel } from './tenant.ts';
 
 export const ALL_MODELS = [
   TenantModel, CustomerModel, ConversationModel, MessageModel, LeadModel,
   ReviewRequestModel, ReviewModel, EventModel, ActivityModel, SecretModel, LockModel, InboxModel,
+  GoogleConnectModel, OwnerWelcomeModel,
 ];
 
 /** Whether a write failed on a unique key: the document is already there (the basis of every dedupe). */

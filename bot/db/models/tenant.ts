@@ -9,6 +9,9 @@ import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'm
 export const LANGUAGES = ['he', 'en', 'ar'] as const;
 export const WEBHOOK_PROVIDERS = ['voicenter', 'greeninvoice', 'icount'] as const;
 export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
+/** A weekday for a weekly owner task (photo request, post draft), or `off` for never. */
+export const WEEKDAY_SETTINGS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'off'] as const;
+export type WeekdaySetting = (typeof WEEKDAY_SETTINGS)[number];
 
 /** Tenant settings with their defaults (durations in milliseconds). */
 export const DEFAULT_SETTINGS = {
@@ -25,6 +28,10 @@ export const DEFAULT_SETTINGS = {
   observeShabbat: true,
   ownerAlertsAnytime: false,
   paused: false,
+  /** The day the owner is asked for fresh photos. */
+  photoRequestDay: 'tue' as WeekdaySetting,
+  /** The day an AI-drafted Google post goes to the owner for approval. */
+  postDay: 'thu' as WeekdaySetting,
 };
 
 const settingsSchema = new Schema(
@@ -41,6 +48,8 @@ const settingsSchema = new Schema(
     observeShabbat: { type: Boolean, default: DEFAULT_SETTINGS.observeShabbat },
     ownerAlertsAnytime: { type: Boolean, default: DEFAULT_SETTINGS.ownerAlertsAnytime },
     paused: { type: Boolean, default: DEFAULT_SETTINGS.paused },
+    photoRequestDay: { type: String, enum: WEEKDAY_SETTINGS, default: DEFAULT_SETTINGS.photoRequestDay },
+    postDay: { type: String, enum: WEEKDAY_SETTINGS, default: DEFAULT_SETTINGS.postDay },
   },
   { _id: false },
 );
