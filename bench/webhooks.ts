@@ -104,7 +104,10 @@ async function serve(kind: 'findo' | 'bare') {
     return;
   }
   const [{ createLogger }, { startFindo }] = await Promise.all([import('../bot/logger.ts'), import('../bot/service.ts')]);
-  const config = loadConfig({ ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } as Record<string, string>);
+  const config = loadConfig({ ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } as Record<
+    string,
+    string
+  >);
   const role = process.env.BENCH_ROLE as 'all' | 'worker';
   const findo = await startFindo({ config, role, dbName: process.env.BENCH_DB, logger: createLogger(config.logLevel, process.stderr) });
   send({ type: 'ready', url: findo.url });
@@ -157,7 +160,17 @@ interface Row {
   note: string;
 }
 
-const row = (db: string, measure: string, fields: Partial<Row>): Row => ({ db, measure, count: 0, rate: 0, p50: '', p95: '', p99: '', note: '', ...fields });
+const row = (db: string, measure: string, fields: Partial<Row>): Row => ({
+  db,
+  measure,
+  count: 0,
+  rate: 0,
+  p50: '',
+  p95: '',
+  p99: '',
+  note: '',
+  ...fields,
+});
 
 async function load(target: Target, options: { connections: number; duration: number; overallRate?: number }): Promise<AutocannonResult> {
   const nextBody = cdrStream();
@@ -175,17 +188,29 @@ async function load(target: Target, options: { connections: number; duration: nu
   });
 }
 
-const loadRow = (db: string, measure: string, r: AutocannonResult) => row(db, measure, {
-  count: r.requests.total, rate: Math.round((r.requests.total / r.duration) * 10) / 10, p50: r.latency.p50, p99: r.latency.p99,
-  note: `p90 ${r.latency.p90} ms; ${r.non2xx + r.errors + r.timeouts} non-2xx/errors`,
-});
+const loadRow = (db: string, measure: string, r: AutocannonResult) =>
+  row(db, measure, {
+    count: r.requests.total,
+    rate: Math.round((r.requests.total / r.duration) * 10) / 10,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    note: `p90 ${r.latency.p90} ms; ${r.non2xx + r.errors + r.timeouts} non-2xx/errors`,
+  });
 
 /** Fixed rate, then saturation (after a short warm-up that is not reported). */
 async function intake(db: string, target: Target): Promise<Row[]> {
   await load(target, { connections: 5, duration: 2, overallRate: 50 });
   return [
-    loadRow(db, `${target.name}: ${RATE} req/s, ${RATE_SECONDS} s`, await load(target, { connections: 20, duration: RATE_SECONDS, overallRate: RATE })),
-    loadRow(db, `${target.name}: saturation, ${SATURATION_CONNECTIONS} conns`, await load(target, { connections: SATURATION_CONNECTIONS, duration: SATURATION_SECONDS })),
+    loadRow(
+      db,
+      `${target.name}: ${RATE} req/s, ${RATE_SECONDS} s`,
+      await load(target, { connections: 20, duration: RATE_SECONDS, overallRate: RATE }),
+    ),
+    loadRow(
+      db,
+      `${target.name}: saturation, ${SATURATION_CONNECTIONS} conns`,
+      await load(target, { connections: SATURATION_CONNECTIONS, duration: SATURATION_SECONDS }),
+    ),
   ];
 }
 
@@ -198,20 +223,35 @@ async function rawCeiling(db: string, tenantId: string): Promise<Row> {
   const nextBody = cdrStream();
   let count = 0;
   const deadline = Date.now() + SATURATION_SECONDS * 1_000;
-  await Promise.all(Array.from({ length: SATURATION_CONNECTIONS }, async () => {
-    while (Date.now() < deadline) {
-      const body = nextBody();
-      const now = new Date();
-      const { insertedId } = await events.insertOne({
-        tenantId, provider: 'voicenter', eventId: `vc-missed:${body.ivruniqueid}`, status: 'accepted', contentType: 'application/json',
-        body, attempts: 0, replays: 0, receivedAt: now, createdAt: now, updatedAt: now,
-      });
-      await inbox.insertOne({ _id: insertedId, tenantId, generation: 0, dueAt: now, owner: null, leaseUntil: null, failures: 0 });
-      count += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: SATURATION_CONNECTIONS }, async () => {
+      while (Date.now() < deadline) {
+        const body = nextBody();
+        const now = new Date();
+        const { insertedId } = await events.insertOne({
+          tenantId,
+          provider: 'voicenter',
+          eventId: `vc-missed:${body.ivruniqueid}`,
+          status: 'accepted',
+          contentType: 'application/json',
+          body,
+          attempts: 0,
+          replays: 0,
+          receivedAt: now,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await inbox.insertOne({ _id: insertedId, tenantId, generation: 0, dueAt: now, owner: null, leaseUntil: null, failures: 0 });
+        count += 1;
+      }
+    }),
+  );
   await raw.dropDatabase();
-  return row(db, `raw driver: event + inbox item, ${SATURATION_CONNECTIONS} in flight`, { count, rate: Math.round((count / SATURATION_SECONDS) * 10) / 10, note: 'the ceiling for intake' });
+  return row(db, `raw driver: event + inbox item, ${SATURATION_CONNECTIONS} in flight`, {
+    count,
+    rate: Math.round((count / SATURATION_SECONDS) * 10) / 10,
+    note: 'the ceiling for intake',
+  });
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -238,7 +278,10 @@ async function textToReply(db: string, label: string, whatsapp: FakeWhatsApp, fi
   }
   const sorted = samples.sort((a, b) => a - b).map(Math.round);
   return row(db, `text → reply, ${label}`, {
-    count: samples.length, p50: sorted[Math.floor(sorted.length / 2)], p95: percentile(sorted, 95), p99: percentile(sorted, 99),
+    count: samples.length,
+    p50: sorted[Math.floor(sorted.length / 2)],
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
     note: unanswered ? `${unanswered} not answered within ${REPLY_TIMEOUT_MS / 1_000} s` : '',
   });
 }
@@ -249,9 +292,17 @@ async function drain(db: string, size: number, tenantId: string, env: Record<str
   const later = new Date(Date.now() + 3_600_000);
   for (let done = 0; done < size; done += 500) {
     const bodies = Array.from({ length: Math.min(500, size - done) }, nextBody);
-    const stored = await EventModel.insertMany(bodies.map((body) => ({
-      tenantId, provider: 'voicenter', eventId: `vc-missed:${body.ivruniqueid}`, status: 'accepted', contentType: 'application/json', body, receivedAt: new Date(),
-    })));
+    const stored = await EventModel.insertMany(
+      bodies.map((body) => ({
+        tenantId,
+        provider: 'voicenter',
+        eventId: `vc-missed:${body.ivruniqueid}`,
+        status: 'accepted',
+        contentType: 'application/json',
+        body,
+        receivedAt: new Date(),
+      })),
+    );
     // Held back until the worker is up, so its start-up is not in the figure.
     await InboxModel.insertMany(stored.map((event) => ({ _id: event._id, tenantId, generation: 0, dueAt: later })));
   }
@@ -262,7 +313,11 @@ async function drain(db: string, size: number, tenantId: string, env: Record<str
   const seconds = (performance.now() - started) / 1_000;
   await stopChild(worker.child);
   const unprocessed = await EventModel.countDocuments({ tenantId, status: { $ne: 'processed' } });
-  return row(db, `drain a backlog of ${size}, 1 worker`, { count: size, rate: Math.round((size / seconds) * 10) / 10, note: `${seconds.toFixed(1)} s; ${unprocessed} not processed` });
+  return row(db, `drain a backlog of ${size}, 1 worker`, {
+    count: size,
+    rate: Math.round((size / seconds) * 10) / 10,
+    note: `${seconds.toFixed(1)} s; ${unprocessed} not processed`,
+  });
 }
 
 /** Every measure on one database (a fresh database on the server at `uri`). */
@@ -270,15 +325,22 @@ async function suite(db: string, uri: string): Promise<Row[]> {
   const dbName = `findo_bench_${randomBytes(4).toString('hex')}`;
   const whatsapp = await startFakeWhatsApp({ appSecret: APP_SECRET, token: WHATSAPP_TOKEN });
   const env: Record<string, string> = {
-    MONGODB_URI: uri, BENCH_DB: dbName, FINDO_MASTER_KEY: MASTER_KEY,
-    WHATSAPP_TOKEN, WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_API_URL: whatsapp.url,
+    MONGODB_URI: uri,
+    BENCH_DB: dbName,
+    FINDO_MASTER_KEY: MASTER_KEY,
+    WHATSAPP_TOKEN,
+    WHATSAPP_APP_SECRET: APP_SECRET,
+    WHATSAPP_API_URL: whatsapp.url,
   };
   await mongoose.connect(uri, { dbName });
   const rows: Row[] = [];
   try {
     await ensureIndexes();
     const vault = openVault(loadConfig({ MONGODB_URI: uri, FINDO_MASTER_KEY: MASTER_KEY }));
-    const { tenant, webhookKeys } = await createTenant({ name: 'Bench Dental', ownerPhones: [OWNER], whatsappNumberId: BUSINESS_NUMBER_ID }, vault);
+    const { tenant, webhookKeys } = await createTenant(
+      { name: 'Bench Dental', ownerPhones: [OWNER], whatsappNumberId: BUSINESS_NUMBER_ID },
+      vault,
+    );
     // A real tenant's settings; the follow-ups themselves are due after the run.
     await setTenantSettings(tenant, ['leadFollowupDelay=30m', 'quietHours=off', 'observeShabbat=false'], vault);
 
@@ -314,18 +376,26 @@ async function suite(db: string, uri: string): Promise<Row[]> {
 // ---------------------------------------------------------------------------------------------
 // FerretDB on PostgreSQL, started here.
 
-const freePort = () => new Promise<number>((r) => {
-  const server = createServer();
-  server.listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as AddressInfo;
-    server.close(() => r(port));
+const freePort = () =>
+  new Promise<number>((r) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => r(port));
+    });
   });
-});
 
 const listening = async (port: number, timeoutMs = 30_000) => {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const up = await new Promise<boolean>((r) => connect(port, '127.0.0.1').once('connect', function (this: import('node:net').Socket) { this.end(); r(true); }).once('error', () => r(false)));
+    const up = await new Promise<boolean>((r) =>
+      connect(port, '127.0.0.1')
+        .once('connect', function (this: import('node:net').Socket) {
+          this.end();
+          r(true);
+        })
+        .once('error', () => r(false)),
+    );
     if (up) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -353,13 +423,32 @@ async function startFerretDbOnPostgres(): Promise<{ uri: string; stop(): Promise
   const data = join(dir, 'data');
   const pgPort = await freePort();
   asPostgres(['initdb', '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  asPostgres(['pg_ctl', '-D', data, '-l', join(dir, 'postgres.log'), '-w', '-o', `-p ${pgPort} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  asPostgres([
+    'pg_ctl',
+    '-D',
+    data,
+    '-l',
+    join(dir, 'postgres.log'),
+    '-w',
+    '-o',
+    `-p ${pgPort} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    'start',
+  ]);
   asPostgres(['createdb', '-h', '127.0.0.1', '-p', String(pgPort), 'ferretdb']);
   const port = await freePort();
-  const ferret = spawn(ferretdb, [
-    '--handler=postgresql', `--postgresql-url=postgres://postgres@127.0.0.1:${pgPort}/ferretdb`,
-    `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dir}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error',
-  ], { stdio: 'ignore' });
+  const ferret = spawn(
+    ferretdb,
+    [
+      '--handler=postgresql',
+      `--postgresql-url=postgres://postgres@127.0.0.1:${pgPort}/ferretdb`,
+      `--listen-addr=127.0.0.1:${port}`,
+      `--state-dir=${dir}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=error',
+    ],
+    { stdio: 'ignore' },
+  );
   await listening(port);
   return {
     uri: `mongodb://127.0.0.1:${port}/findo`,
@@ -375,9 +464,19 @@ async function startFerretDbOnPostgres(): Promise<{ uri: string; stop(): Promise
 
 function printTable(rows: Row[]) {
   const header = ['database', 'measure', 'count', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'note'];
-  const lines = rows.map((r) => [r.db, r.measure, String(r.count), r.rate ? r.rate.toFixed(1) : '', String(r.p50), String(r.p95), String(r.p99), r.note]);
+  const lines = rows.map((r) => [
+    r.db,
+    r.measure,
+    String(r.count),
+    r.rate ? r.rate.toFixed(1) : '',
+    String(r.p50),
+    String(r.p95),
+    String(r.p99),
+    r.note,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const format = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 || i === 7 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const format = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i < 2 || i === 7 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   console.log(format(header));
   console.log(`|${widths.map((w, i) => (i < 2 || i === 7 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
   for (const line of lines) console.log(format(line));
@@ -389,9 +488,17 @@ async function main() {
   const { cacheDir, goBinary } = loadConfig();
   const embedded = process.env.MONGODB_URI
     ? undefined
-    : await startEmbeddedServer({ dataDir: mkdtempSync(join(tmpdir(), 'findo-bench-db-')), cacheDir, goBinary, persistent: false, progress: process.stderr });
+    : await startEmbeddedServer({
+        dataDir: mkdtempSync(join(tmpdir(), 'findo-bench-db-')),
+        cacheDir,
+        goBinary,
+        persistent: false,
+        progress: process.stderr,
+      });
   const uri = process.env.MONGODB_URI ?? `${embedded!.uri}findo`;
-  const label = embedded ? `embedded ${embedded.engine === 'ferretdb' ? 'FerretDB/SQLite' : 'mongod'}` : `MONGODB_URI (${new URL(uri).host})`;
+  const label = embedded
+    ? `embedded ${embedded.engine === 'ferretdb' ? 'FerretDB/SQLite' : 'mongod'}`
+    : `MONGODB_URI (${new URL(uri).host})`;
   console.error(`benchmarking on ${label}…`);
   let rows: Row[];
   try {
@@ -411,7 +518,12 @@ async function main() {
     }
   }
   printTable(rows);
-  console.log(`\nmachine: ${(await import('node:os')).cpus().length} cores, load ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}, Node ${process.version}`);
+  console.log(
+    `\nmachine: ${(await import('node:os')).cpus().length} cores, load ${(await import('node:os'))
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}, Node ${process.version}`,
+  );
   if (typeof postgres === 'string') console.log(`FerretDB/PostgreSQL skipped: ${postgres}`);
 }
 

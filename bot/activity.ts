@@ -2,12 +2,30 @@
 import { ActivityModel } from './db/models/index.ts';
 
 export type ActivityType =
-  | 'event.accepted' | 'event.quarantined' | 'event.failed'
-  | 'message.sent' | 'message.deferred' | 'message.skipped' | 'message.failed' | 'message.received'
-  | 'message.unconfirmed' | 'message.resent'
-  | 'lead.created' | 'lead.updated' | 'conversation.started' | 'conversation.closed'
-  | 'review.received' | 'review.replied' | 'review.draft' | 'review_request.scheduled' | 'review_request.sent'
-  | 'review_request.skipped' | 'tenant.changed' | 'google.connected' | 'google.revoked' | 'whatsapp.error';
+  | 'event.accepted'
+  | 'event.quarantined'
+  | 'event.failed'
+  | 'message.sent'
+  | 'message.deferred'
+  | 'message.skipped'
+  | 'message.failed'
+  | 'message.received'
+  | 'message.unconfirmed'
+  | 'message.resent'
+  | 'lead.created'
+  | 'lead.updated'
+  | 'conversation.started'
+  | 'conversation.closed'
+  | 'review.received'
+  | 'review.replied'
+  | 'review.draft'
+  | 'review_request.scheduled'
+  | 'review_request.sent'
+  | 'review_request.skipped'
+  | 'tenant.changed'
+  | 'google.connected'
+  | 'google.revoked'
+  | 'whatsapp.error';
 
 export async function recordActivity(tenantId: string, type: ActivityType, text: string, ref?: string): Promise<void> {
   await ActivityModel.create({ tenantId, type, text, ref, at: new Date() });

@@ -77,7 +77,8 @@ export async function startAgenda(agenda: Agenda): Promise<void> {
  * takes such a job again only through an expired lock (an unlocked one would never run).
  */
 export async function unlockJobsOf(connection: mongoose.Connection, name: string): Promise<number> {
-  const { modifiedCount } = await connection.db!.collection(AGENDA_COLLECTION)
+  const { modifiedCount } = await connection
+    .db!.collection(AGENDA_COLLECTION)
     .updateMany({ lastModifiedBy: name, lockedAt: { $ne: null } }, { $set: { lockedAt: new Date(0) } });
   return modifiedCount;
 }

@@ -22,7 +22,9 @@ export interface AppOptions {
 
 /** Whether the Authorization header carries exactly this bearer token (compared in constant time). */
 function hasBearer(header: string | undefined, token: string): boolean {
-  const given = createHash('sha256').update(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '').digest();
+  const given = createHash('sha256')
+    .update(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '')
+    .digest();
   return timingSafeEqual(given, createHash('sha256').update(token).digest());
 }
 
@@ -40,7 +42,10 @@ export function createApp({ connection, logger, webhooks, pages, metricsToken }:
   app.get('/metrics', async (req, res) => {
     if (!metricsToken) return void res.status(404).json({ error: 'metrics are off: set FINDO_METRICS_TOKEN to serve them' });
     if (!hasBearer(req.get('authorization'), metricsToken)) {
-      return void res.status(401).set('www-authenticate', 'Bearer').json({ error: 'metrics need Authorization: Bearer <FINDO_METRICS_TOKEN>' });
+      return void res
+        .status(401)
+        .set('www-authenticate', 'Bearer')
+        .json({ error: 'metrics need Authorization: Bearer <FINDO_METRICS_TOKEN>' });
     }
     res.type(registry.contentType).send(await registry.metrics());
   });

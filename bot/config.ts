@@ -12,8 +12,7 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
-const optionalUrl = (fix: string) =>
-  optionalText.refine((v) => v === undefined || URL.canParse(v), { message: `must be a URL (${fix})` });
+const optionalUrl = (fix: string) => optionalText.refine((v) => v === undefined || URL.canParse(v), { message: `must be a URL (${fix})` });
 
 const environmentSchema = z.object({
   MONGODB_URI: optionalText.refine((v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v), {
@@ -43,8 +42,20 @@ const environmentSchema = z.object({
   WHATSAPP_API_VERSION: optionalText.refine((v) => v === undefined || /^v\d+\.\d+$/.test(v), {
     message: 'must look like v24.0',
   }),
-  WHATSAPP_TIMEOUT_MS: optionalText.pipe(z.string().regex(/^[1-9]\d*$/, 'must be a positive number of milliseconds').transform(Number).optional()),
-  WHATSAPP_CONFIRM_WAIT_MS: optionalText.pipe(z.string().regex(/^[1-9]\d*$/, 'must be a positive number of milliseconds').transform(Number).optional()),
+  WHATSAPP_TIMEOUT_MS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[1-9]\d*$/, 'must be a positive number of milliseconds')
+      .transform(Number)
+      .optional(),
+  ),
+  WHATSAPP_CONFIRM_WAIT_MS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[1-9]\d*$/, 'must be a positive number of milliseconds')
+      .transform(Number)
+      .optional(),
+  ),
   GOOGLE_CLIENT_ID: optionalText,
   GOOGLE_CLIENT_SECRET: optionalText,
   GOOGLE_REDIRECT_URI: optionalUrl('the OAuth redirect registered with Google'),

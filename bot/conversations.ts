@@ -34,7 +34,10 @@ export interface EffectRun {
  * named action of a persisted machine is an effect; context updates are inline `assign`s.)
  */
 export type EffectHandlers<M extends AnyStateMachine> = {
-  [K in keyof ActionImplementations<M>]-?: (params: Parameters<NonNullable<ActionImplementations<M>[K]>>[1], run: EffectRun) => Promise<void>;
+  [K in keyof ActionImplementations<M>]-?: (
+    params: Parameters<NonNullable<ActionImplementations<M>[K]>>[1],
+    run: EffectRun,
+  ) => Promise<void>;
 };
 
 export interface ConversationDefinition<M extends AnyStateMachine> {
@@ -116,7 +119,10 @@ export async function advanceConversation<M extends AnyStateMachine>(
 }
 
 /** Carries out a conversation's pending effects, then clears them (if nothing newer replaced them). */
-export async function flushOutbox<M extends AnyStateMachine>(conversation: Conversation, handlers: EffectHandlers<M>): Promise<Conversation> {
+export async function flushOutbox<M extends AnyStateMachine>(
+  conversation: Conversation,
+  handlers: EffectHandlers<M>,
+): Promise<Conversation> {
   const outbox = conversation.outbox as Effect[];
   if (outbox.length === 0) return conversation;
   for (const effect of outbox) await handlerOf(handlers, effect.type)(effect.params, { key: effect.key, conversation });
@@ -145,16 +151,23 @@ export async function endUndeliveredConversation(tenantId: string, conversationI
  * The handler of a stored effect. The outbox holds what this machine version's actions pushed, so
  * the params are the ones its handler declares.
  */
-function handlerOf<M extends AnyStateMachine>(handlers: EffectHandlers<M>, type: string): (params: unknown, run: EffectRun) => Promise<void> {
+function handlerOf<M extends AnyStateMachine>(
+  handlers: EffectHandlers<M>,
+  type: string,
+): (params: unknown, run: EffectRun) => Promise<void> {
   if (!Object.hasOwn(handlers, type)) throw new Error(`no handler for the effect "${type}"`);
   return (handlers as Record<string, (params: unknown, run: EffectRun) => Promise<void>>)[type]!;
 }
 
 /** The machine with each of its named actions pushing `{ type, params }` into `sink`. */
-function provideCollectors(definition: ConversationDefinition<AnyStateMachine>, sink: { type: string; params: unknown }[]): AnyStateMachine {
+function provideCollectors(
+  definition: ConversationDefinition<AnyStateMachine>,
+  sink: { type: string; params: unknown }[],
+): AnyStateMachine {
   const actions = Object.fromEntries(
     Object.keys(definition.machine.implementations.actions).map((name) => [
-      name, (_: unknown, params: unknown) => void sink.push({ type: name, params: params ?? {} }),
+      name,
+      (_: unknown, params: unknown) => void sink.push({ type: name, params: params ?? {} }),
     ]),
   );
   return definition.machine.provide({ actions });

@@ -82,5 +82,4 @@ export function formatQuietHours(quietHours: QuietHoursSetting): string {
   return quietHours === 'off' ? 'off' : `${quietHours.start}-${quietHours.end}`;
 }
 
-const clockTime = (hour: number, minute: number): string =>
-  `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+const clockTime = (hour: number, minute: number): string => `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;

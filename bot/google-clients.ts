@@ -27,7 +27,9 @@ export function googleOAuthConfig(config: Config): GoogleOAuthConfig {
   const missing = [
     ['GOOGLE_CLIENT_ID', clientId],
     ['GOOGLE_CLIENT_SECRET', clientSecret],
-  ].filter(([, value]) => !value).map(([name]) => name);
+  ]
+    .filter(([, value]) => !value)
+    .map(([name]) => name);
   if (missing.length) throw notConnected(`Google OAuth is not configured: set ${missing.join(', ')}`);
   return { clientId: clientId!, clientSecret: clientSecret!, redirectUri, ...(oauthUrl ? { oauthUrl } : {}) };
 }

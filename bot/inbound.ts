@@ -11,7 +11,12 @@ import { endUndelivered } from './flows/lead-capture.ts';
 import { isOwner, routeInboundMessage } from './router.ts';
 import type { Services } from './services.ts';
 import { t } from './texts/index.ts';
-import type { WhatsAppInboundMessage, WhatsAppStatusUpdate, WhatsAppSystemErrors, WhatsAppWebhookItem } from '../integrations/whatsapp/webhook.ts';
+import type {
+  WhatsAppInboundMessage,
+  WhatsAppStatusUpdate,
+  WhatsAppSystemErrors,
+  WhatsAppWebhookItem,
+} from '../integrations/whatsapp/webhook.ts';
 
 /** Delivery progress never goes backwards (a late `delivered` after `read` changes nothing). */
 type OutboundStatus = 'pending' | 'deferred' | 'sending' | 'unconfirmed' | 'sent' | 'delivered' | 'read';
@@ -43,7 +48,15 @@ async function applyDeliveryStatus(services: Services, tenant: Tenant, status: W
     const reason = `whatsapp_${error?.code ?? 'failed'}`;
     const failed = await MessageModel.findOneAndUpdate(
       { tenantId: tenant.id, ...message, status: { $in: ['sending', 'unconfirmed', 'sent'] } },
-      { $set: { status: 'failed', statusAt, waMessageId: status.messageId, reason, error: { kind: 'permanent', code: error?.code, message: error?.title } } },
+      {
+        $set: {
+          status: 'failed',
+          statusAt,
+          waMessageId: status.messageId,
+          reason,
+          error: { kind: 'permanent', code: error?.code, message: error?.title },
+        },
+      },
     );
     // A question that never reached the customer: its conversation does not wait for an answer.
     if (failed?.conversationId && failed.audience === 'customer') await endUndelivered(services, tenant.id, failed.conversationId, reason);
@@ -54,10 +67,17 @@ async function applyDeliveryStatus(services: Services, tenant: Tenant, status: W
     { $set: { status: status.status, statusAt, waMessageId: status.messageId, outcome: { decision: 'confirmed', decidedAt: new Date() } } },
   );
   if (confirmed) {
-    await recordActivity(tenant.id, 'message.sent', `message to ${confirmed.phone} confirmed by WhatsApp's ${status.status} status: not sent again`, confirmed.id);
+    await recordActivity(
+      tenant.id,
+      'message.sent',
+      `message to ${confirmed.phone} confirmed by WhatsApp's ${status.status} status: not sent again`,
+      confirmed.id,
+    );
     return;
   }
-  const lower = (Object.keys(STATUS_RANK) as OutboundStatus[]).filter((name) => STATUS_RANK[name] < STATUS_RANK[status.status as OutboundStatus]);
+  const lower = (Object.keys(STATUS_RANK) as OutboundStatus[]).filter(
+    (name) => STATUS_RANK[name] < STATUS_RANK[status.status as OutboundStatus],
+  );
   await MessageModel.updateOne(
     { tenantId: tenant.id, ...message, status: { $in: lower } },
     { $set: { status: status.status, statusAt, waMessageId: status.messageId } },
@@ -72,9 +92,17 @@ async function handleInboundMessage(services: Services, tenant: Tenant, item: Wh
   if (!stored) {
     try {
       stored = await MessageModel.create({
-        tenantId: tenant.id, direction: 'in', phone: item.from, audience, key, waMessageId: item.messageId,
+        tenantId: tenant.id,
+        direction: 'in',
+        phone: item.from,
+        audience,
+        key,
+        waMessageId: item.messageId,
         kind: item.type === 'text' ? 'text' : item.media ? 'media' : 'other',
-        text: item.text, replyId: item.replyId, contextMessageId: item.contextMessageId, media: item.media,
+        text: item.text,
+        replyId: item.replyId,
+        contextMessageId: item.contextMessageId,
+        media: item.media,
         status: 'received',
       });
     } catch (error) {
@@ -90,7 +118,8 @@ async function handleInboundMessage(services: Services, tenant: Tenant, item: Wh
     { upsert: true, returnDocument: 'after' },
   );
 
-  const consent = audience === 'customer' ? parseConsentKeyword(item.text ?? '') ?? (item.replyId === 'opt_out' ? 'opt_out' : null) : null;
+  const consent =
+    audience === 'customer' ? (parseConsentKeyword(item.text ?? '') ?? (item.replyId === 'opt_out' ? 'opt_out' : null)) : null;
   if (consent) {
     const changed = await CustomerModel.updateOne(
       { tenantId: tenant.id, phone: item.from, optedOut: consent === 'opt_in' },
@@ -100,7 +129,10 @@ async function handleInboundMessage(services: Services, tenant: Tenant, item: Wh
     if (changed.modifiedCount > 0) {
       await recordActivity(tenant.id, 'conversation.closed', `${item.from} ${consent === 'opt_out' ? 'opted out' : 'opted back in'}`);
       await sendMessage(services, {
-        tenantId: tenant.id, phone: item.from, audience: 'customer', idempotencyKey: `consent:${item.messageId}`,
+        tenantId: tenant.id,
+        phone: item.from,
+        audience: 'customer',
+        idempotencyKey: `consent:${item.messageId}`,
         content: { kind: 'text', text: t(tenant.language, consent === 'opt_out' ? 'consent.optedOut' : 'consent.optedIn') },
         consentConfirmation: true,
       });

@@ -24,8 +24,7 @@ export type OwnerCommand = 'help' | 'leads' | 'reviews' | 'today' | 'stats' | 'p
  * `number` is the pending draft the owner picked (as numbered in the drafts sent), when given.
  */
 export type ApprovalReply =
-  | { action: 'approve' | 'skip'; number?: number; text?: undefined }
-  | { action: 'text'; number?: number; text: string };
+  { action: 'approve' | 'skip'; number?: number; text?: undefined } | { action: 'text'; number?: number; text: string };
 
 const ARABIC_INDIC_DIGITS = /[\u0660-\u0669\u06F0-\u06F9]/g;
 
@@ -50,12 +49,9 @@ export function normalizeForMatch(text: string): string {
 }
 
 /** A set of phrases in normalised form, so the lists below can be written naturally. */
-const phrases = (...list: string[]): ReadonlySet<string> =>
-  new Set(list.map(normalizeForMatch));
+const phrases = (...list: string[]): ReadonlySet<string> => new Set(list.map(normalizeForMatch));
 
-const GREETINGS = phrases(
-  'היי', 'הי', 'שלום', 'אהלן', 'hi', 'hey', 'hello', 'مرحبا', 'اهلا', 'سلام', 'هاي',
-);
+const GREETINGS = phrases('היי', 'הי', 'שלום', 'אהלן', 'hi', 'hey', 'hello', 'مرحبا', 'اهلا', 'سلام', 'هاي');
 const PLEASE = phrases('בבקשה', 'please', 'pls', 'plz', 'من فضلك', 'لو سمحت', 'بليز');
 
 /** The message's words with a leading greeting and a trailing "please" taken off. */
@@ -76,24 +72,71 @@ const core = (text: string): string => coreWords(text).join(' ');
 
 const WHO_IS_THIS = phrases(
   // Hebrew
-  'מי זה', 'מי זאת', 'מי אתם', 'מי אתה', 'מי את', 'מי מדבר', 'מי מדברת', 'מה זה', 'מי זה בכלל',
+  'מי זה',
+  'מי זאת',
+  'מי אתם',
+  'מי אתה',
+  'מי את',
+  'מי מדבר',
+  'מי מדברת',
+  'מה זה',
+  'מי זה בכלל',
   // English
-  'who is this', "who's this", 'who is it', 'who are you', 'who r u', 'who are u', 'who is that',
+  'who is this',
+  "who's this",
+  'who is it',
+  'who are you',
+  'who r u',
+  'who are u',
+  'who is that',
   'what is this',
   // Arabic
-  'مين', 'مين انت', 'مين انتم', 'مين حضرتك', 'مين معي', 'مين هاد', 'مين هذا',
-  'من أنت', 'من انتم', 'من حضرتك', 'من معي', 'من هذا',
+  'مين',
+  'مين انت',
+  'مين انتم',
+  'مين حضرتك',
+  'مين معي',
+  'مين هاد',
+  'مين هذا',
+  'من أنت',
+  'من انتم',
+  'من حضرتك',
+  'من معي',
+  'من هذا',
 );
 
 const HUMAN = phrases(
   // Hebrew
-  'נציג', 'נציגה', 'נציג אנושי', 'בן אדם', 'בנאדם', 'אדם אמיתי', 'לדבר עם נציג',
-  'לדבר עם בן אדם', 'רוצה נציג', 'אפשר נציג', 'אני רוצה נציג', 'אני רוצה לדבר עם נציג',
+  'נציג',
+  'נציגה',
+  'נציג אנושי',
+  'בן אדם',
+  'בנאדם',
+  'אדם אמיתי',
+  'לדבר עם נציג',
+  'לדבר עם בן אדם',
+  'רוצה נציג',
+  'אפשר נציג',
+  'אני רוצה נציג',
+  'אני רוצה לדבר עם נציג',
   // English
-  'human', 'a human', 'agent', 'representative', 'real person', 'operator', 'talk to a human',
-  'speak to a human', 'talk to a person', 'speak to a person', 'talk to someone',
+  'human',
+  'a human',
+  'agent',
+  'representative',
+  'real person',
+  'operator',
+  'talk to a human',
+  'speak to a human',
+  'talk to a person',
+  'speak to a person',
+  'talk to someone',
   // Arabic
-  'ممثل', 'موظف', 'انسان', 'بدي موظف', 'بدي احكي مع موظف',
+  'ممثل',
+  'موظف',
+  'انسان',
+  'بدي موظف',
+  'بدي احكي مع موظف',
 );
 
 /**

@@ -9,9 +9,23 @@ export type { Logger };
 
 /** Field paths whose values are never written to logs. */
 export const REDACTED_PATHS = [
-  '*.token', '*.accessToken', '*.refreshToken', '*.apiKey', '*.appSecret', '*.secret', '*.password',
-  '*.masterKey', '*.authorization', '*.Authorization', 'headers.authorization', 'req.headers.authorization',
-  'req.headers["x-hub-signature-256"]', '*.access_token', '*.refresh_token', '*.client_secret', '*.webhookKeys',
+  '*.token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.apiKey',
+  '*.appSecret',
+  '*.secret',
+  '*.password',
+  '*.masterKey',
+  '*.authorization',
+  '*.Authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'req.headers["x-hub-signature-256"]',
+  '*.access_token',
+  '*.refresh_token',
+  '*.client_secret',
+  '*.webhookKeys',
 ];
 
 // E.164 (`+9725…`), WhatsApp's digits-only form (`9725…`) and Israeli local forms (`052-765-4321`).
@@ -22,7 +36,10 @@ const PHONE_LIKE = /\+\d[\d\- ]{6,16}\d|\b972\d{8,9}\b|\b0\d{1,2}-?\d{3}-?\d{4}\
  * a phone, yet one customer's lines can still be followed (the same digits give the same reference).
  */
 export function maskPhones(text: string): string {
-  return text.replace(PHONE_LIKE, (phone) => `phone#${createHash('sha256').update(phone.replace(/\D/g, '').replace(/^0/, '972')).digest('hex').slice(0, 8)}`);
+  return text.replace(
+    PHONE_LIKE,
+    (phone) => `phone#${createHash('sha256').update(phone.replace(/\D/g, '').replace(/^0/, '972')).digest('hex').slice(0, 8)}`,
+  );
 }
 
 function maskDeep(value: unknown, depth = 0): unknown {

@@ -6,7 +6,13 @@
 import mongoose, { type Model } from 'mongoose';
 import { AGENDA_COLLECTION } from './agenda.ts';
 import {
-  ActivityModel, ConversationModel, CustomerModel, EventModel, LeadModel, MessageModel, ReviewRequestModel,
+  ActivityModel,
+  ConversationModel,
+  CustomerModel,
+  EventModel,
+  LeadModel,
+  MessageModel,
+  ReviewRequestModel,
 } from './db/models/index.ts';
 import { mentionsPhone } from '../lib/phone.ts';
 import { storedRawBody } from './webhooks/body.ts';
@@ -33,7 +39,12 @@ export const CUSTOMER_DATA: readonly CustomerData[] = [
   // Raw webhooks keep the phone as the provider wrote it, anywhere in their bytes: each is read.
   { key: 'events', label: 'raw events', model: EventModel, filter: eventsMentioning },
   // Activity lines name customers by their E.164 phone.
-  { key: 'activity', label: 'activity lines', model: ActivityModel, filter: async (tenantId, phone) => ({ tenantId, text: { $regex: escapeRegExp(phone) } }) },
+  {
+    key: 'activity',
+    label: 'activity lines',
+    model: ActivityModel,
+    filter: async (tenantId, phone) => ({ tenantId, text: { $regex: escapeRegExp(phone) } }),
+  },
 ];
 
 async function eventsMentioning(tenantId: string, phone: string): Promise<Record<string, unknown>> {

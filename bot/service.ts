@@ -46,7 +46,13 @@ export const SHUTDOWN = { requestsMs: 3_000, jobsMs: 10_000, releaseMs: 3_000 };
 async function withDeadline(work: Promise<unknown>, ms: number, onLate: () => void): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
-  const outcome = await Promise.race([work.then(() => 'done', () => 'done'), late]);
+  const outcome = await Promise.race([
+    work.then(
+      () => 'done',
+      () => 'done',
+    ),
+    late,
+  ]);
   clearTimeout(timer);
   if (outcome === 'late') onLate();
 }
@@ -82,10 +88,19 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
 
   const runsWorkers = role !== 'web';
   const identity = runsWorkers ? await registerWorker(baseIdentity(role, options.workerId)) : undefined;
-  const agenda = await createAgenda(database.connection, { name: identity?.name ?? `findo-${role}-${process.pid}`, logger, pollInterval: options.jobPollInterval });
+  const agenda = await createAgenda(database.connection, {
+    name: identity?.name ?? `findo-${role}-${process.pid}`,
+    logger,
+    pollInterval: options.jobPollInterval,
+  });
 
   const services: Services = {
-    config, logger, vault, agenda, connection: database.connection, ...jobQueue(agenda),
+    config,
+    logger,
+    vault,
+    agenda,
+    connection: database.connection,
+    ...jobQueue(agenda),
     whatsappFor: whatsappClientResolver(config, vault),
     googleFor: googleClientResolver(config, vault),
     text: createTextGenerator({
@@ -101,13 +116,22 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
   let server: Server | undefined;
   let url: string | undefined;
   if (role !== 'worker') {
-    const app = createApp({ connection: database.connection, logger, metricsToken: config.metricsToken, webhooks: createWebhookRouter({ config, logger }), pages: createOAuthRouter(services) });
+    const app = createApp({
+      connection: database.connection,
+      logger,
+      metricsToken: config.metricsToken,
+      webhooks: createWebhookRouter({ config, logger }),
+      pages: createOAuthRouter(services),
+    });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
     }).catch(async (error: NodeJS.ErrnoException) => {
       await identity?.release();
       await database.close();
-      if (error.code === 'EADDRINUSE') throw new PortInUseError(`port ${config.port} on ${config.host} is already in use (another findo start?): stop it, or choose another with --port or PORT`);
+      if (error.code === 'EADDRINUSE')
+        throw new PortInUseError(
+          `port ${config.port} on ${config.host} is already in use (another findo start?): stop it, or choose another with --port or PORT`,
+        );
       throw error;
     });
     const address = server.address();
@@ -121,10 +145,12 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
     setLockHolder(owner);
     if (identity.reclaim) {
       const [items, jobs] = await Promise.all([releaseAllOf(owner), unlockJobsOf(database.connection, owner), clearLocksOf(owner)]);
-      if (items || jobs) logger.info({ identity: owner, items, jobs }, 'took back the claims of this worker\'s previous life');
+      if (items || jobs) logger.info({ identity: owner, items, jobs }, "took back the claims of this worker's previous life");
     }
     inbox = startInboxWorker({
-      owner, concurrency: INBOX_CONCURRENCY, logger,
+      owner,
+      concurrency: INBOX_CONCURRENCY,
+      logger,
       run: (item) => processEvent(services, owner, item),
       onRenew: (eventRefs) => renewEventLocks(owner, eventRefs),
     });
@@ -147,7 +173,9 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
       // that does not answer cannot hold the exit (the claims then lapse on their own).
       await Promise.all([inbox?.stop(SHUTDOWN.jobsMs), agenda.drain({ timeout: SHUTDOWN.jobsMs, closeConnection: false })]);
       await withDeadline(agenda.stop(false), SHUTDOWN.releaseMs, () => logger.warn('job locks not released: the database did not answer'));
-      await withDeadline(identity?.release() ?? Promise.resolve(), SHUTDOWN.releaseMs, () => logger.warn('worker identity not released: the database did not answer'));
+      await withDeadline(identity?.release() ?? Promise.resolve(), SHUTDOWN.releaseMs, () =>
+        logger.warn('worker identity not released: the database did not answer'),
+      );
       await withDeadline(database.close(), SHUTDOWN.releaseMs, () => logger.warn('database connection not closed cleanly'));
       logger.info('Findo stopped');
     })());

@@ -5,14 +5,7 @@
  *
  * Template language codes are Findo's own language codes (`he`, `en`, `ar`), as Meta spells them.
  */
-import {
-  LANGUAGES,
-  TEMPLATE_PARAMETERS,
-  templateBody,
-  type Language,
-  type TemplateKey,
-  type TextPlaceholder,
-} from './texts/index.ts';
+import { LANGUAGES, TEMPLATE_PARAMETERS, templateBody, type Language, type TemplateKey, type TextPlaceholder } from './texts/index.ts';
 
 /**
  * Meta's template category. Meta has the last word: since April 2025 a template submitted as

@@ -7,8 +7,14 @@ import { isValidObjectId } from 'mongoose';
 import { z } from 'zod';
 import { parseDuration, parseQuietHours } from './durations.ts';
 import {
-  LANGUAGES, TenantModel, WEBHOOK_PROVIDERS, WEEKDAY_SETTINGS, webhookKeyDigest,
-  type Language, type Tenant, type WebhookProvider,
+  LANGUAGES,
+  TenantModel,
+  WEBHOOK_PROVIDERS,
+  WEEKDAY_SETTINGS,
+  webhookKeyDigest,
+  type Language,
+  type Tenant,
+  type WebhookProvider,
 } from './db/models/index.ts';
 import { isWhatsAppReachable, toE164 } from '../lib/phone.ts';
 import { deleteSecret, putSecret } from './secrets.ts';
@@ -35,15 +41,19 @@ function newWebhookKeys(): WebhookKeys {
   return Object.fromEntries(WEBHOOK_PROVIDERS.map((p) => [p, newWebhookKey()])) as WebhookKeys;
 }
 
-const digestsOf = (keys: WebhookKeys) =>
-  Object.fromEntries(Object.entries(keys).map(([p, k]) => [p, webhookKeyDigest(k)])) as WebhookKeys;
+const digestsOf = (keys: WebhookKeys) => Object.fromEntries(Object.entries(keys).map(([p, k]) => [p, webhookKeyDigest(k)])) as WebhookKeys;
 
 export const webhookUrls = (publicUrl: string, keys: WebhookKeys): WebhookKeys =>
   Object.fromEntries(WEBHOOK_PROVIDERS.map((p) => [p, `${publicUrl}/webhooks/${p}/${keys[p]}`])) as WebhookKeys;
 
 /** A readable slug from the name; Hebrew/Arabic names fall back to `business`. */
 function slugBase(name: string): string {
-  const ascii = name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  const ascii = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
   return ascii || 'business';
 }
 
@@ -60,7 +70,8 @@ function parseOwnerPhones(values: string[]): string[] {
   const phones = values.map((raw) => {
     const e164 = toE164(raw);
     if (!e164) throw new TenantInputError(`"${raw}" is not a phone number`);
-    if (!isWhatsAppReachable(e164)) throw new TenantInputError(`"${raw}" is a landline: owners get their alerts on WhatsApp, give a mobile`);
+    if (!isWhatsAppReachable(e164))
+      throw new TenantInputError(`"${raw}" is a landline: owners get their alerts on WhatsApp, give a mobile`);
     return e164;
   });
   const repeated = phones.find((phone, i) => phones.indexOf(phone) !== i);
@@ -102,8 +113,13 @@ export async function createTenant(input: CreateTenantInput, vault: Vault): Prom
 
   const webhookKeys = newWebhookKeys();
   const tenant = await TenantModel.create({
-    name, slug: await uniqueSlug(name), language, timezone, ownerPhones,
-    whatsappNumberId: input.whatsappNumberId, reviewLink: input.reviewLink,
+    name,
+    slug: await uniqueSlug(name),
+    language,
+    timezone,
+    ownerPhones,
+    whatsappNumberId: input.whatsappNumberId,
+    reviewLink: input.reviewLink,
     webhookKeyDigests: digestsOf(webhookKeys),
   });
   await storeWebhookKeys(tenant.id, webhookKeys, vault);
@@ -119,14 +135,16 @@ async function assertNumberIdFree(whatsappNumberId: string, exceptTenantId?: str
     throw new TenantInputError(`whatsappNumberId must be the numeric phone number id from Meta (whatsappNumberId=${CLEAR} removes it)`);
   }
   const other = await TenantModel.findOne({ whatsappNumberId }, { _id: 1 });
-  if (other && other.id !== exceptTenantId) throw new TenantInputError(`whatsappNumberId ${whatsappNumberId} already belongs to another tenant`);
+  if (other && other.id !== exceptTenantId)
+    throw new TenantInputError(`whatsappNumberId ${whatsappNumberId} already belongs to another tenant`);
 }
 
 /** The tenant with this id or slug. */
 export async function findTenant(ref: string): Promise<Tenant> {
-  const tenant = isValidObjectId(ref) && /^[0-9a-f]{24}$/i.test(ref)
-    ? await TenantModel.findById(ref)
-    : await TenantModel.findOne({ slug: ref.toLowerCase() });
+  const tenant =
+    isValidObjectId(ref) && /^[0-9a-f]{24}$/i.test(ref)
+      ? await TenantModel.findById(ref)
+      : await TenantModel.findOne({ slug: ref.toLowerCase() });
   if (!tenant) throw new TenantNotFoundError(ref);
   return tenant;
 }
@@ -162,13 +180,37 @@ export const CLEAR = '--clear';
 const REVIEW_LINK_RULE = (name: string) => `${name} must be an https URL without markup, quotes or spaces`;
 
 export const SETTABLE_KEYS = [
-  'name', 'language', 'timezone', 'ownerPhones', 'whatsappNumberId', 'reviewLink', 'whatsappToken',
-  'leadFollowupDelay', 'leadNudgeDelay', 'reviewRequestDelay', 'reviewReminderDelay', 'reviewRequestCooldown', 'reviewRequestMaxAge',
-  'autoReplyMinStars', 'quietHours', 'observeShabbat', 'ownerAlertsAnytime', 'paused', 'photoRequestDay', 'postDay',
+  'name',
+  'language',
+  'timezone',
+  'ownerPhones',
+  'whatsappNumberId',
+  'reviewLink',
+  'whatsappToken',
+  'leadFollowupDelay',
+  'leadNudgeDelay',
+  'reviewRequestDelay',
+  'reviewReminderDelay',
+  'reviewRequestCooldown',
+  'reviewRequestMaxAge',
+  'autoReplyMinStars',
+  'quietHours',
+  'observeShabbat',
+  'ownerAlertsAnytime',
+  'paused',
+  'photoRequestDay',
+  'postDay',
 ] as const;
 type SettableKey = (typeof SETTABLE_KEYS)[number];
 
-const DURATION_KEYS = new Set(['leadFollowupDelay', 'leadNudgeDelay', 'reviewRequestDelay', 'reviewReminderDelay', 'reviewRequestCooldown', 'reviewRequestMaxAge']);
+const DURATION_KEYS = new Set([
+  'leadFollowupDelay',
+  'leadNudgeDelay',
+  'reviewRequestDelay',
+  'reviewReminderDelay',
+  'reviewRequestCooldown',
+  'reviewRequestMaxAge',
+]);
 const BOOLEAN_KEYS = new Set(['observeShabbat', 'ownerAlertsAnytime', 'paused']);
 const WEEKDAY_KEYS = new Set(['photoRequestDay', 'postDay']);
 
@@ -206,7 +248,8 @@ async function settingsUpdate(tenant: Tenant, pairs: string[]) {
     } else if (BOOLEAN_KEYS.has(k)) {
       set[`settings.${k}`] = parseBoolean(k, value);
     } else if (WEEKDAY_KEYS.has(k)) {
-      if (!(WEEKDAY_SETTINGS as readonly string[]).includes(value)) throw new TenantInputError(`${k} must be one of ${WEEKDAY_SETTINGS.join(', ')}`);
+      if (!(WEEKDAY_SETTINGS as readonly string[]).includes(value))
+        throw new TenantInputError(`${k} must be one of ${WEEKDAY_SETTINGS.join(', ')}`);
       set[`settings.${k}`] = value;
     } else if (k === 'autoReplyMinStars') {
       // 6 means "never auto-reply": every review goes to the owner.
@@ -229,7 +272,12 @@ async function settingsUpdate(tenant: Tenant, pairs: string[]) {
       if (!timezoneValue.safeParse(value).success) throw new TenantInputError(`timezone "${value}" is not a known time zone`);
       set.timezone = value;
     } else if (k === 'ownerPhones') {
-      const phones = parseOwnerPhones(value.split(',').map((p) => p.trim()).filter(Boolean));
+      const phones = parseOwnerPhones(
+        value
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean),
+      );
       if (phones.length === 0) throw new TenantInputError('ownerPhones needs at least one phone');
       set.ownerPhones = phones;
     } else if (k === 'whatsappNumberId') {

@@ -41,7 +41,12 @@ export class Vault {
     const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentKeyId)!, iv);
     cipher.setAAD(Buffer.from(this.currentKeyId));
     const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return { keyId: this.currentKeyId, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+    return {
+      keyId: this.currentKeyId,
+      iv: iv.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+      data: data.toString('base64'),
+    };
   }
 
   decrypt(box: Ciphertext): string {
@@ -77,7 +82,10 @@ export class Vault {
  * `FINDO_RETIRED_KEYS` (comma-separated base64) keeps old keys readable after a rotation.
  */
 export function openVault(config: Config, env: NodeJS.ProcessEnv = process.env): Vault {
-  const retired = (env.FINDO_RETIRED_KEYS ?? '').split(',').filter(Boolean).map((k) => Buffer.from(k.trim(), 'base64'));
+  const retired = (env.FINDO_RETIRED_KEYS ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((k) => Buffer.from(k.trim(), 'base64'));
   if (config.masterKey) return new Vault(Buffer.from(config.masterKey, 'base64'), retired);
   if (config.mongodbUri) {
     throw new ConfigError('FINDO_MASTER_KEY is required when MONGODB_URI is set (generate one with: openssl rand -base64 32)');

@@ -13,10 +13,20 @@ export function whatsappClientResolver(config: Config, vault: Vault): (tenant: T
   const clients = new Map<string, WhatsAppPort>();
   return async (tenant) => {
     const token = (await getSecret(tenant.id, 'whatsappToken', vault)) ?? config.whatsapp.token;
-    if (!token) throw new IntegrationError('no WhatsApp access token: set WHATSAPP_TOKEN or the tenant\'s whatsappToken', 'permanent', { provider: 'whatsapp', code: 'no_token' });
+    if (!token)
+      throw new IntegrationError("no WhatsApp access token: set WHATSAPP_TOKEN or the tenant's whatsappToken", 'permanent', {
+        provider: 'whatsapp',
+        code: 'no_token',
+      });
     let client = clients.get(token);
     if (!client) {
-      client = createWhatsAppClient({ apiUrl: config.whatsapp.apiUrl, apiVersion: config.whatsapp.apiVersion, token, appSecret: config.whatsapp.appSecret, timeoutMs: config.whatsapp.timeoutMs });
+      client = createWhatsAppClient({
+        apiUrl: config.whatsapp.apiUrl,
+        apiVersion: config.whatsapp.apiVersion,
+        token,
+        appSecret: config.whatsapp.appSecret,
+        timeoutMs: config.whatsapp.timeoutMs,
+      });
       clients.set(token, client);
     }
     return client;

@@ -24,8 +24,7 @@ export interface MissedCallEvent {
 }
 
 export type DocumentType =
-  | 'tax_invoice' | 'invoice_receipt' | 'receipt' | 'credit_note'
-  | 'proforma' | 'donation_receipt' | 'quote' | 'order' | 'other';
+  'tax_invoice' | 'invoice_receipt' | 'receipt' | 'credit_note' | 'proforma' | 'donation_receipt' | 'quote' | 'order' | 'other';
 
 /** A document issued in an invoicing system (Greeninvoice/Morning or iCount). */
 export interface DocumentIssuedEvent {
@@ -59,6 +58,4 @@ export type ProviderEvent = MissedCallEvent | DocumentIssuedEvent | IgnoredEvent
  * What a provider normaliser returns for one webhook body.
  * `ok: false` means "authenticated but not understood": the route quarantines it with `reason`.
  */
-export type NormaliseResult =
-  | { ok: true; eventId: string; event: ProviderEvent }
-  | { ok: false; eventId: string; reason: string };
+export type NormaliseResult = { ok: true; eventId: string; event: ProviderEvent } | { ok: false; eventId: string; reason: string };

@@ -157,7 +157,13 @@ export function parseIsraeliDate(raw: string | null): Date | null {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value === undefined ? null : value, (_key, v: unknown) => {
     const record = asRecord(v);
-    return record ? Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]])) : v;
+    return record
+      ? Object.fromEntries(
+          Object.keys(record)
+            .sort()
+            .map((k) => [k, record[k]]),
+        )
+      : v;
   });
 }
 
@@ -198,11 +204,7 @@ export interface DocumentFields {
 }
 
 /** A document webhook's result: `document.issued` for the F2 types, `ignored` for the rest. */
-export function documentResult(
-  provider: DocumentIssuedEvent['provider'],
-  eventId: string,
-  fields: DocumentFields,
-): NormaliseResult {
+export function documentResult(provider: DocumentIssuedEvent['provider'], eventId: string, fields: DocumentFields): NormaliseResult {
   if (!REVIEW_REQUEST_DOCUMENT_TYPES.has(fields.documentType)) {
     return ignore(
       provider,

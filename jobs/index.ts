@@ -23,8 +23,17 @@ import { sweepStaleEventsJob, SWEEP_INTERVAL } from './sweep-stale-events.ts';
 import { ownerWelcomeJob } from './owner-welcome.ts';
 
 const ALL_JOBS: JobHandler[] = [
-  sweepStaleEventsJob, sendMessageJob, missedCallFollowupJob, leadSilenceCheckJob, reviewRequestJob,
-  reviewCheckDueJob, reviewCheckJob, postReviewReplyJob, approvalReminderJob, weeklyDigestJob, ownerWelcomeJob,
+  sweepStaleEventsJob,
+  sendMessageJob,
+  missedCallFollowupJob,
+  leadSilenceCheckJob,
+  reviewRequestJob,
+  reviewCheckDueJob,
+  reviewCheckJob,
+  postReviewReplyJob,
+  approvalReminderJob,
+  weeklyDigestJob,
+  ownerWelcomeJob,
 ];
 
 /** Periodic jobs: `every` upserts by name, so any number of workers schedule them once. */

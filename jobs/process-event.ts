@@ -31,20 +31,28 @@ export async function processEvent(services: Services, owner: string, item: Clai
   const { tenantId, eventRef, generation } = item;
   let error: Error | undefined;
   try {
-    await withLock(tenantId, eventLockKey(eventRef), async () => {
-      const event = await eventById(eventRef).findOne();
-      if (!event || event.tenantId !== tenantId || event.status === 'quarantined') return;
-      if (event.status === 'processed' && (event.replays ?? 0) === generation) return;
-      try {
-        await dispatchEvent(services, event);
-      } catch (dispatchError) {
-        error = dispatchError as Error;
-        await eventById(eventRef).updateOne({}, { $set: { status: 'failed', lastError: error.message }, $inc: { attempts: 1 } });
-        await recordActivity(tenantId, 'event.failed', `${event.provider} event ${event.eventId} failed: ${error.message}`, eventRef);
-        return;
-      }
-      await eventById(eventRef).updateOne({}, { $set: { status: 'processed', processedAt: new Date() }, $unset: { lastError: '' }, $inc: { attempts: 1 } });
-    }, { ttlMs: LEASE_MS, waitMs: 0, owner });
+    await withLock(
+      tenantId,
+      eventLockKey(eventRef),
+      async () => {
+        const event = await eventById(eventRef).findOne();
+        if (!event || event.tenantId !== tenantId || event.status === 'quarantined') return;
+        if (event.status === 'processed' && (event.replays ?? 0) === generation) return;
+        try {
+          await dispatchEvent(services, event);
+        } catch (dispatchError) {
+          error = dispatchError as Error;
+          await eventById(eventRef).updateOne({}, { $set: { status: 'failed', lastError: error.message }, $inc: { attempts: 1 } });
+          await recordActivity(tenantId, 'event.failed', `${event.provider} event ${event.eventId} failed: ${error.message}`, eventRef);
+          return;
+        }
+        await eventById(eventRef).updateOne(
+          {},
+          { $set: { status: 'processed', processedAt: new Date() }, $unset: { lastError: '' }, $inc: { attempts: 1 } },
+        );
+      },
+      { ttlMs: LEASE_MS, waitMs: 0, owner },
+    );
   } catch (lockError) {
     // Another worker holds the event (both claimed it): it completes the item; should it die, the
     // item's lease lapses and the event is looked at again.
@@ -59,8 +67,10 @@ export async function processEvent(services: Services, owner: string, item: Clai
 /** Keeps the event locks of the items a worker is running alive, with their leases. */
 export async function renewEventLocks(owner: string, eventRefs: string[]): Promise<void> {
   if (eventRefs.length === 0) return;
-  await LockModel.updateMany({ key: { $in: eventRefs.map(eventLockKey) }, owner }, { $set: { until: new Date(Date.now() + LEASE_MS) } })
-    .setOptions({ allTenants: true });
+  await LockModel.updateMany(
+    { key: { $in: eventRefs.map(eventLockKey) }, owner },
+    { $set: { until: new Date(Date.now() + LEASE_MS) } },
+  ).setOptions({ allTenants: true });
 }
 
 /** Replays an event (staff): a new generation, processed once; its effects are idempotent. */
@@ -90,13 +100,21 @@ async function rerouteWhatsAppEvent(eventRef: string): Promise<StoredEvent | nul
   if (!tenant) return null;
   try {
     const routed = await EventModel.create({
-      provider: unrouted.provider, tenantId: tenant.id, eventId: unrouted.eventId, status: 'accepted',
-      contentType: unrouted.contentType, body: unrouted.body as unknown, receivedAt: unrouted.receivedAt,
+      provider: unrouted.provider,
+      tenantId: tenant.id,
+      eventId: unrouted.eventId,
+      status: 'accepted',
+      contentType: unrouted.contentType,
+      body: unrouted.body as unknown,
+      receivedAt: unrouted.receivedAt,
     });
     await enqueueEvent(routed);
     return routed;
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
-    return replayEvent(tenant.id, (await EventModel.findOne({ tenantId: tenant.id, provider: unrouted.provider, eventId: unrouted.eventId }, { _id: 1 }))!.id);
+    return replayEvent(
+      tenant.id,
+      (await EventModel.findOne({ tenantId: tenant.id, provider: unrouted.provider, eventId: unrouted.eventId }, { _id: 1 }))!.id,
+    );
   }
 }

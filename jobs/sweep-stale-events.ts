@@ -20,7 +20,10 @@ export const sweepStaleEventsJob = defineJob('sweep-stale-events', async () => {
   let after = new Date(0);
   const before = new Date(started - STALE_AFTER_MS);
   while (Date.now() - started < TIME_BUDGET_MS) {
-    const batch = await EventModel.find({ status: 'accepted', receivedAt: { $gt: after, $lt: before } }, { tenantId: 1, provider: 1, replays: 1, receivedAt: 1 })
+    const batch = await EventModel.find(
+      { status: 'accepted', receivedAt: { $gt: after, $lt: before } },
+      { tenantId: 1, provider: 1, replays: 1, receivedAt: 1 },
+    )
       .setOptions({ allTenants: true })
       .sort({ receivedAt: 1 })
       .limit(BATCH);

@@ -52,4 +52,3 @@ export function utcOffsetMs(epochMs: number, timezone: string): number {
   const asIfUtc = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
   return asIfUtc - Math.floor(epochMs / 1000) * 1000;
 }
-

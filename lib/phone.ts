@@ -58,7 +58,7 @@ export function formatNational(e164: string): string {
  * by business-scoped user id, their WhatsApp profile name or username (the id means nothing to anyone).
  */
 export function formatContact(address: string, name?: string | null): string {
-  return isBusinessScopedUserId(address) ? (name?.trim() || address) : formatNational(address);
+  return isBusinessScopedUserId(address) ? name?.trim() || address : formatNational(address);
 }
 
 /** WhatsApp's `wa_id`/`to` form: the E.164 digits without `+`. */
@@ -74,7 +74,13 @@ export const fromWhatsAppId = (waId: string): string => (waId.startsWith('+') ? 
 export function mentionsPhone(data: unknown, e164: string): boolean {
   const national = parsePhoneNumberFromString(e164)?.nationalNumber;
   // Cheap first look: without its digits anywhere, no field can hold the number.
-  if (!national || !JSON.stringify(data ?? null).replace(/\D/g, '').includes(national)) return false;
+  if (
+    !national ||
+    !JSON.stringify(data ?? null)
+      .replace(/\D/g, '')
+      .includes(national)
+  )
+    return false;
   const isThePhone = (value: string) =>
     value.length <= 32 && (toE164(value) === e164 || (/^\d{11,15}$/.test(value) && toE164(`+${value}`) === e164));
   const visit = (value: unknown): boolean => {

@@ -142,11 +142,7 @@ export function freeTextAnswer(field: LeadField, text: string): string | undefin
   switch (field) {
     case 'name': {
       const words = t.split(' ').length;
-      const plausible =
-        t.length <= MAX_NAME_CHARS &&
-        words <= MAX_NAME_WORDS &&
-        !/[\p{N}?؟@/:]/u.test(t) &&
-        /\p{L}/u.test(t);
+      const plausible = t.length <= MAX_NAME_CHARS && words <= MAX_NAME_WORDS && !/[\p{N}?؟@/:]/u.test(t) && /\p{L}/u.test(t);
       return plausible ? t : undefined;
     }
     case 'need':
@@ -175,11 +171,7 @@ export function nextMissing(details: LeadDetails): LeadField | null {
  * is a plain answer (intent `none`) and nothing was extracted for it, the free text itself is the
  * answer if plausible.
  */
-export function learn(
-  context: LeadDetails,
-  event: CustomerMessageEvent,
-  expecting: LeadField | null,
-): LeadDetails {
+export function learn(context: LeadDetails, event: CustomerMessageEvent, expecting: LeadField | null): LeadDetails {
   const u = event.understood;
   const next: LeadDetails = {
     name: context.name ?? clean(u.name),
@@ -215,14 +207,11 @@ const leadCaptureSetup = setup({
     cancelSilenceCheck: notProvided('cancelSilenceCheck') as () => void,
   },
   guards: {
-    asksForHuman: ({ event }) =>
-      event.type === 'CUSTOMER_MESSAGE' && event.understood.intent === 'human',
-    asksWhoWeAre: ({ event }) =>
-      event.type === 'CUSTOMER_MESSAGE' && event.understood.intent === 'who_is_this',
+    asksForHuman: ({ event }) => event.type === 'CUSTOMER_MESSAGE' && event.understood.intent === 'human',
+    asksWhoWeAre: ({ event }) => event.type === 'CUSTOMER_MESSAGE' && event.understood.intent === 'who_is_this',
     isInbound: ({ context }) => context.origin === 'inbound',
     /** One nudge, and only while free-form text may still be sent. */
-    mayNudge: ({ context, event }) =>
-      event.type === 'SILENCE_TIMEOUT' && event.windowOpen && !context.nudged,
+    mayNudge: ({ context, event }) => event.type === 'SILENCE_TIMEOUT' && event.windowOpen && !context.nudged,
     hasAllDetails: ({ context }) => nextMissing(context) === null,
     lacksName: ({ context }) => nextMissing(context) === 'name',
     lacksNeed: ({ context }) => nextMissing(context) === 'need',
@@ -250,11 +239,7 @@ export const leadCaptureMachine = leadCaptureSetup.createMachine({
     SILENCE_TIMEOUT: [
       {
         guard: 'mayNudge',
-        actions: [
-          assign({ nudged: true }),
-          { type: 'say', params: { key: 'lead.nudge', vars: {} } },
-          'scheduleSilenceCheck',
-        ],
+        actions: [assign({ nudged: true }), { type: 'say', params: { key: 'lead.nudge', vars: {} } }, 'scheduleSilenceCheck'],
       },
       { target: '.closed' },
     ],
@@ -364,10 +349,12 @@ function answerTo(field: LeadField) {
 }
 
 /** The live snapshot, or the persisted JSON the service loads from MongoDB. */
-type SnapshotLike = Pick<SnapshotFrom<typeof leadCaptureMachine>, 'status' | 'value'> | {
-  status: string;
-  value: unknown;
-};
+type SnapshotLike =
+  | Pick<SnapshotFrom<typeof leadCaptureMachine>, 'status' | 'value'>
+  | {
+      status: string;
+      value: unknown;
+    };
 
 /** The field the bot last asked for and waits to hear, or null when it asked for none. */
 export function expectingOf(snapshot: SnapshotLike): LeadField | null {

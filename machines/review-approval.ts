@@ -166,10 +166,12 @@ export const reviewApprovalMachine = setup({
 });
 
 /** The live snapshot, or the persisted JSON the service loads from MongoDB. */
-type SnapshotLike = Pick<SnapshotFrom<typeof reviewApprovalMachine>, 'status' | 'value'> | {
-  status: string;
-  value: unknown;
-};
+type SnapshotLike =
+  | Pick<SnapshotFrom<typeof reviewApprovalMachine>, 'status' | 'value'>
+  | {
+      status: string;
+      value: unknown;
+    };
 
 /** Whether the approval has ended (posted, skipped or failed). */
 export function isFinished(snapshot: SnapshotLike): boolean {

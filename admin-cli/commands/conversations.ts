@@ -5,9 +5,7 @@
 import { Command } from 'commander';
 import { CONVERSATION_KINDS, ConversationModel, MessageModel, type ConversationKind } from '../../bot/db/models/index.ts';
 import { printDetails, printJson, printTable, withDatabase } from '../runtime.ts';
-import {
-  DEFAULT_LIMIT, NotFoundError, oneOf, orNull, parseLimit, parseObjectId, tenantScope, tenantSlugs,
-} from './leads.ts';
+import { DEFAULT_LIMIT, NotFoundError, oneOf, orNull, parseLimit, parseObjectId, tenantScope, tenantSlugs } from './leads.ts';
 
 export const CONVERSATION_STATUSES = ['open', 'closed'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
@@ -124,7 +122,7 @@ export function makeConversationsCommand(): Command {
 
   conversations
     .command('show')
-    .description("show one conversation with its transcript (every message with that phone, in order)")
+    .description('show one conversation with its transcript (every message with that phone, in order)')
     .argument('<id>', 'the conversation id')
     .option('--json', 'print JSON')
     .action(async (ref: string, o: { json?: boolean }) => {

@@ -35,7 +35,10 @@ async function exportCustomer(tenant: Tenant, phone: string) {
   const data = {} as Record<CustomerDataKey, Record<string, unknown>[]>;
   for (const { key, label, model, filter } of CUSTOMER_DATA) {
     progress(`reading ${label}…`);
-    const docs = (await model.find(await filter(scope.tenantId, phone)).sort({ _id: 1 }).lean()) as Record<string, unknown>[];
+    const docs = (await model
+      .find(await filter(scope.tenantId, phone))
+      .sort({ _id: 1 })
+      .lean()) as Record<string, unknown>[];
     data[key] = docs.map(exported);
   }
   progressDone();
@@ -62,7 +65,9 @@ export function makeCustomerCommand(): Command {
 
   customer
     .command('export')
-    .description('everything Findo holds on a customer of a tenant: customer record, messages, leads, review requests, conversations, raw events, activity lines')
+    .description(
+      'everything Findo holds on a customer of a tenant: customer record, messages, leads, review requests, conversations, raw events, activity lines',
+    )
     .argument('<tenant>', 'id or slug')
     .argument('<phone>', 'the customer phone, any Israeli form or +E.164')
     .option('--json', 'print JSON')
@@ -99,7 +104,9 @@ export function makeCustomerCommand(): Command {
 
   customer
     .command('forget')
-    .description("delete a customer's messages, leads, conversations, review requests, raw events, activity lines, pending jobs and customer record (one tenant only)")
+    .description(
+      "delete a customer's messages, leads, conversations, review requests, raw events, activity lines, pending jobs and customer record (one tenant only)",
+    )
     .argument('<tenant>', 'id or slug')
     .argument('<phone>', 'the customer phone, any Israeli form or +E.164')
     .option('--yes', 'do not ask for confirmation (required when not on a terminal)')

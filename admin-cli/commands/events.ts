@@ -4,13 +4,16 @@
  */
 import { Command } from 'commander';
 import {
-  EVENT_STATUSES, EventModel, type EventStatus, TenantModel, UNROUTED_TENANT, WEBHOOK_PROVIDERS,
+  EVENT_STATUSES,
+  EventModel,
+  type EventStatus,
+  TenantModel,
+  UNROUTED_TENANT,
+  WEBHOOK_PROVIDERS,
 } from '../../bot/db/models/index.ts';
 import { storedBytes } from '../../bot/webhooks/body.ts';
 import { printDetails, printJson, printTable, withDatabase } from '../runtime.ts';
-import {
-  DEFAULT_LIMIT, NotFoundError, oneOf, orNull, parseLimit, parseObjectId, tenantScope, tenantSlugs,
-} from './leads.ts';
+import { DEFAULT_LIMIT, NotFoundError, oneOf, orNull, parseLimit, parseObjectId, tenantScope, tenantSlugs } from './leads.ts';
 
 /** Every provider an event can come from: WhatsApp plus the per-tenant webhook providers. */
 export const EVENT_PROVIDERS = ['whatsapp', ...WEBHOOK_PROVIDERS] as const;
@@ -90,7 +93,10 @@ export function makeEventsCommand(): Command {
     .option('--status <status>', `only this status: ${EVENT_STATUSES.join(', ')}`, oneOf('--status', EVENT_STATUSES))
     .option('--limit <n>', `at most this many (default ${DEFAULT_LIMIT})`, parseLimit)
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  findo events list --status failed\n  findo events list --tenant dani-plumbing --provider voicenter --limit 10 --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  findo events list --status failed\n  findo events list --tenant dani-plumbing --provider voicenter --limit 10 --json',
+    )
     .action(async (o: { tenant?: string; provider?: EventProvider; status?: EventStatus; limit?: number; json?: boolean }) => {
       await withDatabase(async () => {
         const scope = await tenantScope(o.tenant);
@@ -110,7 +116,7 @@ export function makeEventsCommand(): Command {
         printTable(
           views.map((v) => ({
             ...v,
-            tenant: v.tenantId === UNROUTED_TENANT ? '(unrouted)' : slugs.get(v.tenantId) ?? v.tenantId,
+            tenant: v.tenantId === UNROUTED_TENANT ? '(unrouted)' : (slugs.get(v.tenantId) ?? v.tenantId),
             note: v.lastError ?? v.reason ?? '',
           })),
           ['id', 'receivedAt', 'tenant', 'provider', 'eventId', 'status', 'attempts', 'replays', 'note'],

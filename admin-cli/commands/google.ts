@@ -33,7 +33,8 @@ async function allLocations(services: Services, tenant: Tenant) {
     const google = await services.googleFor(tenant);
     const rows: Array<GoogleLocation & { account: string; accountName: string | null }> = [];
     for (const account of await google.listAccounts()) {
-      for (const location of await google.listLocations(account.name)) rows.push({ ...location, account: account.name, accountName: account.accountName });
+      for (const location of await google.listLocations(account.name))
+        rows.push({ ...location, account: account.name, accountName: account.accountName });
     }
     return rows;
   });
@@ -59,7 +60,9 @@ export function makeGoogleCommand(): Command {
           const consentUrl = oauth.consentUrl(tenant.id);
           if (o.json) return printJson({ tenantId: tenant.id, tenant: tenant.slug, consentUrl });
           process.stdout.write(`${consentUrl}\n`);
-          process.stderr.write(`Have the owner of ${tenant.name} open the URL above, then run: findo google connect ${tenant.slug} --code <code>\n`);
+          process.stderr.write(
+            `Have the owner of ${tenant.name} open the URL above, then run: findo google connect ${tenant.slug} --code <code>\n`,
+          );
           return;
         }
         let tokens;
@@ -67,7 +70,10 @@ export function makeGoogleCommand(): Command {
           tokens = await oauth.exchangeCode(o.code.trim());
         } catch (error) {
           if (isIntegrationError(error) && error.details.code === 'invalid_grant') {
-            throw new Error(`Google did not accept the code (invalid_grant: used already, expired, or made for another redirect URI); get a fresh one with: findo google connect ${tenant.slug}`, { cause: error });
+            throw new Error(
+              `Google did not accept the code (invalid_grant: used already, expired, or made for another redirect URI); get a fresh one with: findo google connect ${tenant.slug}`,
+              { cause: error },
+            );
           }
           throw googleFailureLine(tenant, error);
         }
@@ -99,7 +105,10 @@ export function makeGoogleCommand(): Command {
           linked: tenant.google?.locationName === l.name,
         }));
         if (o.json) return printJson(rows);
-        printTable(rows.map((r) => ({ ...r, linked: r.linked ? 'yes' : '' })), ['name', 'title', 'placeId', 'linked']);
+        printTable(
+          rows.map((r) => ({ ...r, linked: r.linked ? 'yes' : '' })),
+          ['name', 'title', 'placeId', 'linked'],
+        );
       });
     });
 
@@ -121,7 +130,10 @@ export function makeGoogleCommand(): Command {
           const client = await services.googleFor(tenant);
           return (await client.listLocations(accountName)).find((l) => l.name === locationName);
         });
-        if (!location) throw new Error(`location ${locationName} is not among the locations this Google grant manages (see: findo google locations ${tenant.slug})`);
+        if (!location)
+          throw new Error(
+            `location ${locationName} is not among the locations this Google grant manages (see: findo google locations ${tenant.slug})`,
+          );
         const { tenant: updated, reviewLinkDerived } = await linkGoogleLocation(tenant, { ...location, accountName }, 'staff');
         const result = {
           tenantId: tenant.id,

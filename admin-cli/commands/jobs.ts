@@ -82,7 +82,11 @@ export function makeJobsCommand(): Command {
           ...(o.name ? { name: o.name } : {}),
           ...(o.failed ? { failCount: { $gt: 0 } } : {}),
         };
-        const found = await jobsCollection().find(filter).sort({ _id: -1 }).limit(o.limit ?? DEFAULT_LIMIT).toArray();
+        const found = await jobsCollection()
+          .find(filter)
+          .sort({ _id: -1 })
+          .limit(o.limit ?? DEFAULT_LIMIT)
+          .toArray();
         const now = Date.now();
         const views = found.map((job) => jobView(job, now));
         if (o.json) return printJson(views);
@@ -115,9 +119,14 @@ export function makeJobsCommand(): Command {
         if (!job) throw new NotFoundError(`no job with id ${ref}`);
         const state = jobState(job);
         if (!RETRYABLE.includes(state)) {
-          const why = state === 'running' ? `is running (locked at ${asDate(job.lockedAt)?.toISOString()})`
-            : state === 'scheduled' ? `is scheduled for ${asDate(job.nextRunAt)?.toISOString()} and has not failed`
-            : state === 'done' ? 'finished successfully' : 'is disabled';
+          const why =
+            state === 'running'
+              ? `is running (locked at ${asDate(job.lockedAt)?.toISOString()})`
+              : state === 'scheduled'
+                ? `is scheduled for ${asDate(job.nextRunAt)?.toISOString()} and has not failed`
+                : state === 'done'
+                  ? 'finished successfully'
+                  : 'is disabled';
           throw new Error(`job ${ref} (${String(job.name)}) ${why}; nothing to retry`);
         }
         // Conditional on the lock we saw: if a worker picked the job up meanwhile, leave it be.

@@ -25,7 +25,12 @@ export async function withCliServices<T>(fn: (services: Services, context: Comma
     const logger = createLogger(config.logLevel, process.stderr);
     const agenda = await createAgenda(mongoose.connection, { name: `findo-cli-${process.pid}`, logger });
     const services: Services = {
-      config, logger, vault, agenda, connection: mongoose.connection, ...jobQueue(agenda),
+      config,
+      logger,
+      vault,
+      agenda,
+      connection: mongoose.connection,
+      ...jobQueue(agenda),
       whatsappFor: whatsappClientResolver(config, vault),
       googleFor: googleClientResolver(config, vault),
       text: createTextGenerator({ apiKey: config.anthropic.apiKey, baseURL: config.anthropic.baseUrl, model: config.anthropic.model }),
@@ -46,7 +51,9 @@ export function googleFailureLine(tenant: Tenant, error: unknown): Error {
   if (isIntegrationError(error)) {
     switch (error.details.code) {
       case 'invalid_grant':
-        return new Error(`Google access for ${tenant.slug} was revoked or has expired; the owner was told. Reconnect: findo google connect ${tenant.slug}`);
+        return new Error(
+          `Google access for ${tenant.slug} was revoked or has expired; the owner was told. Reconnect: findo google connect ${tenant.slug}`,
+        );
       case 'not_connected':
       case 'no_location':
         return new Error(error.message);
@@ -80,7 +87,10 @@ export function reviewView(review: Review, tenant?: Pick<Tenant, 'slug'>) {
 
 function progressLine(tenant: Tenant): ((p: CheckProgress) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
-  return (p) => process.stderr.write(`\rchecking ${tenant.slug}: page ${p.pages}, ${p.fetched} new or changed${p.total === undefined ? '' : ` (location has ${p.total})`}   `);
+  return (p) =>
+    process.stderr.write(
+      `\rchecking ${tenant.slug}: page ${p.pages}, ${p.fetched} new or changed${p.total === undefined ? '' : ` (location has ${p.total})`}   `,
+    );
 }
 
 export function makeReviewsCommand(): Command {
@@ -102,9 +112,7 @@ export function makeReviewsCommand(): Command {
         for (const tenant of tenants) {
           const filter: Record<string, unknown> = { tenantId: tenant.id };
           if (o.state) filter['reply.state'] = o.state;
-          const found: Review[] = await ReviewModel.find(filter)
-            .sort({ createTime: -1 })
-            .limit(limit);
+          const found: Review[] = await ReviewModel.find(filter).sort({ createTime: -1 }).limit(limit);
           views.push(...found.map((r) => reviewView(r, tenant)));
         }
         views.sort((a, b) => (b.createTime?.getTime() ?? 0) - (a.createTime?.getTime() ?? 0));
@@ -122,7 +130,10 @@ export function makeReviewsCommand(): Command {
     .description("check a tenant's Google reviews now (as the hourly job does)")
     .argument('<tenant>', 'id or slug')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nNew reviews get their automatic reply or owner draft; replies are posted by the running workers.\n\nExample:\n  findo reviews check dani-plumbing')
+    .addHelpText(
+      'after',
+      '\nNew reviews get their automatic reply or owner draft; replies are posted by the running workers.\n\nExample:\n  findo reviews check dani-plumbing',
+    )
     .action(async (ref: string, o: { json?: boolean }) => {
       await withCliServices(async (services) => {
         const tenant = await findTenant(ref);
@@ -139,7 +150,7 @@ export function makeReviewsCommand(): Command {
         if (o.json) return printJson(view);
         process.stdout.write(
           `${tenant.slug}: ${summary.newReviews} new, ${summary.editedReviews} changed; ${summary.autoReplies} automatic replies queued, ` +
-          `${summary.drafts} drafts sent to the owner, ${summary.requestsClosed} review requests closed. Next check ${summary.nextCheckAt.toISOString()}.\n`,
+            `${summary.drafts} drafts sent to the owner, ${summary.requestsClosed} review requests closed. Next check ${summary.nextCheckAt.toISOString()}.\n`,
         );
       });
     });

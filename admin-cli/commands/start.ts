@@ -17,7 +17,10 @@ export function makeStartCommand(): Command {
     .action(async (options: { role: Role; port?: number }) => {
       const config = loadConfig();
       if (options.port) config.port = options.port;
-      const [{ startFindo, SHUTDOWN }, { createLogger }] = await Promise.all([import('../../bot/service.ts'), import('../../bot/logger.ts')]);
+      const [{ startFindo, SHUTDOWN }, { createLogger }] = await Promise.all([
+        import('../../bot/service.ts'),
+        import('../../bot/logger.ts'),
+      ]);
       const logger = createLogger(config.logLevel);
       // The last resort, should a shutdown step outlive its own bound.
       const shutdownLimitMs = SHUTDOWN.requestsMs + SHUTDOWN.jobsMs + 2 * SHUTDOWN.releaseMs + 5_000;
@@ -29,13 +32,15 @@ export function makeStartCommand(): Command {
           logger.error('shutdown took too long: exiting');
           process.exit(1);
         }, shutdownLimitMs).unref();
-        starting.then((findo) => findo.stop()).then(
-          () => process.exit(0),
-          (error) => {
-            logger.error({ err: (error as Error).message }, 'shutdown failed');
-            process.exit(1);
-          },
-        );
+        starting
+          .then((findo) => findo.stop())
+          .then(
+            () => process.exit(0),
+            (error) => {
+              logger.error({ err: (error as Error).message }, 'shutdown failed');
+              process.exit(1);
+            },
+          );
       };
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));

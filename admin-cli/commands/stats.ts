@@ -2,7 +2,13 @@
 import { Command } from 'commander';
 import type { Model } from 'mongoose';
 import {
-  EVENT_STATUSES, EventModel, LeadModel, MessageModel, ReviewModel, ReviewRequestModel, type EventStatus,
+  EVENT_STATUSES,
+  EventModel,
+  LeadModel,
+  MessageModel,
+  ReviewModel,
+  ReviewRequestModel,
+  type EventStatus,
 } from '../../bot/db/models/index.ts';
 import { printDetails, printJson, withDatabase } from '../runtime.ts';
 import { progress, progressDone, tenantScope } from './leads.ts';
@@ -29,18 +35,27 @@ export function makeStatsCommand(): Command {
         const count = (model: Model<any>, filter: Record<string, unknown>) =>
           model.countDocuments({ ...scope.filter, ...filter }).setOptions(scope.options);
         progress('counting…');
-        const [leads, reviewRequestsSent, reviewRemindersSent, reviews, repliesPosted, messagesSent, messagesFailed, messagesReceived, ...events] =
-          await Promise.all([
-            count(LeadModel, { createdAt: inWeek }),
-            count(ReviewRequestModel, { sentAt: inWeek }),
-            count(ReviewRequestModel, { remindedAt: inWeek }),
-            count(ReviewModel, { createTime: inWeek }),
-            count(ReviewModel, { 'reply.postedAt': inWeek }),
-            count(MessageModel, { direction: 'out', status: { $in: SENT_STATUSES }, createdAt: inWeek }),
-            count(MessageModel, { direction: 'out', status: 'failed', createdAt: inWeek }),
-            count(MessageModel, { direction: 'in', createdAt: inWeek }),
-            ...EVENT_STATUSES.map((status) => count(EventModel, { status, receivedAt: inWeek })),
-          ]);
+        const [
+          leads,
+          reviewRequestsSent,
+          reviewRemindersSent,
+          reviews,
+          repliesPosted,
+          messagesSent,
+          messagesFailed,
+          messagesReceived,
+          ...events
+        ] = await Promise.all([
+          count(LeadModel, { createdAt: inWeek }),
+          count(ReviewRequestModel, { sentAt: inWeek }),
+          count(ReviewRequestModel, { remindedAt: inWeek }),
+          count(ReviewModel, { createTime: inWeek }),
+          count(ReviewModel, { 'reply.postedAt': inWeek }),
+          count(MessageModel, { direction: 'out', status: { $in: SENT_STATUSES }, createdAt: inWeek }),
+          count(MessageModel, { direction: 'out', status: 'failed', createdAt: inWeek }),
+          count(MessageModel, { direction: 'in', createdAt: inWeek }),
+          ...EVENT_STATUSES.map((status) => count(EventModel, { status, receivedAt: inWeek })),
+        ]);
         progressDone();
         const view = {
           tenantId: scope.tenant ? (scope.tenant.id as string) : null,

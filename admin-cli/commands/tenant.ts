@@ -4,7 +4,12 @@ import { formatDuration } from '../../bot/durations.ts';
 import { TenantModel, type Tenant } from '../../bot/db/models/index.ts';
 import { getSecret, maskSecret } from '../../bot/secrets.ts';
 import {
-  createTenant, findTenant, rotateWebhookKeys, setTenantDisabled, setTenantSettings, webhookUrls,
+  createTenant,
+  findTenant,
+  rotateWebhookKeys,
+  setTenantDisabled,
+  setTenantSettings,
+  webhookUrls,
   type WebhookKeys,
 } from '../../bot/tenants.ts';
 import type { Vault } from '../../bot/vault.ts';
@@ -64,7 +69,10 @@ async function maskedWebhooks(tenant: Tenant, publicUrl: string, vault: Vault): 
 async function queueOwnerWelcome(config: Config, tenant: Tenant): Promise<void> {
   if (!tenant.whatsappNumberId) return;
   const [{ createAgenda }, { jobQueue }] = await Promise.all([import('../../bot/agenda.ts'), import('../../jobs/queue.ts')]);
-  const agenda = await createAgenda(mongoose.connection, { name: `findo-cli-${process.pid}`, logger: createLogger(config.logLevel, process.stderr) });
+  const agenda = await createAgenda(mongoose.connection, {
+    name: `findo-cli-${process.pid}`,
+    logger: createLogger(config.logLevel, process.stderr),
+  });
   try {
     await jobQueue(agenda).enqueue('owner-welcome', { tenantId: tenant.id });
   } finally {
@@ -90,19 +98,36 @@ export function makeTenantCommand(): Command {
     .option('--timezone <tz>', 'IANA time zone', 'Asia/Jerusalem')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  findo tenant create --name "Dani Plumbing" --owner-phone 054-765-4321 --json')
-    .action(async (o: { name: string; ownerPhone: string[]; whatsappNumberId?: string; reviewLink?: string; language: string; timezone: string; json?: boolean }) => {
-      await withDatabase(async ({ config, vault }) => {
-        const { tenant: created, webhookKeys } = await createTenant(
-          { name: o.name, ownerPhones: o.ownerPhone, whatsappNumberId: o.whatsappNumberId, reviewLink: o.reviewLink, language: o.language, timezone: o.timezone },
-          vault,
-        );
-        await queueOwnerWelcome(config, created);
-        const view = { ...tenantView(created), webhooks: webhookUrls(config.publicUrl, webhookKeys) };
-        if (o.json) return printJson(view);
-        printDetails(view);
-        process.stdout.write('\nGive each provider its webhook URL; the keys are shown only now (rotate-keys makes new ones).\n');
-      });
-    });
+    .action(
+      async (o: {
+        name: string;
+        ownerPhone: string[];
+        whatsappNumberId?: string;
+        reviewLink?: string;
+        language: string;
+        timezone: string;
+        json?: boolean;
+      }) => {
+        await withDatabase(async ({ config, vault }) => {
+          const { tenant: created, webhookKeys } = await createTenant(
+            {
+              name: o.name,
+              ownerPhones: o.ownerPhone,
+              whatsappNumberId: o.whatsappNumberId,
+              reviewLink: o.reviewLink,
+              language: o.language,
+              timezone: o.timezone,
+            },
+            vault,
+          );
+          await queueOwnerWelcome(config, created);
+          const view = { ...tenantView(created), webhooks: webhookUrls(config.publicUrl, webhookKeys) };
+          if (o.json) return printJson(view);
+          printDetails(view);
+          process.stdout.write('\nGive each provider its webhook URL; the keys are shown only now (rotate-keys makes new ones).\n');
+        });
+      },
+    );
 
   tenant
     .command('list')
@@ -114,7 +139,11 @@ export function makeTenantCommand(): Command {
         const views = tenants.map(tenantView);
         if (o.json) return printJson(views);
         printTable(
-          views.map((v) => ({ ...v, owners: v.ownerPhones.join(','), state: v.disabled ? 'disabled' : v.settings.paused ? 'paused' : 'active' })),
+          views.map((v) => ({
+            ...v,
+            owners: v.ownerPhones.join(','),
+            state: v.disabled ? 'disabled' : v.settings.paused ? 'paused' : 'active',
+          })),
           ['id', 'slug', 'name', 'language', 'owners', 'state'],
         );
       });
@@ -145,7 +174,10 @@ export function makeTenantCommand(): Command {
     .argument('<tenant>', 'id or slug')
     .argument('<pairs...>', 'key=value pairs')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  findo tenant set dani-plumbing leadFollowupDelay=5m quietHours=22:00-07:00 ownerPhones=054-765-4321,050-123-9876')
+    .addHelpText(
+      'after',
+      '\nExample:\n  findo tenant set dani-plumbing leadFollowupDelay=5m quietHours=22:00-07:00 ownerPhones=054-765-4321,050-123-9876',
+    )
     .action(async (ref: string, pairs: string[], o: { json?: boolean }) => {
       await withDatabase(async ({ config, vault }) => {
         const updated = await setTenantSettings(await findTenant(ref), pairs, vault);
@@ -156,7 +188,10 @@ export function makeTenantCommand(): Command {
       });
     });
 
-  for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
+  for (const [name, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
     tenant
       .command(name)
       .description(disabled ? 'stop all automations and webhooks of a business' : 'turn a disabled business back on')

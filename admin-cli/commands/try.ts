@@ -5,7 +5,9 @@ import { errorLine, exitCodeFor, UsageError } from '../runtime.ts';
 
 export function makeTryCommand(): Command {
   return new Command('try')
-    .description('a demo: chat with Findo as a customer and as the owner, on a throwaway database, against local fakes of WhatsApp and Google')
+    .description(
+      'a demo: chat with Findo as a customer and as the owner, on a throwaway database, against local fakes of WhatsApp and Google',
+    )
     .option('--script <file>', 'read the chat lines from a file instead of the keyboard (also: lines on stdin when it is not a terminal)')
     .addHelpText('after', '\nIn the chat, /help lists the commands. Ctrl-C stops everything.')
     .action(async (options: { script?: string }) => {

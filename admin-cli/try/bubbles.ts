@@ -44,7 +44,13 @@ interface Cluster {
  * so an emoji's surrogate pair or a letter's marks stay together; mirrored characters (brackets)
  * are swapped where they resolve right to left. `paragraph` is `text` as the levels were computed on.
  */
-function reorderLine(text: string, paragraph: string, levels: ReturnType<typeof bidi.getEmbeddingLevels>, start: number, end: number): string {
+function reorderLine(
+  text: string,
+  paragraph: string,
+  levels: ReturnType<typeof bidi.getEmbeddingLevels>,
+  start: number,
+  end: number,
+): string {
   if (end < start) return '';
   const mirrored = bidi.getMirroredCharactersMap(paragraph, levels.levels, start, end);
   const clusters: Cluster[] = [...graphemes.segment(text.slice(start, end + 1))].map(({ index, segment }) => ({
@@ -57,7 +63,10 @@ function reorderLine(text: string, paragraph: string, levels: ReturnType<typeof 
     if (first < 0 || last <= first) continue;
     clusters.splice(first, last - first + 1, ...clusters.slice(first, last + 1).reverse());
   }
-  return clusters.map((c) => c.text).join('').replace(BIDI_CONTROLS, '');
+  return clusters
+    .map((c) => c.text)
+    .join('')
+    .replace(BIDI_CONTROLS, '');
 }
 
 /** Logical line ranges (inclusive indices) of at most `width` columns, broken after spaces. */
@@ -102,11 +111,7 @@ export function bubble(text: string, options: BubbleOptions): string[] {
     const gap = ' '.repeat(contentWidth - stringWidth(line.text));
     return line.rtl ? `${gap}${line.text}` : `${line.text}${gap}`;
   };
-  const box = [
-    `╭${'─'.repeat(contentWidth + 2)}╮`,
-    ...lines.map((line) => `│ ${pad(line)} │`),
-    `╰${'─'.repeat(contentWidth + 2)}╯`,
-  ];
+  const box = [`╭${'─'.repeat(contentWidth + 2)}╮`, ...lines.map((line) => `│ ${pad(line)} │`), `╰${'─'.repeat(contentWidth + 2)}╯`];
   const boxWidth = contentWidth + 4;
   if (options.footer) {
     const gap = ' '.repeat(Math.max(0, boxWidth - stringWidth(options.footer)));

@@ -152,7 +152,9 @@ class Chat {
         this.switchTo('owner');
         if (!this.ownerVisited) {
           this.ownerVisited = true;
-          this.note('⭐ Meanwhile a customer left a 2★ review on Google; Findo checks the reviews now and drafts a reply for you to approve.');
+          this.note(
+            '⭐ Meanwhile a customer left a 2★ review on Google; Findo checks the reviews now and drafts a reply for you to approve.',
+          );
           await this.sandbox.review(2);
         }
         return false;
@@ -178,7 +180,11 @@ class Chat {
 
   /** What the user typed, sent from the phone they hold; a button's title taps the button. */
   private async send(text: string): Promise<void> {
-    this.print(bubble(text, { columns: this.io.columns, side: this.side('mine'), footer: `you (${PHONE_LABEL[this.phone]}) · ${clock()}` }).join('\n'));
+    this.print(
+      bubble(text, { columns: this.io.columns, side: this.side('mine'), footer: `you (${PHONE_LABEL[this.phone]}) · ${clock()}` }).join(
+        '\n',
+      ),
+    );
     const button = this.buttonTitled(text);
     await this.sandbox.say(this.phone, button ? { button } : { text });
   }
@@ -205,7 +211,11 @@ class Chat {
 
   private show(message: FakeSentMessage): void {
     const { text, buttons } = messageView(message);
-    const footer = [`${this.sandbox.tenant.name} · ${clock()}`, message.template ? `template ${message.template.name}` : '', ...buttons.map((b) => `[${b}]`)]
+    const footer = [
+      `${this.sandbox.tenant.name} · ${clock()}`,
+      message.template ? `template ${message.template.name}` : '',
+      ...buttons.map((b) => `[${b}]`),
+    ]
       .filter(Boolean)
       .join(' · ');
     this.print(bubble(text, { columns: this.io.columns, side: this.side('theirs'), footer: display(footer) }).join('\n'));
@@ -248,7 +258,8 @@ class Chat {
     const ran = (job: Finished) => {
       if (!job.attrs.repeatInterval) this.activity(`job ${job.attrs.name} ran`);
     };
-    const failed = (error: unknown, job: Finished) => this.activity(`job ${job.attrs.name} failed: ${String((error as Error)?.message ?? error)}`);
+    const failed = (error: unknown, job: Finished) =>
+      this.activity(`job ${job.attrs.name} failed: ${String((error as Error)?.message ?? error)}`);
     agenda.on('success', ran);
     agenda.on('fail', failed);
     this.disposers.push(() => {
@@ -264,7 +275,10 @@ class Chat {
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     const poll = async () => {
-      const lines = await ActivityModel.find({ tenantId: this.sandbox.tenant.id, at: { $gte: new Date(cursor.getTime() - ACTIVITY_LOOKBACK_MS) } })
+      const lines = await ActivityModel.find({
+        tenantId: this.sandbox.tenant.id,
+        at: { $gte: new Date(cursor.getTime() - ACTIVITY_LOOKBACK_MS) },
+      })
         .sort({ at: 1, _id: 1 })
         .lean();
       for (const line of lines) {
@@ -277,7 +291,13 @@ class Chat {
     };
     const next = () => {
       if (stopped) return;
-      timer = setTimeout(() => void poll().catch(() => {}).finally(next), ACTIVITY_POLL_MS);
+      timer = setTimeout(
+        () =>
+          void poll()
+            .catch(() => {})
+            .finally(next),
+        ACTIVITY_POLL_MS,
+      );
     };
     next();
     this.disposers.push(() => {
@@ -289,16 +309,23 @@ class Chat {
 
   private banner(): void {
     const { sandbox } = this;
-    this.print([
-      styleText('bold', 'findo try: the real Findo (web server, job workers, database) on this machine; WhatsApp and Google are local fakes.'),
-      `Business: ${sandbox.tenant.name}. You hold the customer’s phone (${formatNational(DEMO_PHONES.customer)}); the owner’s is ${formatNational(DEMO_PHONES.owner)}.`,
-      sandbox.usesClaude
-        ? `Texts: written by Claude (${sandbox.findo.services.config.anthropic.model}).`
-        : 'Texts: no ANTHROPIC_API_KEY is set, so Findo uses its built-in texts (set one to have Claude write them).',
-      `Findo: ${sandbox.findo.url} · fake WhatsApp: ${sandbox.whatsapp.url} · fake Google: ${sandbox.google.url}`,
-      `Database: embedded ${sandbox.findo.database.embedded?.engine ?? ''}, in ${sandbox.dataDir} (removed when you quit).`,
-      'Commands: /owner /customer /invoice /review N /help /quit',
-    ].map(display).join('\n'));
+    this.print(
+      [
+        styleText(
+          'bold',
+          'findo try: the real Findo (web server, job workers, database) on this machine; WhatsApp and Google are local fakes.',
+        ),
+        `Business: ${sandbox.tenant.name}. You hold the customer’s phone (${formatNational(DEMO_PHONES.customer)}); the owner’s is ${formatNational(DEMO_PHONES.owner)}.`,
+        sandbox.usesClaude
+          ? `Texts: written by Claude (${sandbox.findo.services.config.anthropic.model}).`
+          : 'Texts: no ANTHROPIC_API_KEY is set, so Findo uses its built-in texts (set one to have Claude write them).',
+        `Findo: ${sandbox.findo.url} · fake WhatsApp: ${sandbox.whatsapp.url} · fake Google: ${sandbox.google.url}`,
+        `Database: embedded ${sandbox.findo.database.embedded?.engine ?? ''}, in ${sandbox.dataDir} (removed when you quit).`,
+        'Commands: /owner /customer /invoice /review N /help /quit',
+      ]
+        .map(display)
+        .join('\n'),
+    );
   }
 
   private prompt(): string {
@@ -344,7 +371,10 @@ function messageView(message: FakeSentMessage): { text: string; buttons: string[
 }
 
 /** One-line text (English with Hebrew names in it) in display order. */
-const display = (text: string): string => visualLines(text, Number.MAX_SAFE_INTEGER).map((line) => line.text).join('\n');
+const display = (text: string): string =>
+  visualLines(text, Number.MAX_SAFE_INTEGER)
+    .map((line) => line.text)
+    .join('\n');
 
 const clock = () => new Date().toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
 

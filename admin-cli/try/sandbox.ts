@@ -43,7 +43,11 @@ const BUSINESS_NUMBER_ID = '106540352242922';
 
 /** Delays short enough to watch, and quiet hours and Shabbat off so the demo works at any hour. */
 const DEMO_SETTINGS = [
-  'leadFollowupDelay=2s', 'reviewRequestDelay=3s', 'reviewReminderDelay=30s', 'quietHours=off', 'observeShabbat=false',
+  'leadFollowupDelay=2s',
+  'reviewRequestDelay=3s',
+  'reviewReminderDelay=30s',
+  'quietHours=off',
+  'observeShabbat=false',
 ];
 
 /** What a review the demo adds says, by its stars. */
@@ -104,14 +108,28 @@ export async function startSandbox(): Promise<Sandbox> {
       host: '127.0.0.1',
       port: 0,
       whatsapp: {
-        ...user.whatsapp, token: whatsappToken, appSecret, verifyToken: randomBytes(8).toString('hex'), apiUrl: whatsapp.url,
+        ...user.whatsapp,
+        token: whatsappToken,
+        appSecret,
+        verifyToken: randomBytes(8).toString('hex'),
+        apiUrl: whatsapp.url,
       },
       google: {
-        clientId: 'findo-try', clientSecret: randomBytes(8).toString('hex'), redirectUri: 'http://127.0.0.1/oauth/callback',
-        apiUrl: google.url, oauthUrl: google.url,
+        clientId: 'findo-try',
+        clientSecret: randomBytes(8).toString('hex'),
+        redirectUri: 'http://127.0.0.1/oauth/callback',
+        apiUrl: google.url,
+        oauthUrl: google.url,
       },
     };
-    const findo = await startFindo({ config, logger: createLogger('warn', logSink((line) => logListener(line))), jobPollInterval: 200 });
+    const findo = await startFindo({
+      config,
+      logger: createLogger(
+        'warn',
+        logSink((line) => logListener(line)),
+      ),
+      jobPollInterval: 200,
+    });
     stack.push(() => findo.stop());
 
     const created = await createDemoTenant(findo);
@@ -121,7 +139,11 @@ export async function startSandbox(): Promise<Sandbox> {
     let calls = 0;
 
     return {
-      findo, whatsapp, google, tenant, dataDir,
+      findo,
+      whatsapp,
+      google,
+      tenant,
+      dataDir,
       usesClaude: Boolean(config.anthropic.apiKey),
       onLog(listener) {
         const previous = logListener;
@@ -136,7 +158,9 @@ export async function startSandbox(): Promise<Sandbox> {
       async say(phone, message) {
         const inbound = 'text' in message ? { text: message.text } : { buttonReply: message.button };
         const delivery = await whatsapp.deliverInbound(`${findo.url}/webhooks/whatsapp`, {
-          phoneNumberId: BUSINESS_NUMBER_ID, from: DEMO_PHONES[phone], ...inbound,
+          phoneNumberId: BUSINESS_NUMBER_ID,
+          from: DEMO_PHONES[phone],
+          ...inbound,
         });
         if (delivery.status !== 200) throw new Error(`Findo answered the WhatsApp webhook with HTTP ${delivery.status}`);
       },
@@ -147,7 +171,9 @@ export async function startSandbox(): Promise<Sandbox> {
       async review(stars) {
         const { rating, author, comment } = REVIEWS[stars];
         const review = google.addReview(tenant.google!.locationName!, {
-          starRating: rating, comment, reviewer: { displayName: author, isAnonymous: false },
+          starRating: rating,
+          comment,
+          reviewer: { displayName: author, isAnonymous: false },
         });
         await findo.services.enqueue('review-check', { tenantId: tenant.id });
         return review;

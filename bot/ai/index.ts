@@ -5,7 +5,13 @@ import { ClaudeTextGenerator, type TextGenerationLogger } from './claude.ts';
 import { RuleBasedTextGenerator } from './rules.ts';
 import type { TextGenerator } from './text-generator.ts';
 
-export { ClaudeTextGenerator, DEFAULT_MODEL, type ClaudeTextGeneratorOptions, type TextGenerationFallback, type TextGenerationLogger } from './claude.ts';
+export {
+  ClaudeTextGenerator,
+  DEFAULT_MODEL,
+  type ClaudeTextGeneratorOptions,
+  type TextGenerationFallback,
+  type TextGenerationLogger,
+} from './claude.ts';
 export { RuleBasedTextGenerator } from './rules.ts';
 export type * from './text-generator.ts';
 

@@ -28,21 +28,68 @@ const phrases = (...list: string[]): string[][] => list.map(words);
 
 /** Said at the start of a clause and carrying no detail; removed before reading. */
 const GREETINGS = phrases(
-  'בוקר טוב', 'ערב טוב', 'צהריים טובים', 'לילה טוב', 'שלום', 'היי', 'הי', 'אהלן', 'הלו', 'תודה רבה', 'תודה',
-  'good morning', 'good afternoon', 'good evening', 'hello', 'hi', 'hey', 'thank you', 'thanks',
-  'صباح الخير', 'مساء الخير', 'السلام عليكم', 'مرحبا', 'مرحباً', 'أهلا', 'اهلا', 'شكرا', 'شكراً',
+  'בוקר טוב',
+  'ערב טוב',
+  'צהריים טובים',
+  'לילה טוב',
+  'שלום',
+  'היי',
+  'הי',
+  'אהלן',
+  'הלו',
+  'תודה רבה',
+  'תודה',
+  'good morning',
+  'good afternoon',
+  'good evening',
+  'hello',
+  'hi',
+  'hey',
+  'thank you',
+  'thanks',
+  'صباح الخير',
+  'مساء الخير',
+  'السلام عليكم',
+  'مرحبا',
+  'مرحباً',
+  'أهلا',
+  'اهلا',
+  'شكرا',
+  'شكراً',
 );
 
 /** Words before a name, anywhere in a clause. Longest first, so "השם שלי הוא" wins over "השם שלי". */
 const NAME_TRIGGERS = phrases(
-  'השם שלי הוא', 'השם שלי', 'קוראים לי', 'שמי', 'my name is', "name's", 'call me', 'اسمي هو', 'اسمي', 'إسمي',
+  'השם שלי הוא',
+  'השם שלי',
+  'קוראים לי',
+  'שמי',
+  'my name is',
+  "name's",
+  'call me',
+  'اسمي هو',
+  'اسمي',
+  'إسمي',
 ).sort((a, b) => b.length - a.length);
 
 /**
  * Words that introduce a name only at the start of a clause: "אני דני", but not "…כי זה רועש".
  */
 const CLAUSE_START_NAME_TRIGGERS = phrases(
-  'אני', 'זה', 'כאן', 'מדבר', 'מדברת', 'i am', 'this is', 'it is', "i'm", 'im', "it's", 'أنا', 'انا', 'معك',
+  'אני',
+  'זה',
+  'כאן',
+  'מדבר',
+  'מדברת',
+  'i am',
+  'this is',
+  'it is',
+  "i'm",
+  'im',
+  "it's",
+  'أنا',
+  'انا',
+  'معك',
 ).sort((a, b) => b.length - a.length);
 
 interface NeedTrigger {
@@ -53,11 +100,46 @@ interface NeedTrigger {
 
 const NEED_TRIGGERS: NeedTrigger[] = [
   ...phrases(
-    'צריך', 'צריכה', 'צריכים', 'רוצה', 'רוצים', 'מחפש', 'מחפשת', 'מחפשים', 'מעוניין', 'מעוניינת', 'מעוניינים',
-    'יש לי', 'יש לנו', 'לגבי', 'בעניין',
-    'need', 'needs', 'looking for', 'want', 'wants', 'would like', "i'd like", 'interested in', 'regarding', 'about',
-    'أحتاج', 'احتاج', 'محتاج', 'محتاجة', 'بحاجة إلى', 'بحاجة الى', 'بحاجة', 'بدي', 'بدّي', 'أريد', 'اريد',
-    'أبحث عن', 'ابحث عن', 'بخصوص', 'بشأن',
+    'צריך',
+    'צריכה',
+    'צריכים',
+    'רוצה',
+    'רוצים',
+    'מחפש',
+    'מחפשת',
+    'מחפשים',
+    'מעוניין',
+    'מעוניינת',
+    'מעוניינים',
+    'יש לי',
+    'יש לנו',
+    'לגבי',
+    'בעניין',
+    'need',
+    'needs',
+    'looking for',
+    'want',
+    'wants',
+    'would like',
+    "i'd like",
+    'interested in',
+    'regarding',
+    'about',
+    'أحتاج',
+    'احتاج',
+    'محتاج',
+    'محتاجة',
+    'بحاجة إلى',
+    'بحاجة الى',
+    'بحاجة',
+    'بدي',
+    'بدّي',
+    'أريد',
+    'اريد',
+    'أبحث عن',
+    'ابحث عن',
+    'بخصوص',
+    'بشأن',
   ).map((trigger) => ({ words: trigger })),
   ...phrases('בקשר', 'אשמח').map((trigger) => ({ words: trigger, dropsLamed: true })),
 ].sort((a, b) => b.words.length - a.words.length);
@@ -77,8 +159,17 @@ const TIME_WORDS = new Set(
 
 /** Times of several words whose words are not times alone. */
 const TIME_PHRASES = phrases(
-  'בכל זמן', 'כל זמן', 'מתי שנוח', 'לא משנה', 'כמה שיותר מהר', 'אחר כך', 'any time', 'as soon as possible',
-  'أي وقت', 'بأي وقت', 'بأسرع وقت',
+  'בכל זמן',
+  'כל זמן',
+  'מתי שנוח',
+  'לא משנה',
+  'כמה שיותר מהר',
+  'אחר כך',
+  'any time',
+  'as soon as possible',
+  'أي وقت',
+  'بأي وقت',
+  'بأسرع وقت',
 ).sort((a, b) => b.length - a.length);
 
 /** Words that make the number (or time word) after them a time: "אחרי 4", "after 5", "بعد 4". */
@@ -127,7 +218,13 @@ function tokenize(clause: string): Token[] {
   return words(clause)
     .map((word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}'"״׳]+$/gu, ''))
     .filter(Boolean)
-    .map((text) => ({ text, key: text.toLowerCase().replace(/[’‘`׳]/g, "'").replace(/[״“”]/g, '"') }));
+    .map((text) => ({
+      text,
+      key: text
+        .toLowerCase()
+        .replace(/[’‘`׳]/g, "'")
+        .replace(/[״“”]/g, '"'),
+    }));
 }
 
 /** The ways a word may be written with Hebrew or Arabic prefix letters removed ("ובבוקר" → "בוקר"). */
@@ -321,7 +418,11 @@ export function extractLeadDetailsByRules(text: string, { expecting }: ExtractLe
   // A clause of its own that nobody claimed, in a message that said something else too, is most
   // likely the need: "אני דני, תיקון דוד שמש, מחר". Words next to a name ("שמי רונית מרמת גן") are not.
   if (needs.length === 0) {
-    needs.push(...joined('leftover', (segment) => standalone.has(segment)).filter((leftover) => words(leftover).length >= 2 && leftovers.includes(leftover)));
+    needs.push(
+      ...joined('leftover', (segment) => standalone.has(segment)).filter(
+        (leftover) => words(leftover).length >= 2 && leftovers.includes(leftover),
+      ),
+    );
   }
 
   const details: LeadDetails = {};

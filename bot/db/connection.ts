@@ -55,9 +55,7 @@ async function connectMongoose(uri: string, dbName?: string): Promise<mongoose.C
   try {
     await mongoose.connect(uri, { serverSelectionTimeoutMS: 5_000, dbName, autoIndex: true });
   } catch (error) {
-    throw new DatabaseUnavailableError(
-      `cannot reach MongoDB at ${redactUri(uri)}: ${(error as Error).message.split('\n')[0]}`,
-    );
+    throw new DatabaseUnavailableError(`cannot reach MongoDB at ${redactUri(uri)}: ${(error as Error).message.split('\n')[0]}`);
   }
   return mongoose.connection;
 }
@@ -89,7 +87,12 @@ export async function openDatabase(
   if (running?.engine === 'ferretdb') stopOrphanFerretDb(running.dataPath);
 
   const server = await startEmbeddedServer({
-    dataDir: config.dataDir, cacheDir: config.cacheDir, goBinary: config.goBinary, persistent: true, logger, progress: options.progress ?? process.stderr,
+    dataDir: config.dataDir,
+    cacheDir: config.cacheDir,
+    goBinary: config.goBinary,
+    persistent: true,
+    logger,
+    progress: options.progress ?? process.stderr,
   });
   writeFileSync(
     runFilePath(config.dataDir),

@@ -98,7 +98,7 @@ async function startMongod(
       server: {
         engine: 'mongod',
         uri: server.getUri(),
-        dataPath: options.persistent ? dataPath : server.instanceInfo?.dbPath ?? dataPath,
+        dataPath: options.persistent ? dataPath : (server.instanceInfo?.dbPath ?? dataPath),
         stop: async () => {
           await server.stop({ doCleanup: !options.persistent });
         },
@@ -109,9 +109,12 @@ async function startMongod(
     options.logger?.debug({ err: message }, 'embedded mongod failed');
     const systemBinary = process.env.MONGOMS_SYSTEM_BINARY;
     const unobtainable = /Download failed|could not find an valid binary|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|no binary|ENOENT/i.test(message);
-    const reason = systemBinary && !existsSync(systemBinary)
-      ? `no mongod at MONGOMS_SYSTEM_BINARY=${systemBinary}`
-      : unobtainable ? 'mongod could not be downloaded' : `mongod did not start (${message.split('\n')[0]})`;
+    const reason =
+      systemBinary && !existsSync(systemBinary)
+        ? `no mongod at MONGOMS_SYSTEM_BINARY=${systemBinary}`
+        : unobtainable
+          ? 'mongod could not be downloaded'
+          : `mongod did not start (${message.split('\n')[0]})`;
     return { ok: false, reason };
   } finally {
     console.warn = warn;

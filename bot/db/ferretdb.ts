@@ -8,7 +8,18 @@
  * It runs as a supervised child process on loopback: restarted when it dies, stopped with Findo.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -29,7 +40,10 @@ export const ferretDbBinaryPath = (cacheDir: string) => join(cacheDir, `ferretdb
 /** The Go toolchain: `goBinary` when given, else `go` on PATH, else the usual install location. */
 export function findGo(goBinary?: string): string | null {
   if (goBinary) return existsSync(goBinary) ? goBinary : null;
-  const onPath = (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'go')).find((candidate) => existsSync(candidate));
+  const onPath = (process.env.PATH ?? '')
+    .split(delimiter)
+    .map((dir) => join(dir, 'go'))
+    .find((candidate) => existsSync(candidate));
   return onPath ?? (existsSync(USUAL_GO) ? USUAL_GO : null);
 }
 
@@ -37,7 +51,11 @@ export function findGo(goBinary?: string): string | null {
  * The cached FerretDB binary, built first when missing. The build takes a minute or two on a cold
  * Go cache, so it reports what it does and the elapsed time on `progress` (a terminal, usually).
  */
-export async function ensureFerretDbBinary(options: { cacheDir: string; goBinary?: string; progress?: NodeJS.WritableStream }): Promise<string> {
+export async function ensureFerretDbBinary(options: {
+  cacheDir: string;
+  goBinary?: string;
+  progress?: NodeJS.WritableStream;
+}): Promise<string> {
   const binary = ferretDbBinaryPath(options.cacheDir);
   if (existsSync(binary)) return binary;
   const go = findGo(options.goBinary);
@@ -86,8 +104,13 @@ export async function startFerretDb(options: { binary: string; dataPath: string;
   mkdirSync(dataPath, { recursive: true });
   const port = await freePort();
   const args = [
-    '--handler=sqlite', `--sqlite-url=file:${dataPath}/`, `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dataPath}`,
-    '--debug-addr=-', '--telemetry=disable', '--log-level=error',
+    '--handler=sqlite',
+    `--sqlite-url=file:${dataPath}/`,
+    `--listen-addr=127.0.0.1:${port}`,
+    `--state-dir=${dataPath}`,
+    '--debug-addr=-',
+    '--telemetry=disable',
+    '--log-level=error',
   ];
   let child: ChildProcess | undefined;
   let stopping = false;
@@ -111,7 +134,9 @@ export async function startFerretDb(options: { binary: string; dataPath: string;
       launch().catch((error: Error) => logger?.error({ err: error.message }, 'embedded FerretDB did not restart'));
     });
     return waitForPort(port, () => current.exitCode !== null || current.signalCode !== null).catch((error: Error) => {
-      throw new FerretDbUnavailableError(`FerretDB did not start: ${error.message}${stderr ? ` (${stderr.trim().split('\n').pop()})` : ''}`);
+      throw new FerretDbUnavailableError(
+        `FerretDB did not start: ${error.message}${stderr ? ` (${stderr.trim().split('\n').pop()})` : ''}`,
+      );
     });
   };
 
@@ -161,7 +186,9 @@ function run(command: string, args: string[], options: { cwd: string; env: NodeJ
     child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`${command} ${args[0]} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}`)),
+      code === 0
+        ? resolve(stdout)
+        : reject(new Error(`${command} ${args[0]} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}`)),
     );
   });
 }
@@ -190,7 +217,10 @@ async function waitForPort(port: number, exited: () => boolean): Promise<void> {
     if (exited()) throw new Error('the process exited');
     const open = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
       socket.once('error', () => resolve(false));
     });
     if (open) return;

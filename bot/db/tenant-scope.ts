@@ -10,8 +10,19 @@ export class TenantScopeError extends Error {
 }
 
 const GUARDED_QUERIES = [
-  'find', 'findOne', 'countDocuments', 'distinct', 'updateOne', 'updateMany', 'replaceOne', 'deleteOne',
-  'deleteMany', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'estimatedDocumentCount',
+  'find',
+  'findOne',
+  'countDocuments',
+  'distinct',
+  'updateOne',
+  'updateMany',
+  'replaceOne',
+  'deleteOne',
+  'deleteMany',
+  'findOneAndUpdate',
+  'findOneAndDelete',
+  'findOneAndReplace',
+  'estimatedDocumentCount',
 ] as const;
 
 /** The field every tenant-owned schema declares first (declared, not added, so types see it). */

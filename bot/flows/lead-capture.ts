@@ -6,7 +6,12 @@
  */
 import { recordActivity } from '../activity.ts';
 import {
-  advanceConversation, endUndeliveredConversation, flushOutbox, startConversation, type ConversationDefinition, type EffectHandlers,
+  advanceConversation,
+  endUndeliveredConversation,
+  flushOutbox,
+  startConversation,
+  type ConversationDefinition,
+  type EffectHandlers,
 } from '../conversations.ts';
 import { ConversationModel, CustomerModel, LeadModel, type Conversation, type Tenant } from '../db/models/index.ts';
 import { detectConversationIntent } from '../intents.ts';
@@ -16,8 +21,15 @@ import type { Services } from '../services.ts';
 import { t, textOf } from '../texts/index.ts';
 import type { ExpectedLeadDetail } from '../ai/text-generator.ts';
 import {
-  expectingOf, isHandedOff, leadCaptureMachine, originOf, VERSION,
-  type LeadCaptureEvent, type LeadField, type NotifyOwnerParams, type SaveLeadParams,
+  expectingOf,
+  isHandedOff,
+  leadCaptureMachine,
+  originOf,
+  VERSION,
+  type LeadCaptureEvent,
+  type LeadField,
+  type NotifyOwnerParams,
+  type SaveLeadParams,
 } from '../../machines/lead-capture.ts';
 import { formatContact } from '../../lib/phone.ts';
 
@@ -58,16 +70,19 @@ export async function startMissedCallConversation(services: Services, tenant: Te
 
 /** A customer's message to their lead conversation (a new one starts when there is none). */
 export async function handleLeadMessage(
-  services: Services, tenant: Tenant, phone: string, message: { id: string; text: string }, existing: Conversation | null,
+  services: Services,
+  tenant: Tenant,
+  phone: string,
+  message: { id: string; text: string },
+  existing: Conversation | null,
 ): Promise<void> {
   const conversation = existing ?? (await startInbound(services, tenant, phone));
   const awaited = expectingOf(conversation.snapshot);
   const expecting = awaited ? EXTRACTION_FIELD[awaited] : 'any';
   const language = tenant.language;
   const intent = detectConversationIntent(message.text);
-  const details = intent === 'none' && message.text.trim()
-    ? await services.text.extractLeadDetails(message.text, { language, expecting })
-    : {};
+  const details =
+    intent === 'none' && message.text.trim() ? await services.text.extractLeadDetails(message.text, { language, expecting }) : {};
   const event: LeadCaptureEvent = { type: 'CUSTOMER_MESSAGE', text: message.text, understood: { intent, ...details } };
   await advanceConversation(leadCapture, conversation, event, `msg:${message.id}`, effects(services, tenant));
 }
@@ -97,14 +112,23 @@ export async function applySilenceTimeout(services: Services, tenant: Tenant, co
 export async function endUndelivered(services: Services, tenantId: string, conversationId: string, reason: string) {
   if (!(await endUndeliveredConversation(tenantId, conversationId, reason))) return;
   await cancelSilenceCheck(services, conversationId);
-  await recordActivity(tenantId, 'conversation.closed', `lead conversation ended: the bot's message was not delivered (${reason})`, conversationId);
+  await recordActivity(
+    tenantId,
+    'conversation.closed',
+    `lead conversation ended: the bot's message was not delivered (${reason})`,
+    conversationId,
+  );
 }
 
 /** Queues the check of the customer's silence after the bot's latest question (`seq`). */
 function scheduleSilenceCheck(services: Services, tenant: Tenant, conversation: Conversation) {
-  return services.enqueue('lead-silence-check', { tenantId: tenant.id, conversationRef: conversation.id, seq: conversation.seq }, {
-    at: new Date(Date.now() + tenant.settings!.leadNudgeDelay),
-  });
+  return services.enqueue(
+    'lead-silence-check',
+    { tenantId: tenant.id, conversationRef: conversation.id, seq: conversation.seq },
+    {
+      at: new Date(Date.now() + tenant.settings!.leadNudgeDelay),
+    },
+  );
 }
 
 function cancelSilenceCheck(services: Services, conversationId: string) {
@@ -121,8 +145,12 @@ function effects(services: Services, tenant: Tenant): EffectHandlers<typeof lead
       if (undelivered) return;
       const text = textOf(language, key, { business: tenant.name, ...vars });
       const outcome = await sendMessage(services, {
-        tenantId: tenant.id, phone: conversation.phone, audience: 'customer', idempotencyKey: effectKey,
-        conversationId: conversation.id, content: { kind: 'text', text },
+        tenantId: tenant.id,
+        phone: conversation.phone,
+        audience: 'customer',
+        idempotencyKey: effectKey,
+        conversationId: conversation.id,
+        content: { kind: 'text', text },
       });
       if (outcome.status === 'skipped' || outcome.status === 'failed') {
         undelivered = true;
@@ -138,7 +166,11 @@ function effects(services: Services, tenant: Tenant): EffectHandlers<typeof lead
   };
 }
 
-const LEAD_STATUS_OF: Record<SaveLeadParams['status'], 'new' | 'partial' | 'handoff'> = { complete: 'new', partial: 'partial', handoff: 'handoff' };
+const LEAD_STATUS_OF: Record<SaveLeadParams['status'], 'new' | 'partial' | 'handoff'> = {
+  complete: 'new',
+  partial: 'partial',
+  handoff: 'handoff',
+};
 
 async function saveLead(tenant: Tenant, conversation: Conversation, params: SaveLeadParams) {
   const { status, ...details } = params;
@@ -152,7 +184,12 @@ async function saveLead(tenant: Tenant, conversation: Conversation, params: Save
     { upsert: true, returnDocument: 'after' },
   );
   if (details.name) await CustomerModel.updateOne({ tenantId: tenant.id, phone: conversation.phone }, { $set: { name: details.name } });
-  await recordActivity(tenant.id, 'lead.created', `${status} lead from ${conversation.phone}${details.name ? ` (${details.name})` : ''}`, lead!.id);
+  await recordActivity(
+    tenant.id,
+    'lead.created',
+    `${status} lead from ${conversation.phone}${details.name ? ` (${details.name})` : ''}`,
+    lead!.id,
+  );
 }
 
 async function notifyOwners(services: Services, tenant: Tenant, conversation: Conversation, params: NotifyOwnerParams, effectKey: string) {
@@ -166,13 +203,21 @@ async function notifyOwners(services: Services, tenant: Tenant, conversation: Co
     const summary = await services.text.summariseLead({ ...params, phone: conversation.phone }, language);
     if (lead) await LeadModel.updateOne({ tenantId: tenant.id, _id: lead._id }, { $set: { summary } });
     const text = t(language, 'owner.newLead', {
-      summary, name: params.name ?? unknown, need: params.need ?? unknown, time: params.preferredTime ?? unknown, phone,
+      summary,
+      name: params.name ?? unknown,
+      need: params.need ?? unknown,
+      time: params.preferredTime ?? unknown,
+      phone,
     });
     content = lead
-      ? { kind: 'buttons' as const, text, buttons: [
-          { id: `lead:${lead.id}:calling_back`, title: t(language, 'owner.button.callingBack') },
-          { id: `lead:${lead.id}:done`, title: t(language, 'owner.button.done') },
-        ] }
+      ? {
+          kind: 'buttons' as const,
+          text,
+          buttons: [
+            { id: `lead:${lead.id}:calling_back`, title: t(language, 'owner.button.callingBack') },
+            { id: `lead:${lead.id}:done`, title: t(language, 'owner.button.done') },
+          ],
+        }
       : { kind: 'text' as const, text };
   } else if (params.kind === 'partial_lead') {
     const details = [params.name, params.need, params.preferredTime].filter(Boolean).join(' · ') || unknown;

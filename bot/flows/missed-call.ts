@@ -15,12 +15,21 @@ export const FOLLOWUP_COOLDOWN_MS = 12 * 3_600_000;
 
 export async function onMissedCall(services: Services, tenant: Tenant, call: MissedCallEvent, eventRef: string): Promise<void> {
   if (!call.callerPhone) {
-    await recordActivity(tenant.id, 'message.skipped', `missed call from a withheld number (${call.callerPhoneRaw || 'anonymous'}): no follow-up possible`, eventRef);
+    await recordActivity(
+      tenant.id,
+      'message.skipped',
+      `missed call from a withheld number (${call.callerPhoneRaw || 'anonymous'}): no follow-up possible`,
+      eventRef,
+    );
     return;
   }
-  await services.enqueue('missed-call-followup', { tenantId: tenant.id, phone: call.callerPhone, eventRef }, {
-    at: new Date(Date.now() + tenant.settings!.leadFollowupDelay),
-  });
+  await services.enqueue(
+    'missed-call-followup',
+    { tenantId: tenant.id, phone: call.callerPhone, eventRef },
+    {
+      at: new Date(Date.now() + tenant.settings!.leadFollowupDelay),
+    },
+  );
   await recordActivity(tenant.id, 'event.accepted', `missed call from ${call.callerPhone}: follow-up scheduled`, eventRef);
 }
 
@@ -45,7 +54,10 @@ export async function sendMissedCallFollowup(services: Services, tenant: Tenant,
     return;
   }
   const outcome = await sendMessage(services, {
-    tenantId: tenant.id, phone, audience: 'customer', idempotencyKey: `missed-call:${eventRef}`,
+    tenantId: tenant.id,
+    phone,
+    audience: 'customer',
+    idempotencyKey: `missed-call:${eventRef}`,
     content: { kind: 'template', name: 'findo_missed_call', vars: { business: tenant.name } },
   });
   if (outcome.status === 'skipped' || outcome.status === 'failed') return;

@@ -59,7 +59,14 @@ export async function recentReviews(tenant: Tenant): Promise<string> {
     : t(language, 'owner.reviews.noDrafts');
   if (reviews.length === 0) return `${t(language, 'owner.reviews.none')}\n\n${drafts}`;
   const stateOf = (state: string | null | undefined) =>
-    t(language, state === 'posted' ? 'owner.reviews.state.replied' : state === 'awaiting_owner' ? 'owner.reviews.state.waiting' : 'owner.reviews.state.open');
+    t(
+      language,
+      state === 'posted'
+        ? 'owner.reviews.state.replied'
+        : state === 'awaiting_owner'
+          ? 'owner.reviews.state.waiting'
+          : 'owner.reviews.state.open',
+    );
   const list = reviews.map((r) => `• ${'⭐'.repeat(r.stars ?? 0)} ${reviewerLabel(tenant, r)}: ${stateOf(r.reply?.state)}`).join('\n');
   return `${t(language, 'owner.reviews.list', { list })}\n\n${drafts}`;
 }
@@ -83,8 +90,12 @@ export async function handleOwnerMessage(services: Services, tenant: Tenant, ite
   const language = tenant.language;
   const reply = (text: string) =>
     sendMessage(services, {
-      tenantId: tenant.id, phone: item.from, audience: 'owner', idempotencyKey: `owner-reply:${item.messageId}`,
-      content: { kind: 'text', text }, replyToMessageId: item.messageId,
+      tenantId: tenant.id,
+      phone: item.from,
+      audience: 'owner',
+      idempotencyKey: `owner-reply:${item.messageId}`,
+      content: { kind: 'text', text },
+      replyToMessageId: item.messageId,
     });
 
   const button = item.replyId?.match(LEAD_BUTTON);
@@ -93,7 +104,11 @@ export async function handleOwnerMessage(services: Services, tenant: Tenant, ite
     const lead = await LeadModel.findOneAndUpdate({ tenantId: tenant.id, _id: leadId }, { $set: { status } }, { returnDocument: 'after' });
     if (!lead) return;
     await recordActivity(tenant.id, 'lead.updated', `lead ${lead.phone} marked ${status} by the owner`, lead.id);
-    await reply(t(language, 'owner.leadStatusUpdated', { status: t(language, status === 'done' ? 'owner.leadStatus.done' : 'owner.leadStatus.callingBack') }));
+    await reply(
+      t(language, 'owner.leadStatusUpdated', {
+        status: t(language, status === 'done' ? 'owner.leadStatus.done' : 'owner.leadStatus.callingBack'),
+      }),
+    );
     return;
   }
 
@@ -136,12 +151,19 @@ export async function handleOwnerMessage(services: Services, tenant: Tenant, ite
   }
 }
 
-
 /** A customer's message that a person should read (after a handoff, or a reply to a request). */
-export async function forwardToOwners(services: Services, tenant: Tenant, item: WhatsAppInboundMessage, customer: Customer, fallbackName?: string) {
+export async function forwardToOwners(
+  services: Services,
+  tenant: Tenant,
+  item: WhatsAppInboundMessage,
+  customer: Customer,
+  fallbackName?: string,
+) {
   const language = tenant.language;
   const text = t(language, 'owner.customerReply', {
-    phone: formatContact(item.from, customer.name), name: customer.name ?? fallbackName ?? t(language, 'owner.unknownValue'), text: item.text ?? `[${item.type}]`,
+    phone: formatContact(item.from, customer.name),
+    name: customer.name ?? fallbackName ?? t(language, 'owner.unknownValue'),
+    text: item.text ?? `[${item.type}]`,
   });
   await alertOwners(services, tenant, textAlert(`forward:${item.messageId}`, text), { audience: 'all' });
 }

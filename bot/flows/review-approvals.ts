@@ -9,7 +9,12 @@
  */
 import { recordActivity } from '../activity.ts';
 import {
-  advanceConversation, flushOutbox, startConversation, type ConversationDefinition, type EffectHandlers, type EffectRun,
+  advanceConversation,
+  flushOutbox,
+  startConversation,
+  type ConversationDefinition,
+  type EffectHandlers,
+  type EffectRun,
 } from '../conversations.ts';
 import { ConversationModel, MessageModel, ReviewModel, type Conversation, type Tenant } from '../db/models/index.ts';
 import { parseApprovalReply, parseOwnerCommand, type ApprovalReply } from '../intents.ts';
@@ -77,9 +82,21 @@ export async function startReviewApproval(services: Services, tenant: Tenant, re
     if (existing) return existing;
     const open = await ConversationModel.find({ tenantId: tenant.id, kind: 'review_approval', status: 'open' }, { number: 1 });
     const number = nextFreeNumber(open.map((c) => c.number ?? 0));
-    const started = await startConversation(reviewApproval, { tenantId: tenant.id, phone: ownerPhone, subjectId: review.id, number }, { reviewId: review.id, draft: draft! });
-    await ReviewModel.updateOne({ tenantId: tenant.id, _id: review._id }, { $set: { 'reply.state': 'awaiting_owner', 'reply.draft': draft } });
-    await recordActivity(tenant.id, 'review.draft', `draft ${number} for ${review.stars}★ review from ${reviewerLabel(tenant, review)} sent to the owner`, review.id);
+    const started = await startConversation(
+      reviewApproval,
+      { tenantId: tenant.id, phone: ownerPhone, subjectId: review.id, number },
+      { reviewId: review.id, draft: draft! },
+    );
+    await ReviewModel.updateOne(
+      { tenantId: tenant.id, _id: review._id },
+      { $set: { 'reply.state': 'awaiting_owner', 'reply.draft': draft } },
+    );
+    await recordActivity(
+      tenant.id,
+      'review.draft',
+      `draft ${number} for ${review.stars}★ review from ${reviewerLabel(tenant, review)} sent to the owner`,
+      review.id,
+    );
     return started;
   });
   return withLock(tenant.id, lockKey(review.id), async () => {
@@ -92,7 +109,13 @@ export async function startReviewApproval(services: Services, tenant: Tenant, re
  * Applies an event from a job (reminder due, reply posted or failed) to the approval of a review.
  * `key` makes it apply once.
  */
-export async function applyApprovalEvent(services: Services, tenant: Tenant, reviewId: string, event: ReviewApprovalEvent, key: string): Promise<void> {
+export async function applyApprovalEvent(
+  services: Services,
+  tenant: Tenant,
+  reviewId: string,
+  event: ReviewApprovalEvent,
+  key: string,
+): Promise<void> {
   await withLock(tenant.id, lockKey(reviewId), async () => {
     const conversation = await ConversationModel.findOne({ tenantId: tenant.id, kind: 'review_approval', subjectId: reviewId });
     if (!conversation) return;
@@ -135,8 +158,10 @@ export async function handleOwnerApprovalReply(services: Services, tenant: Tenan
   }
 
   const event: ReviewApprovalEvent =
-    reply.action === 'approve' ? { type: 'OWNER_APPROVED' }
-      : reply.action === 'skip' ? { type: 'OWNER_SKIPPED' }
+    reply.action === 'approve'
+      ? { type: 'OWNER_APPROVED' }
+      : reply.action === 'skip'
+        ? { type: 'OWNER_SKIPPED' }
         : { type: 'OWNER_WROTE', text: reply.text ?? '' };
   const reviewId = target.subjectId!;
   await withLock(tenant.id, lockKey(reviewId), async () => {
@@ -157,7 +182,11 @@ async function tellDecided(services: Services, tenant: Tenant, conversation: Con
   const decidedBy = review?.reply?.decidedBy;
   if (!review || !decidedBy || decidedBy === owner) return;
   const decision = review.reply?.state === 'skipped' ? 'owner.draftDecidedSkipped' : 'owner.draftDecidedApproved';
-  const text = t(tenant.language, decision, { reviewer: reviewerLabel(tenant, review), number: conversation.number ?? 0, owner: formatNational(decidedBy) });
+  const text = t(tenant.language, decision, {
+    reviewer: reviewerLabel(tenant, review),
+    number: conversation.number ?? 0,
+    owner: formatNational(decidedBy),
+  });
   await alertOwners(services, tenant, textAlert(`draft-decided:${conversation.id}`, text), { audience: { only: owner } });
 }
 
@@ -170,7 +199,10 @@ async function approvalQuotedBy(tenantId: string, waMessageId: string): Promise<
 
 async function whichDraft(services: Services, tenant: Tenant, item: WhatsAppInboundMessage, pending: Conversation[], language: Language) {
   await sendMessage(services, {
-    tenantId: tenant.id, phone: item.from, audience: 'owner', idempotencyKey: `which-draft:${item.messageId}`,
+    tenantId: tenant.id,
+    phone: item.from,
+    audience: 'owner',
+    idempotencyKey: `which-draft:${item.messageId}`,
     content: { kind: 'text', text: t(language, 'owner.whichDraft', { numbers: pending.map((c) => c.number).join(', ') }) },
     replyToMessageId: item.messageId,
   });
@@ -187,10 +219,14 @@ function effects(services: Services, tenant: Tenant): EffectHandlers<typeof revi
   };
   const toOwner = ({ key, conversation }: EffectRun, text: string, buttons = false) => {
     const content: OutboundContent = buttons
-      ? { kind: 'buttons', text, buttons: [
-        { id: `approval:${conversation.id}:approve`, title: t(language, 'owner.button.approve') },
-        { id: `approval:${conversation.id}:skip`, title: t(language, 'owner.button.skip') },
-      ] }
+      ? {
+          kind: 'buttons',
+          text,
+          buttons: [
+            { id: `approval:${conversation.id}:approve`, title: t(language, 'owner.button.approve') },
+            { id: `approval:${conversation.id}:skip`, title: t(language, 'owner.button.skip') },
+          ],
+        }
       : { kind: 'text', text };
     return alertOwners(services, tenant, { key, content, conversationId: conversation.id }, { audience: 'all' });
   };
@@ -199,12 +235,20 @@ function effects(services: Services, tenant: Tenant): EffectHandlers<typeof revi
     sendDraftToOwner: async ({ reviewId, draft }, run) => {
       const { review, reviewer } = await reviewOf(reviewId);
       const number = run.conversation.number ?? 0;
-      await toOwner(run, t(language, 'owner.reviewDraft', { number, reviewer, stars: review?.stars ?? 0, comment: review?.comment ?? '', draft }), true);
+      await toOwner(
+        run,
+        t(language, 'owner.reviewDraft', { number, reviewer, stars: review?.stars ?? 0, comment: review?.comment ?? '', draft }),
+        true,
+      );
     },
     scheduleReminder: async (_, { conversation }) => {
-      await services.enqueue('approval-reminder', { tenantId: tenant.id, conversationRef: conversation.id }, {
-        at: new Date(Date.now() + approvalReminderOptions.delayMs),
-      });
+      await services.enqueue(
+        'approval-reminder',
+        { tenantId: tenant.id, conversationRef: conversation.id },
+        {
+          at: new Date(Date.now() + approvalReminderOptions.delayMs),
+        },
+      );
     },
     remindOwner: async ({ reviewId }, run) => {
       const { reviewer } = await reviewOf(reviewId);
@@ -224,7 +268,10 @@ function effects(services: Services, tenant: Tenant): EffectHandlers<typeof revi
           await toOwner(run, t(language, 'owner.reviewPosted', { reviewer }));
           return;
         case 'skipped':
-          await ReviewModel.updateOne({ tenantId: tenant.id, _id: reviewId, 'reply.state': 'awaiting_owner' }, { $set: { 'reply.state': 'skipped' } });
+          await ReviewModel.updateOne(
+            { tenantId: tenant.id, _id: reviewId, 'reply.state': 'awaiting_owner' },
+            { $set: { 'reply.state': 'skipped' } },
+          );
           await recordActivity(tenant.id, 'review.replied', `owner skipped the reply to ${reviewer}`, reviewId);
           await toOwner(run, t(language, 'owner.reviewSkipped', { reviewer }));
           return;

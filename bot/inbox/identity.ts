@@ -68,7 +68,10 @@ export async function registerWorker(base: string): Promise<WorkerIdentity> {
   }
   const holder = await LockModel.findOne({ tenantId: SYSTEM_SCOPE, key });
   if (holder && (holder.until < new Date() || !isAlive(holder.owner))) {
-    const taken = await LockModel.updateOne({ tenantId: SYSTEM_SCOPE, _id: holder._id, owner: holder.owner }, { $set: { owner: THIS_LIFE, until: until() } });
+    const taken = await LockModel.updateOne(
+      { tenantId: SYSTEM_SCOPE, _id: holder._id, owner: holder.owner },
+      { $set: { owner: THIS_LIFE, until: until() } },
+    );
     if (taken.modifiedCount === 1) return held(base, true, key);
   }
   const oneOff = `${base}~${randomBytes(3).toString('hex')}`;

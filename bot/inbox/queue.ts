@@ -34,10 +34,19 @@ export const inboxSignal = new EventEmitter();
 export async function enqueueEvent(event: { id: string; tenantId: string; provider: string; replays?: number | null }): Promise<void> {
   const generation = event.replays ?? 0;
   try {
-    await InboxModel.create({ _id: event.id, tenantId: event.tenantId, generation, priority: event.provider === 'whatsapp' ? 0 : 1, dueAt: new Date() });
+    await InboxModel.create({
+      _id: event.id,
+      tenantId: event.tenantId,
+      generation,
+      priority: event.provider === 'whatsapp' ? 0 : 1,
+      dueAt: new Date(),
+    });
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
-    await InboxModel.updateOne({ _id: event.id, generation: { $lt: generation } }, { $set: { generation, dueAt: new Date(), failures: 0 } });
+    await InboxModel.updateOne(
+      { _id: event.id, generation: { $lt: generation } },
+      { $set: { generation, dueAt: new Date(), failures: 0 } },
+    );
   }
   inboxSignal.emit('enqueued');
 }
@@ -57,12 +66,21 @@ export async function claimItems(owner: string, limit: number): Promise<ClaimedI
   const candidates = await InboxModel.find(
     { dueAt: { $lte: now }, $or: [{ owner: null }, { leaseUntil: { $lt: now } }] },
     { _id: 1, tenantId: 1, generation: 1, failures: 1, priority: 1 },
-  ).sort({ priority: 1, dueAt: 1 }).limit(limit * CANDIDATES_PER_CLAIM).lean();
-  const picked = shuffled(candidates).sort((a, b) => (a.priority ?? 1) - (b.priority ?? 1)).slice(0, limit);
+  )
+    .sort({ priority: 1, dueAt: 1 })
+    .limit(limit * CANDIDATES_PER_CLAIM)
+    .lean();
+  const picked = shuffled(candidates)
+    .sort((a, b) => (a.priority ?? 1) - (b.priority ?? 1))
+    .slice(0, limit);
   const leaseUntil = new Date(now.getTime() + LEASE_MS);
-  const taken = await Promise.all(picked.map(async (candidate) =>
-    (await InboxModel.updateOne({ _id: candidate._id }, { $set: { owner, leaseUntil } })).matchedCount === 1));
-  return picked.filter((_, i) => taken[i])
+  const taken = await Promise.all(
+    picked.map(
+      async (candidate) => (await InboxModel.updateOne({ _id: candidate._id }, { $set: { owner, leaseUntil } })).matchedCount === 1,
+    ),
+  );
+  return picked
+    .filter((_, i) => taken[i])
     .map((item) => ({ eventRef: String(item._id), tenantId: item.tenantId, generation: item.generation, failures: item.failures ?? 0 }));
 }
 

@@ -62,7 +62,8 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
         }
       }
       for (const item of claimed) {
-        const run = options.run(item)
+        const run = options
+          .run(item)
           .catch((error: Error) => logger.error({ err: error.message, eventRef: item.eventRef }, 'inbox item failed to settle'))
           .finally(() => {
             running.delete(item.eventRef);
@@ -77,8 +78,9 @@ export function startInboxWorker(options: InboxWorkerOptions): InboxWorker {
 
   const renewal = setInterval(() => {
     const refs = [...running.keys()];
-    Promise.all([renewLeases(refs), options.onRenew?.(refs)])
-      .catch((error: Error) => logger.warn({ err: error.message }, 'inbox lease renewal failed'));
+    Promise.all([renewLeases(refs), options.onRenew?.(refs)]).catch((error: Error) =>
+      logger.warn({ err: error.message }, 'inbox lease renewal failed'),
+    );
   }, LEASE_MS / 4);
 
   return {

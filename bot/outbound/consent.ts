@@ -27,12 +27,7 @@ const EDGE_NON_WORD = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
 
 /** A message reduced to what decides whether it is a keyword (see the module comment). */
 function normalizeKeywordText(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(INVISIBLE, '')
-    .replace(EDGE_NON_WORD, '')
-    .replace(/\s+/gu, ' ')
-    .toLowerCase();
+  return text.normalize('NFKD').replace(INVISIBLE, '').replace(EDGE_NON_WORD, '').replace(/\s+/gu, ' ').toLowerCase();
 }
 
 const KEYWORDS = new Map<string, ConsentKeyword>([

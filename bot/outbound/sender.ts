@@ -80,7 +80,6 @@ export const isReachableOnWhatsApp = (phone: string, customer: Pick<Customer, 'l
 export const isWindowOpen = (lastInboundAt: Date | null | undefined, now = new Date()) =>
   !!lastInboundAt && now.getTime() - lastInboundAt.getTime() < WINDOW_MS;
 
-
 function renderForRecord(language: Language, content: OutboundContent): string {
   if (content.kind !== 'template') return content.text;
   return textOf(language, TEMPLATES[content.name].bodyKey, content.vars);
@@ -102,9 +101,10 @@ export async function sendMessage(services: Services, intent: OutboundIntent): P
       conversationId: intent.conversationId,
       kind: intent.content.kind,
       text: renderForRecord(language, intent.content),
-      template: intent.content.kind === 'template'
-        ? { name: intent.content.name, language, params: templateSendParams(intent.content) }
-        : undefined,
+      template:
+        intent.content.kind === 'template'
+          ? { name: intent.content.name, language, params: templateSendParams(intent.content) }
+          : undefined,
       buttons: intent.content.kind === 'buttons' ? intent.content.buttons : undefined,
       contextMessageId: intent.replyToMessageId,
       reason: intent.consentConfirmation ? 'consent_confirmation' : undefined,
@@ -159,17 +159,23 @@ export async function deliverMessage(services: Services, tenant: Tenant, message
 async function outcomeSoFar(services: Services, tenant: Tenant, message: Message): Promise<SendOutcome | null> {
   const ref = message.id as string;
   switch (message.status) {
-    case 'sent': case 'delivered': case 'read':
+    case 'sent':
+    case 'delivered':
+    case 'read':
       return { status: 'sent', messageRef: ref, waMessageId: message.waMessageId ?? undefined };
-    case 'skipped': case 'failed':
+    case 'skipped':
+    case 'failed':
       return { status: message.status, messageRef: ref, reason: message.reason ?? undefined };
     case 'sending':
-      if (message.claim && unsentClaims.has(message.claim)) return deliverMessage(services, tenant, await releaseUnsentClaim(tenant, message));
+      if (message.claim && unsentClaims.has(message.claim))
+        return deliverMessage(services, tenant, await releaseUnsentClaim(tenant, message));
       return awaitConfirmation(services, tenant, message);
     case 'unconfirmed':
       return awaitConfirmation(services, tenant, message);
     case 'deferred':
-      return message.sendAfter && message.sendAfter.getTime() > Date.now() ? { status: 'deferred', messageRef: ref, sendAfter: message.sendAfter } : null;
+      return message.sendAfter && message.sendAfter.getTime() > Date.now()
+        ? { status: 'deferred', messageRef: ref, sendAfter: message.sendAfter }
+        : null;
     default:
       return null;
   }
@@ -188,7 +194,11 @@ function blockingReason(tenant: Tenant, message: Message, customer: Customer | n
 
 /** An owner alert outside the owner's window goes out all the same, as the approved owner-alert template. */
 async function becomeOwnerAlertTemplate(tenant: Tenant, message: Message): Promise<void> {
-  const template = { name: 'findo_owner_alert', language: tenant.language, params: templateBodyParams('findo_owner_alert', { text: message.text ?? '' }) };
+  const template = {
+    name: 'findo_owner_alert',
+    language: tenant.language,
+    params: templateBodyParams('findo_owner_alert', { text: message.text ?? '' }),
+  };
   await MessageModel.updateOne({ tenantId: tenant.id, _id: message._id }, { $set: { kind: 'template', template } });
   message.kind = 'template';
   message.set('template', template);
@@ -253,15 +263,26 @@ async function releaseUnsentClaim(tenant: Tenant, message: Message): Promise<Mes
 function transmit(whatsapp: WhatsAppPort, phoneNumberId: string, message: Message): Promise<SentMessage> {
   const options = { replyToMessageId: message.contextMessageId ?? undefined, callbackData: message.key };
   if (message.kind === 'template') {
-    return whatsapp.sendTemplate(phoneNumberId, message.phone, {
-      name: message.template!.name!,
-      language: message.template!.language as Language,
-      bodyParams: [...message.template!.params],
-      quickReplyPayloads: TEMPLATES[message.template!.name as TemplateName]?.buttons.map((b) => b.payload),
-    }, options);
+    return whatsapp.sendTemplate(
+      phoneNumberId,
+      message.phone,
+      {
+        name: message.template!.name!,
+        language: message.template!.language as Language,
+        bodyParams: [...message.template!.params],
+        quickReplyPayloads: TEMPLATES[message.template!.name as TemplateName]?.buttons.map((b) => b.payload),
+      },
+      options,
+    );
   }
   if (message.kind === 'buttons') {
-    return whatsapp.sendButtons(phoneNumberId, message.phone, message.text ?? '', message.buttons.map((b) => ({ id: b.id!, title: b.title! })), options);
+    return whatsapp.sendButtons(
+      phoneNumberId,
+      message.phone,
+      message.text ?? '',
+      message.buttons.map((b) => ({ id: b.id!, title: b.title! })),
+      options,
+    );
   }
   return whatsapp.sendText(phoneNumberId, message.phone, message.text ?? '', options);
 }
@@ -326,12 +347,20 @@ async function handleSendError(services: Services, tenant: Tenant, message: Mess
     );
     await queueSend(services, message, confirmBy);
     messagesOut.inc({ audience: message.audience, outcome: 'unconfirmed' });
-    await recordActivity(tenant.id, 'message.unconfirmed', `${describe(message)} to ${message.phone}: outcome unknown (${failure.message}); waiting for WhatsApp's status until ${confirmBy.toISOString()} before sending again`, ref);
+    await recordActivity(
+      tenant.id,
+      'message.unconfirmed',
+      `${describe(message)} to ${message.phone}: outcome unknown (${failure.message}); waiting for WhatsApp's status until ${confirmBy.toISOString()} before sending again`,
+      ref,
+    );
     return { status: 'in_flight', messageRef: ref };
   }
   // Nothing reached WhatsApp: back to pending, and let the job's backoff try again.
   unsentClaims.add(message.claim!);
-  await MessageModel.updateOne({ tenantId: tenant.id, _id: message._id, claim: message.claim }, { $set: { status: 'pending', error: recorded } });
+  await MessageModel.updateOne(
+    { tenantId: tenant.id, _id: message._id, claim: message.claim },
+    { $set: { status: 'pending', error: recorded } },
+  );
   unsentClaims.delete(message.claim!);
   throw failure;
 }
@@ -353,7 +382,12 @@ async function defer(services: Services, tenant: Tenant, message: Message, sendA
   );
   await queueSend(services, message, sendAfter);
   messagesOut.inc({ audience: message.audience, outcome: 'deferred' });
-  await recordActivity(tenant.id, 'message.deferred', `${describe(message)} to ${message.phone} deferred to ${sendAfter.toISOString()}`, message.id);
+  await recordActivity(
+    tenant.id,
+    'message.deferred',
+    `${describe(message)} to ${message.phone} deferred to ${sendAfter.toISOString()}`,
+    message.id,
+  );
   return { status: 'deferred', messageRef: message.id, sendAfter };
 }
 
@@ -383,6 +417,11 @@ async function awaitConfirmation(services: Services, tenant: Tenant, message: Me
     { returnDocument: 'after' },
   );
   if (!released) return deliverMessage(services, tenant, (await reload(message))!);
-  await recordActivity(tenant.id, 'message.resent', `${describe(message)} to ${message.phone}: no status from WhatsApp by ${new Date(deadline).toISOString()}, sending again`, ref);
+  await recordActivity(
+    tenant.id,
+    'message.resent',
+    `${describe(message)} to ${message.phone}: no status from WhatsApp by ${new Date(deadline).toISOString()}, sending again`,
+    ref,
+  );
   return deliverMessage(services, tenant, released);
 }

@@ -19,9 +19,7 @@ type ReferenceCatalog = typeof he;
 export type TextKey = keyof ReferenceCatalog;
 
 /** The `{placeholder}` names inside a string literal type. */
-export type PlaceholdersOf<S extends string> = S extends `${string}{${infer Name}}${infer Rest}`
-  ? Name | PlaceholdersOf<Rest>
-  : never;
+export type PlaceholdersOf<S extends string> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | PlaceholdersOf<Rest> : never;
 
 /** The placeholder names of a text. */
 export type TextPlaceholder<K extends TextKey> = PlaceholdersOf<ReferenceCatalog[K]>;

@@ -45,7 +45,12 @@ export async function takeEvent(incoming: IncomingEvent): Promise<{ outcome: Int
     throw error;
   }
   if (incoming.quarantineReason) {
-    await recordActivity(incoming.tenantId, 'event.quarantined', `${incoming.provider} event quarantined: ${incoming.quarantineReason}`, event.id);
+    await recordActivity(
+      incoming.tenantId,
+      'event.quarantined',
+      `${incoming.provider} event quarantined: ${incoming.quarantineReason}`,
+      event.id,
+    );
     return { outcome: 'quarantined', event };
   }
   // Stored first: if this enqueue is lost (crash), the stale-event sweep enqueues it later.

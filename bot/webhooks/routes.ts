@@ -33,7 +33,11 @@ function bodyReadRefusal(error: unknown): { status: number; error: string; outco
     case 'entity.too.large':
       return { status: 413, error: 'body over 1 MB', outcome: 'too_large' };
     case 'encoding.unsupported':
-      return { status: 415, error: `${message ?? 'unsupported content encoding'}: send identity, gzip, deflate or br`, outcome: 'unsupported' };
+      return {
+        status: 415,
+        error: `${message ?? 'unsupported content encoding'}: send identity, gzip, deflate or br`,
+        outcome: 'unsupported',
+      };
     default:
       return { status: 400, error: `body could not be read: ${message ?? type ?? 'bad request'}`, outcome: 'bad_request' };
   }
@@ -42,8 +46,11 @@ function bodyReadRefusal(error: unknown): { status: number; error: string; outco
 /** A database outage answers 503 so the sender retries; anything else is a 500. */
 function isDatabaseOutage(error: unknown): boolean {
   const name = (error as Error)?.name ?? '';
-  return /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|MongoTopologyClosedError|MongoNetworkTimeoutError|MongoPoolClearedError/.test(name)
-    || /buffering timed out|Client must be connected|connection .* closed/i.test((error as Error)?.message ?? '');
+  return (
+    /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|MongoTopologyClosedError|MongoNetworkTimeoutError|MongoPoolClearedError/.test(
+      name,
+    ) || /buffering timed out|Client must be connected|connection .* closed/i.test((error as Error)?.message ?? '')
+  );
 }
 
 /** One stored (or refused) event of a delivery. */
@@ -61,7 +68,9 @@ interface TakenEvent {
 function answerDelivery(results: TakenEvent[], options: { acknowledgement?: Record<string, unknown>; listIds?: boolean } = {}) {
   const overall: IntakeOutcome = results.some((r) => r.outcome === 'accepted')
     ? 'accepted'
-    : results.every((r) => r.outcome === 'duplicate') ? 'duplicate' : 'quarantined';
+    : results.every((r) => r.outcome === 'duplicate')
+      ? 'duplicate'
+      : 'quarantined';
   const ids = options.listIds || results.length > 1 ? { eventIds: results.map((r) => r.eventId) } : {};
   if (overall === 'quarantined') {
     const reason = results.find((r) => r.outcome === 'quarantined')?.reason ?? 'not understood';
@@ -116,7 +125,10 @@ export function createWebhookRouter({ config, logger }: WebhookRouterOptions): e
     const verifyToken = config.whatsapp.verifyToken;
     if (verifyToken && req.query['hub.mode'] === 'subscribe' && req.query['hub.verify_token'] === verifyToken) {
       const challenge = req.query['hub.challenge'];
-      res.status(200).type('text/plain').send(typeof challenge === 'string' ? challenge : '');
+      res
+        .status(200)
+        .type('text/plain')
+        .send(typeof challenge === 'string' ? challenge : '');
       return;
     }
     res.status(403).json({ error: 'verification failed' });
@@ -140,7 +152,12 @@ export function createWebhookRouter({ config, logger }: WebhookRouterOptions): e
       if (!parsed.ok) {
         const eventId = bodyDigestId('whatsapp', raw);
         const { outcome } = await takeEvent({
-          provider: 'whatsapp', tenantId: UNROUTED_TENANT, eventId, contentType, raw, quarantineReason: parsed.reason,
+          provider: 'whatsapp',
+          tenantId: UNROUTED_TENANT,
+          eventId,
+          contentType,
+          raw,
+          quarantineReason: parsed.reason,
         });
         return answerDelivery([{ eventId, outcome, reason: parsed.reason }]);
       }
@@ -151,10 +168,19 @@ export function createWebhookRouter({ config, logger }: WebhookRouterOptions): e
       const results: TakenEvent[] = [];
       for (const item of parsed.items) {
         const tenant = tenantByNumber.get(item.phoneNumberId);
-        const quarantineReason = !tenant ? `no tenant has phone_number_id ${item.phoneNumberId}` : tenant.disabled ? 'tenant disabled' : undefined;
+        const quarantineReason = !tenant
+          ? `no tenant has phone_number_id ${item.phoneNumberId}`
+          : tenant.disabled
+            ? 'tenant disabled'
+            : undefined;
         // The item is what Findo parsed and validated; the delivery's bytes are not kept per item.
         const { outcome } = await takeEvent({
-          provider: 'whatsapp', tenantId: tenant?.id ?? UNROUTED_TENANT, eventId: item.eventId, contentType, body: item, quarantineReason,
+          provider: 'whatsapp',
+          tenantId: tenant?.id ?? UNROUTED_TENANT,
+          eventId: item.eventId,
+          contentType,
+          body: item,
+          quarantineReason,
         });
         results.push({ eventId: item.eventId, outcome, reason: quarantineReason });
       }
@@ -186,7 +212,11 @@ export function createWebhookRouter({ config, logger }: WebhookRouterOptions): e
     const results: TakenEvent[] = [];
     for (const result of webhook.normalise(decoded.body, { contentType, receivedAt: new Date() })) {
       const { outcome } = await takeEvent({
-        provider, tenantId, eventId: result.eventId, contentType, raw,
+        provider,
+        tenantId,
+        eventId: result.eventId,
+        contentType,
+        raw,
         ...(result.ok ? { body: result.event } : { quarantineReason: result.reason }),
       });
       results.push({ eventId: result.eventId, outcome, reason: result.ok ? undefined : result.reason });
@@ -205,7 +235,11 @@ function contentTypeGuard(kinds: BodyKind[]) {
   return (req: Request, res: Response, next: NextFunction) => {
     const kind = bodyKindOf(req.get('content-type') ?? '');
     if (!kind || !kinds.includes(kind)) {
-      res.status(415).json({ error: `expected ${kinds.map((k) => (k === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(' or ')}` });
+      res
+        .status(415)
+        .json({
+          error: `expected ${kinds.map((k) => (k === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(' or ')}`,
+        });
       return;
     }
     next();
@@ -215,6 +249,8 @@ function contentTypeGuard(kinds: BodyKind[]) {
 /** Runs a body parser inside a handler (after authentication), surfacing 400/413 as errors. */
 function runParser(parser: express.RequestHandler, req: Request, res: Response): Promise<void> {
   return new Promise((resolve, reject) =>
-    parser(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error('the body could not be read')) : resolve())),
+    parser(req, res, (error?: unknown) =>
+      error ? reject(error instanceof Error ? error : new Error('the body could not be read')) : resolve(),
+    ),
   );
 }

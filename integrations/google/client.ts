@@ -9,7 +9,14 @@ import { AccessTokenSource } from './access-token.ts';
 import { httpStatusOf, toIntegrationError } from './errors.ts';
 import { createOAuth2Client, GoogleOAuth, type GoogleOAuthConfig } from './oauth.ts';
 import type { TokenStore } from './tokens.ts';
-import { REVIEW_REPLY_MAX_BYTES, type ListReviewsJson, type ReviewJson, type ReviewReplyJson, type ReviewReplyStateJson, type StarRatingJson } from './wire.ts';
+import {
+  REVIEW_REPLY_MAX_BYTES,
+  type ListReviewsJson,
+  type ReviewJson,
+  type ReviewReplyJson,
+  type ReviewReplyStateJson,
+  type StarRatingJson,
+} from './wire.ts';
 
 /** A Business Profile account the connected Google user can manage. */
 export interface GoogleAccount {
@@ -113,7 +120,12 @@ const ACCOUNT_NAME = /^accounts\/[^/?#]+$/;
 const LOCATION_NAME = /^accounts\/[^/?#]+\/locations\/[^/?#]+$/;
 const REVIEW_NAME = /^accounts\/[^/?#]+\/locations\/[^/?#]+\/reviews\/[^/?#]+$/;
 const STARS: Record<StarRatingJson, Stars | null> = {
-  STAR_RATING_UNSPECIFIED: null, ONE: 1, TWO: 2, THREE: 3, FOUR: 4, FIVE: 5,
+  STAR_RATING_UNSPECIFIED: null,
+  ONE: 1,
+  TWO: 2,
+  THREE: 3,
+  FOUR: 4,
+  FIVE: 5,
 };
 // Retries belong to the job that called (Agenda, with the error's kind); gaxios retrying too
 // would multiply attempts and hide 429s.
@@ -189,7 +201,9 @@ export class GoogleClient implements ReviewsPort {
   async listReviews(locationName: string, options: ListReviewsOptions = {}): Promise<ReviewPage> {
     requireName(locationName, LOCATION_NAME, 'location');
     const params = Object.fromEntries(
-      Object.entries({ pageSize: options.pageSize, pageToken: options.pageToken, orderBy: options.orderBy }).filter(([, v]) => v !== undefined),
+      Object.entries({ pageSize: options.pageSize, pageToken: options.pageToken, orderBy: options.orderBy }).filter(
+        ([, v]) => v !== undefined,
+      ),
     );
     const { data } = await this.send(`listReviews ${locationName}`, () =>
       this.auth.request<ListReviewsJson>({ url: this.v4Url(`${locationName}/reviews`), method: 'GET', params, ...NO_GAXIOS_RETRY }),
@@ -253,7 +267,10 @@ export class GoogleClient implements ReviewsPort {
 
 function requireName(name: string, pattern: RegExp, kind: string): void {
   if (!pattern.test(name)) {
-    throw new IntegrationError(`not a Google ${kind} name: ${JSON.stringify(name)}`, 'permanent', { provider: 'google', code: 'invalid_name' });
+    throw new IntegrationError(`not a Google ${kind} name: ${JSON.stringify(name)}`, 'permanent', {
+      provider: 'google',
+      code: 'invalid_name',
+    });
   }
 }
 

@@ -59,7 +59,11 @@ export function toIntegrationError(error: unknown, operation: string): Integrati
   }
   if (status === 429 || apiStatus === 'RESOURCE_EXHAUSTED') {
     const retryAfterMs = retryAfterFromHeader(response.headers) ?? retryAfterFromDetails(apiError);
-    return new IntegrationError(message, 'rate_limited', { provider: PROVIDER, code, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+    return new IntegrationError(message, 'rate_limited', {
+      provider: PROVIDER,
+      code,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
   }
   if (status >= 500) return new IntegrationError(message, 'transient', { provider: PROVIDER, code });
   return new IntegrationError(message, 'permanent', { provider: PROVIDER, code });

@@ -111,8 +111,13 @@ const GOOGLE_STATUS: Record<FailureStatus, { status: string; message: string }> 
 };
 
 const OAUTH_ERROR: Record<FailureStatus, string> = {
-  400: 'invalid_request', 401: 'invalid_client', 403: 'access_denied', 404: 'invalid_request',
-  429: 'rate_limit_exceeded', 500: 'internal_failure', 503: 'temporarily_unavailable',
+  400: 'invalid_request',
+  401: 'invalid_client',
+  403: 'access_denied',
+  404: 'invalid_request',
+  429: 'rate_limit_exceeded',
+  500: 'internal_failure',
+  503: 'temporarily_unavailable',
 };
 
 const STAR_ORDER = ['STAR_RATING_UNSPECIFIED', 'ONE', 'TWO', 'THREE', 'FOUR', 'FIVE'];
@@ -164,7 +169,10 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     const redirectUri = query.get('redirect_uri');
     const scope = query.get('scope') ?? '';
     if (!query.get('client_id') || !redirectUri || query.get('response_type') !== 'code' || !scope.split(' ').includes(SCOPE)) {
-      return sendJson(res, 400, { error: 'invalid_request', error_description: 'client_id, redirect_uri, response_type=code and the business.manage scope are required' });
+      return sendJson(res, 400, {
+        error: 'invalid_request',
+        error_description: 'client_id, redirect_uri, response_type=code and the business.manage scope are required',
+      });
     }
     const codeChallenge = query.get('code_challenge') ?? undefined;
     if (codeChallenge && query.get('code_challenge_method') !== 'S256') {
@@ -234,7 +242,9 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     if (!accounts.has(accountName)) throw { status: 404 } satisfies HttpError;
     const readMask = query.get('readMask');
     if (!readMask) throw { status: 400, message: 'Request contains an invalid argument. (read_mask is required)' } satisfies HttpError;
-    const owned = [...locations.values()].filter((l) => l.name.startsWith(`${accountName}/`)).map((l) => applyReadMask(l.resource, readMask));
+    const owned = [...locations.values()]
+      .filter((l) => l.name.startsWith(`${accountName}/`))
+      .map((l) => applyReadMask(l.resource, readMask));
     const { items, nextPageToken } = paginate(owned, query, 10, 100);
     return { locations: items, ...(nextPageToken ? { nextPageToken } : {}) };
   }
@@ -444,8 +454,7 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
 function matches(match: RequestMatch, method: string, path: string): boolean {
   if (typeof match === 'string') return path.includes(match);
   if (match instanceof RegExp) return match.test(path);
-  const pathMatches =
-    match.path === undefined || (typeof match.path === 'string' ? path.includes(match.path) : match.path.test(path));
+  const pathMatches = match.path === undefined || (typeof match.path === 'string' ? path.includes(match.path) : match.path.test(path));
   return pathMatches && (match.method === undefined || match.method.toUpperCase() === method);
 }
 
@@ -457,10 +466,18 @@ function isHttpError(error: unknown): error is HttpError {
 function paginate<T>(all: T[], query: URLSearchParams, defaultSize: number, maxSize: number) {
   const requested = query.get('pageSize');
   const pageSize = requested === null || requested === '0' ? defaultSize : Number(requested);
-  if (!Number.isInteger(pageSize) || pageSize < 0) throw { status: 400, message: 'Request contains an invalid argument. (pageSize)' } satisfies HttpError;
+  if (!Number.isInteger(pageSize) || pageSize < 0)
+    throw { status: 400, message: 'Request contains an invalid argument. (pageSize)' } satisfies HttpError;
   const token = query.get('pageToken');
-  const offset = token ? Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^offset:/, '')) : 0;
-  if (!Number.isInteger(offset) || offset < 0) throw { status: 400, message: 'Request contains an invalid argument. (pageToken)' } satisfies HttpError;
+  const offset = token
+    ? Number(
+        Buffer.from(token, 'base64url')
+          .toString('utf8')
+          .replace(/^offset:/, ''),
+      )
+    : 0;
+  if (!Number.isInteger(offset) || offset < 0)
+    throw { status: 400, message: 'Request contains an invalid argument. (pageToken)' } satisfies HttpError;
   const end = offset + Math.min(pageSize, maxSize);
   return {
     items: all.slice(offset, end),
@@ -471,7 +488,10 @@ function paginate<T>(all: T[], query: URLSearchParams, defaultSize: number, maxS
 // A FieldMask of dotted paths ("name,metadata.placeId") keeps only those fields.
 function applyReadMask(resource: object, readMask: string): Record<string, unknown> {
   const masked: Record<string, unknown> = {};
-  for (const path of readMask.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const path of readMask
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const keys = path.split('.');
     let source: unknown = resource;
     for (const key of keys) source = (source as Record<string, unknown> | undefined)?.[key];
@@ -523,9 +543,16 @@ function sendGoogleError(res: ServerResponse, failure: HttpError & { retryAfterS
           '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
           reason: 'RATE_LIMIT_EXCEEDED',
           domain: 'googleapis.com',
-          metadata: { service, quota_metric: `${service}/default_requests`, quota_limit: 'DefaultRequestsPerMinutePerProject', consumer: 'projects/000000000000' },
+          metadata: {
+            service,
+            quota_metric: `${service}/default_requests`,
+            quota_limit: 'DefaultRequestsPerMinutePerProject',
+            consumer: 'projects/000000000000',
+          },
         },
-        ...(failure.retryAfterSeconds === undefined ? [] : [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${failure.retryAfterSeconds}s` }]),
+        ...(failure.retryAfterSeconds === undefined
+          ? []
+          : [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${failure.retryAfterSeconds}s` }]),
       ],
     };
   }

@@ -40,10 +40,7 @@ const DOCUMENT_TYPES: Record<number, DocumentType> = {
  * `gi:pay:<transaction_id>` for a payment-form notification, which is ignored because the
  * document webhook carries the same sale.
  */
-export function normaliseGreeninvoiceWebhook(
-  body: unknown,
-  meta: { contentType: string; receivedAt: Date },
-): NormaliseResult {
+export function normaliseGreeninvoiceWebhook(body: unknown, meta: { contentType: string; receivedAt: Date }): NormaliseResult {
   const doc = asRecord(body);
   if (!doc) return quarantine('greeninvoice', body, 'body is not a document object');
   const transactionId = pickString(doc, 'transaction_id');
@@ -77,9 +74,11 @@ function issuedAt(doc: WebhookRecord): Date | null {
   const positive = (n: number | null) => (n !== null && n > 0 ? n : null);
   const createdAtMs = positive(pickNumber(doc, 'createdAt'));
   const creationDateSeconds = positive(pickNumber(doc, 'creationDate'));
-  return instantAt(createdAtMs)
-    ?? instantAt(creationDateSeconds === null ? null : creationDateSeconds * 1000)
-    ?? parseIsraeliDate(pickString(doc, 'date', 'documentDate'));
+  return (
+    instantAt(createdAtMs) ??
+    instantAt(creationDateSeconds === null ? null : creationDateSeconds * 1000) ??
+    parseIsraeliDate(pickString(doc, 'date', 'documentDate'))
+  );
 }
 
 /** The header a Morning webhook signature arrives in, as one integration observed it (Node lower-cases header names). */
@@ -106,7 +105,10 @@ export function authenticateGreeninvoice(
 ): boolean {
   if (!secret) return true;
   const header = headers[GREENINVOICE_SIGNATURE_HEADER];
-  const signature = (Array.isArray(header) ? header[0] : header)?.trim().replace(/^sha256=/i, '').toLowerCase();
+  const signature = (Array.isArray(header) ? header[0] : header)
+    ?.trim()
+    .replace(/^sha256=/i, '')
+    .toLowerCase();
   if (!signature || !/^[0-9a-f]{64}$/.test(signature)) return false;
   return timingSafeEqual(Buffer.from(signGreeninvoiceBody(rawBody, secret), 'hex'), Buffer.from(signature, 'hex'));
 }

@@ -52,10 +52,7 @@ export const MAX_DOCUMENTS_PER_BODY = 100;
  * Event id: `ic:<doctype>:<docnum>`, because `docnum` is sequential per doctype: invoice 1001 and
  * receipt 1001 are different documents. A manual re-send from iCount's document search repeats it.
  */
-export function normaliseIcountWebhook(
-  body: unknown,
-  meta: { contentType: string; receivedAt: Date },
-): NormaliseResult[] {
+export function normaliseIcountWebhook(body: unknown, meta: { contentType: string; receivedAt: Date }): NormaliseResult[] {
   if (!Array.isArray(body)) return [normaliseIcountDocument(unwrapJsonFormField(asRecord(body)), body, meta)];
   if (body.length === 0) return [quarantine('icount', body, 'an empty array: no document in the body')];
   if (body.length > MAX_DOCUMENTS_PER_BODY) {
@@ -89,7 +86,8 @@ function normaliseIcountDocument(
     providerDocumentType: doctype,
     customerName: pickString(doc, 'client_name', 'clientname') ?? pickString(client, 'client_name', 'clientname', 'name'),
     // WhatsApp reaches mobiles: the nested client's mobile comes before any other number.
-    customerPhoneRaw: pickPhone(client, 'mobile', 'cell') ?? pickPhone(doc, 'mobile', 'cell', 'phone', 'client_phone') ?? pickPhone(client, 'phone'),
+    customerPhoneRaw:
+      pickPhone(client, 'mobile', 'cell') ?? pickPhone(doc, 'mobile', 'cell', 'phone', 'client_phone') ?? pickPhone(client, 'phone'),
     customerEmails: pickString(doc, 'email', 'client_email') ?? pickString(client, 'email'),
     amount: pickNumber(doc, 'totalwithvat', 'total', 'sum'),
     // An Israeli account's documents are in shekels unless the document names another currency.

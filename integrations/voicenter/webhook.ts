@@ -65,10 +65,7 @@ const MAX_DELIVERY_DELAY_MS = 24 * 60 * 60_000;
  * a transfer CDR of the same caller experience yield one flow; `vc:<ivruniqueid>:<type>` for ignored
  * calls, since Click2Call legs and transfers share a call id but differ in type.
  */
-export function normaliseVoicenterWebhook(
-  body: unknown,
-  meta: { contentType: string; receivedAt: Date },
-): NormaliseResult {
+export function normaliseVoicenterWebhook(body: unknown, meta: { contentType: string; receivedAt: Date }): NormaliseResult {
   const cdr = unwrapJsonFormField(asRecord(body));
   if (!cdr) return quarantine('voicenter', body, 'body is not a CDR object');
   const callId = pickString(cdr, 'ivruniqueid');

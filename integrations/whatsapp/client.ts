@@ -79,13 +79,7 @@ export interface WhatsAppPort {
   /** Free-form text; only inside the customer's 24-hour window. */
   sendText(phoneNumberId: string, toE164: string, text: string, options?: SendOptions): Promise<SentMessage>;
   /** Body text with 1–3 reply buttons; only inside the 24-hour window. */
-  sendButtons(
-    phoneNumberId: string,
-    toE164: string,
-    bodyText: string,
-    buttons: ReplyButton[],
-    options?: SendOptions,
-  ): Promise<SentMessage>;
+  sendButtons(phoneNumberId: string, toE164: string, bodyText: string, buttons: ReplyButton[], options?: SendOptions): Promise<SentMessage>;
   /** An approved template; the only kind allowed outside the 24-hour window. */
   sendTemplate(phoneNumberId: string, toE164: string, template: TemplateMessage, options?: SendOptions): Promise<SentMessage>;
   /** Marks an inbound message read (blue ticks). */
@@ -139,7 +133,13 @@ class WhatsAppClient implements WhatsAppPort {
   /** Keyed by the parsed body the library hands back, so each answer keeps its own HTTP facts. */
   private readonly answers = new WeakMap<object, AnswerInfo>();
 
-  constructor({ apiUrl = GRAPH_ORIGIN, apiVersion = DEFAULT_WHATSAPP_API_VERSION, token, appSecret, timeoutMs = 15_000 }: WhatsAppClientOptions) {
+  constructor({
+    apiUrl = GRAPH_ORIGIN,
+    apiVersion = DEFAULT_WHATSAPP_API_VERSION,
+    token,
+    appSecret,
+    timeoutMs = 15_000,
+  }: WhatsAppClientOptions) {
     this.token = token;
     this.apiVersion = apiVersion;
     this.api = new WhatsAppAPI({
@@ -249,7 +249,8 @@ class WhatsAppClient implements WhatsAppPort {
     const answer = await this.call(operation, () =>
       toUser
         ? this.sendToUserId(phoneNumberId, toE164, message, { replyToMessageId, callbackData })
-        : this.api.sendMessage(phoneNumberId, toE164, message, replyToMessageId, callbackData));
+        : this.api.sendMessage(phoneNumberId, toE164, message, replyToMessageId, callbackData),
+    );
     const messageId = 'messages' in answer ? answer.messages[0]?.id : undefined;
     if (!messageId) {
       throw new IntegrationError(`WhatsApp ${operation} failed: Graph accepted the request but returned no message id`, 'transient', {
@@ -263,15 +264,26 @@ class WhatsAppClient implements WhatsAppPort {
    * A send to a user known only by username: Graph takes the business-scoped user id in `recipient`
    * instead of `to` (Meta's business-scoped user id guide). whatsapp-api-js 6.2 only writes `to`.
    */
-  private async sendToUserId(phoneNumberId: string, userId: string, message: ClientMessage, { replyToMessageId, callbackData }: SendOptions) {
+  private async sendToUserId(
+    phoneNumberId: string,
+    userId: string,
+    message: ClientMessage,
+    { replyToMessageId, callbackData }: SendOptions,
+  ) {
     const type = message._type;
     const request = {
-      messaging_product: 'whatsapp', recipient_type: 'individual', recipient: userId, type, [type]: message,
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      recipient: userId,
+      type,
+      [type]: message,
       ...(replyToMessageId && { context: { message_id: replyToMessageId } }),
       ...(callbackData !== undefined && { biz_opaque_callback_data: callbackData }),
     };
     const response = await this.api.$$apiFetch$$(`${GRAPH_ORIGIN}/${this.apiVersion}/${phoneNumberId}/messages`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(request),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
     });
     return (await response.json()) as Awaited<ReturnType<WhatsAppAPI['sendMessage']>>;
   }

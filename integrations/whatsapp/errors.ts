@@ -29,15 +29,27 @@ export interface WhatsAppFailureContext {
 }
 
 const PERMANENT_CODES = new Set([
-  0, 3, 10, 100, 190, 368, // auth, permissions, bad parameters, restricted account
+  0,
+  3,
+  10,
+  100,
+  190,
+  368, // auth, permissions, bad parameters, restricted account
   130403, // the business blocked this user
-  131008, 131009, 131021, // missing/invalid parameter, sender = recipient
+  131008,
+  131009,
+  131021, // missing/invalid parameter, sender = recipient
   131026, // undeliverable: not on WhatsApp, old app, terms not accepted
-  131031, 131042, 131045, // account locked, payment problem, number not registered
+  131031,
+  131042,
+  131045, // account locked, payment problem, number not registered
   131047, // re-engagement: outside the 24-hour window, a template is needed
   131050, // the user stopped marketing messages
-  131051, 131052, 131053, // unsupported type, media download/upload failed
-  133010, 135000,
+  131051,
+  131052,
+  131053, // unsupported type, media download/upload failed
+  133010,
+  135000,
 ]);
 
 const RATE_LIMIT_CODES = new Set([
@@ -127,8 +139,7 @@ export function classifyWhatsAppError(failure: unknown, context: WhatsAppFailure
   }
 
   if (context.httpStatus !== undefined) {
-    const kind: FailureKind =
-      context.httpStatus >= 500 ? 'transient' : context.httpStatus === 429 ? 'rate_limited' : 'permanent';
+    const kind: FailureKind = context.httpStatus >= 500 ? 'transient' : context.httpStatus === 429 ? 'rate_limited' : 'permanent';
     return new IntegrationError(`${prefix}: HTTP ${context.httpStatus} without a Graph error body`, kind, {
       provider: 'whatsapp',
       code: `http_${context.httpStatus}`,

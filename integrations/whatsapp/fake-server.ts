@@ -189,7 +189,8 @@ const META_ERRORS: Record<number, MetaError> = {
   131056: {
     httpStatus: 400,
     message: '(#131056) (Business Account, Consumer Account) pair rate limit hit',
-    details: 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
+    details:
+      'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
   },
   132000: {
     httpStatus: 400,
@@ -261,10 +262,14 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
       const id = mediaPath[1];
       const stored = media.get(id);
       if (!stored) {
-        return sendGraphError(res, {
-          httpStatus: 400,
-          message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
-        }, 100);
+        return sendGraphError(
+          res,
+          {
+            httpStatus: 400,
+            message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+          },
+          100,
+        );
       }
       return sendJson(res, 200, {
         messaging_product: 'whatsapp',
@@ -285,7 +290,8 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
     if (failure?.options.afterAccepting && !isRead) accept(phoneNumberId, token, body);
     if (failure?.options.hang) return; // the request stays open until the client gives up
     if (failure) {
-      if (!isRead && !failure.options.afterAccepting) rejected.push({ ...describeSend(phoneNumberId, token, body), errorCode: failure.code });
+      if (!isRead && !failure.options.afterAccepting)
+        rejected.push({ ...describeSend(phoneNumberId, token, body), errorCode: failure.code });
       return sendFailure(res, failure);
     }
     if (isRead) {
@@ -298,7 +304,11 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
       return sendGraphError(res, { httpStatus: 400, message: '(#100) The parameter to is required.' }, 100);
     }
     if (typeof body.to !== 'string' && !isBusinessScopedUserId(address)) {
-      return sendGraphError(res, { httpStatus: 400, message: '(#100) Invalid parameter: recipient must be a business-scoped user id.' }, 100);
+      return sendGraphError(
+        res,
+        { httpStatus: 400, message: '(#100) Invalid parameter: recipient must be a business-scoped user id.' },
+        100,
+      );
     }
     const message = accept(phoneNumberId, token, body);
     sendJson(res, 200, {
@@ -318,7 +328,13 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
   }
 
   async function reportSent(webhookUrl: string, message: FakeSentMessage): Promise<void> {
-    const webhook = signedStatus({ phoneNumberId: message.phoneNumberId, messageId: message.messageId, recipient: message.to, status: 'sent', callbackData: message.callbackData });
+    const webhook = signedStatus({
+      phoneNumberId: message.phoneNumberId,
+      messageId: message.messageId,
+      recipient: message.to,
+      status: 'sent',
+      callbackData: message.callbackData,
+    });
     // Meta retries a webhook Findo did not take; a bounded version of that here.
     for (let attempt = 0; attempt < 60 && statusWebhookUrl; attempt++) {
       const delivery = await deliver(webhookUrl, webhook).catch(() => undefined);
@@ -365,7 +381,9 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
     const byUsername = isBusinessScopedUserId(inbound.from);
     const waId = byUsername ? undefined : toWhatsAppId(inbound.from);
     const message: Record<string, unknown> = {
-      ...(byUsername ? { from_user_id: inbound.from } : { from: waId }), id: messageId, timestamp: unixSeconds(inbound.timestamp),
+      ...(byUsername ? { from_user_id: inbound.from } : { from: waId }),
+      id: messageId,
+      timestamp: unixSeconds(inbound.timestamp),
     };
     if (inbound.contextMessageId) message.context = { from: DISPLAY_PHONE_NUMBER, id: inbound.contextMessageId };
     if (inbound.buttonReply) {
@@ -384,9 +402,11 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
     const value = {
       messaging_product: 'whatsapp',
       metadata: { display_phone_number: DISPLAY_PHONE_NUMBER, phone_number_id: inbound.phoneNumberId },
-      contacts: [byUsername
-        ? { profile: { name: inbound.profileName ?? '', username: inbound.username ?? '' }, user_id: inbound.from }
-        : { profile: { name: inbound.profileName ?? '' }, wa_id: waId }],
+      contacts: [
+        byUsername
+          ? { profile: { name: inbound.profileName ?? '', username: inbound.username ?? '' }, user_id: inbound.from }
+          : { profile: { name: inbound.profileName ?? '' }, wa_id: waId },
+      ],
       messages: [message],
     };
     return { ...signPayload(envelope(value)), messageId };
@@ -406,9 +426,7 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
       timestamp: unixSeconds(update.timestamp),
       recipient_id: toWhatsAppId(update.recipient),
       ...(update.callbackData !== undefined && { biz_opaque_callback_data: update.callbackData }),
-      ...(failed
-        ? { errors }
-        : { pricing: { billable: true, pricing_model: 'PMP', category: 'utility', type: 'regular' } }),
+      ...(failed ? { errors } : { pricing: { billable: true, pricing_model: 'PMP', category: 'utility', type: 'regular' } }),
     };
     const value = {
       messaging_product: 'whatsapp',

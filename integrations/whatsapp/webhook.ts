@@ -94,7 +94,10 @@ export type WhatsAppWebhookParseResult = { ok: true; items: WhatsAppWebhookItem[
 
 // Seconds a JavaScript date can hold (±8.64e15 ms): `"99999999999999999999"` is no time at all.
 const LATEST_UNIX_SECONDS = 8.64e12;
-const unixSeconds = z.string().regex(/^\d+$/, 'expected Unix seconds').refine((s) => Number(s) <= LATEST_UNIX_SECONDS, 'Unix seconds out of range');
+const unixSeconds = z
+  .string()
+  .regex(/^\d+$/, 'expected Unix seconds')
+  .refine((s) => Number(s) <= LATEST_UNIX_SECONDS, 'Unix seconds out of range');
 const media = z.object({ id: z.string().min(1), mime_type: z.string(), caption: z.string().optional() });
 const reply = z.object({ id: z.string(), title: z.string() });
 const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
@@ -108,9 +111,7 @@ const messageSchema = z.object({
   type: z.string().min(1),
   text: z.object({ body: z.string() }).optional(),
   button: z.object({ text: z.string().optional(), payload: z.string().optional() }).optional(),
-  interactive: z
-    .object({ type: z.string(), button_reply: reply.optional(), list_reply: reply.optional() })
-    .optional(),
+  interactive: z.object({ type: z.string(), button_reply: reply.optional(), list_reply: reply.optional() }).optional(),
   image: media.optional(),
   audio: media.optional(),
   video: media.optional(),
@@ -126,24 +127,30 @@ const errorSchema = z.object({
   error_data: z.object({ details: z.string().optional() }).optional(),
 });
 
-const statusSchema = z.object({
-  id: z.string().min(1),
-  status: z.string(),
-  timestamp: unixSeconds,
-  // Username-only users (2026) come with `recipient_user_id` and no `recipient_id`.
-  recipient_id: z.string().min(1).optional(),
-  recipient_user_id: z.string().min(1).optional(),
-  errors: z.array(errorSchema).optional(),
-  biz_opaque_callback_data: z.string().optional(),
-}).refine((s) => s.recipient_id !== undefined || s.recipient_user_id !== undefined, 'a status names no recipient_id or recipient_user_id');
+const statusSchema = z
+  .object({
+    id: z.string().min(1),
+    status: z.string(),
+    timestamp: unixSeconds,
+    // Username-only users (2026) come with `recipient_user_id` and no `recipient_id`.
+    recipient_id: z.string().min(1).optional(),
+    recipient_user_id: z.string().min(1).optional(),
+    errors: z.array(errorSchema).optional(),
+    biz_opaque_callback_data: z.string().optional(),
+  })
+  .refine((s) => s.recipient_id !== undefined || s.recipient_user_id !== undefined, 'a status names no recipient_id or recipient_user_id');
 
 const messagesValueSchema = z.object({
   metadata: z.object({ phone_number_id: z.string().min(1) }),
-  contacts: z.array(z.object({
-    wa_id: z.string().optional(),
-    user_id: z.string().optional(),
-    profile: z.object({ name: z.string().optional(), username: z.string().optional() }).optional(),
-  })).optional(),
+  contacts: z
+    .array(
+      z.object({
+        wa_id: z.string().optional(),
+        user_id: z.string().optional(),
+        profile: z.object({ name: z.string().optional(), username: z.string().optional() }).optional(),
+      }),
+    )
+    .optional(),
   messages: z.array(messageSchema).optional(),
   statuses: z.array(statusSchema).optional(),
   errors: z.array(errorSchema).optional(),
@@ -221,7 +228,9 @@ const errorItem = (error: ParsedError) => ({
 });
 
 function systemErrors(errors: ParsedError[], phoneNumberId: string): WhatsAppSystemErrors {
-  const digest = createHash('sha256').update(JSON.stringify([phoneNumberId, errors])).digest('hex');
+  const digest = createHash('sha256')
+    .update(JSON.stringify([phoneNumberId, errors]))
+    .digest('hex');
   return { kind: 'whatsapp.errors', eventId: `wa:errors:${digest}`, phoneNumberId, errors: errors.map(errorItem) };
 }
 
@@ -241,14 +250,14 @@ function toInboundMessage(message: ParsedMessage, value: MessagesValue, phoneNum
   const interactiveReply = message.interactive?.button_reply ?? message.interactive?.list_reply;
 
   const text =
-    message.type === 'text' ? message.text?.body
-    : message.type === 'button' ? message.button?.text
-    : message.type === 'interactive' ? interactiveReply?.title
-    : mediaPart?.caption;
-  const replyId =
-    message.type === 'button' ? message.button?.payload
-    : message.type === 'interactive' ? interactiveReply?.id
-    : undefined;
+    message.type === 'text'
+      ? message.text?.body
+      : message.type === 'button'
+        ? message.button?.text
+        : message.type === 'interactive'
+          ? interactiveReply?.title
+          : mediaPart?.caption;
+  const replyId = message.type === 'button' ? message.button?.payload : message.type === 'interactive' ? interactiveReply?.id : undefined;
 
   return {
     kind: 'whatsapp.message',

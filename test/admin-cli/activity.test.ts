@@ -66,9 +66,20 @@ describe('findo activity (the real CLI as a child process)', { timeout: 120_000 
     env = cliEnv(db.uri, TEST_MASTER_KEY);
     dani = await seedTenant('Dani Plumbing', 'dani-plumbing');
     noa = await seedTenant('Noa Salon', 'noa-salon');
-    await ActivityModel.create({ tenantId: dani.id, type: 'event.accepted', text: 'voicenter event call-1 accepted', ref: 'e1', at: ago(30 * MINUTE) });
+    await ActivityModel.create({
+      tenantId: dani.id,
+      type: 'event.accepted',
+      text: 'voicenter event call-1 accepted',
+      ref: 'e1',
+      at: ago(30 * MINUTE),
+    });
     await ActivityModel.create({ tenantId: noa.id, type: 'lead.created', text: 'ליד חדש: רונית', at: ago(20 * MINUTE) });
-    await ActivityModel.create({ tenantId: dani.id, type: 'message.sent', text: 'findo_missed_call sent to +972527654321', at: ago(10 * MINUTE) });
+    await ActivityModel.create({
+      tenantId: dani.id,
+      type: 'message.sent',
+      text: 'findo_missed_call sent to +972527654321',
+      at: ago(10 * MINUTE),
+    });
     await ActivityModel.create({ tenantId: dani.id, type: 'lead.created', text: 'ליד חדש: יוסי', at: ago(5 * MINUTE) });
   });
   afterAll(async () => {
@@ -87,7 +98,10 @@ describe('findo activity (the real CLI as a child process)', { timeout: 120_000 
     expect(all.stderr).toBe('');
     expect(all.code).toBe(0);
     expect(all.json().map((a: { text: string }) => a.text)).toEqual([
-      'voicenter event call-1 accepted', 'ליד חדש: רונית', 'findo_missed_call sent to +972527654321', 'ליד חדש: יוסי',
+      'voicenter event call-1 accepted',
+      'ליד חדש: רונית',
+      'findo_missed_call sent to +972527654321',
+      'ליד חדש: יוסי',
     ]);
     expect(Object.keys(all.json()[0]).sort()).toEqual(['at', 'id', 'ref', 'tenantId', 'text', 'type']);
     expect(all.json()[0]).toMatchObject({ tenantId: dani.id, type: 'event.accepted', ref: 'e1' });

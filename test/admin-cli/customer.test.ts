@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mongoose from 'mongoose';
 import { AGENDA_COLLECTION } from '../../bot/agenda.ts';
 import {
-  ActivityModel, ConversationModel, CustomerModel, EventModel, LeadModel, MessageModel, ReviewRequestModel, type Tenant, type WebhookProvider,
+  ActivityModel,
+  ConversationModel,
+  CustomerModel,
+  EventModel,
+  LeadModel,
+  MessageModel,
+  ReviewRequestModel,
+  type Tenant,
+  type WebhookProvider,
 } from '../../bot/db/models/index.ts';
 import { greeninvoiceDocument } from '../../integrations/greeninvoice/fake.ts';
 import { voicenterAnsweredCall, voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
@@ -13,7 +21,13 @@ import { cliEnv, oneErrorLine, seedTenant } from './seed.ts';
 
 const CUSTOMER = '+972527654321';
 const NEIGHBOUR = '+972547777777';
-const MODELS = { customers: CustomerModel, messages: MessageModel, leads: LeadModel, reviewRequests: ReviewRequestModel, conversations: ConversationModel };
+const MODELS = {
+  customers: CustomerModel,
+  messages: MessageModel,
+  leads: LeadModel,
+  reviewRequests: ReviewRequestModel,
+  conversations: ConversationModel,
+};
 
 describe('findo customer (the real CLI as a child process)', { timeout: 120_000 }, () => {
   let db: Awaited<ReturnType<typeof connectTestDatabase>>;
@@ -24,10 +38,28 @@ describe('findo customer (the real CLI as a child process)', { timeout: 120_000 
   /** Creates a customer's record, two messages, a lead, a review request and a conversation. */
   async function seedCustomer(tenant: Tenant, phone: string, name: string) {
     await CustomerModel.create({ tenantId: tenant.id, phone, name, lastInboundAt: new Date() });
-    await MessageModel.create({ tenantId: tenant.id, phone, key: `in:${phone}`, direction: 'in', text: `שלום, כאן ${name}`, status: 'received' });
-    await MessageModel.create({ tenantId: tenant.id, phone, key: `out:${phone}`, direction: 'out', text: 'איך אפשר לעזור?', status: 'sent' });
+    await MessageModel.create({
+      tenantId: tenant.id,
+      phone,
+      key: `in:${phone}`,
+      direction: 'in',
+      text: `שלום, כאן ${name}`,
+      status: 'received',
+    });
+    await MessageModel.create({
+      tenantId: tenant.id,
+      phone,
+      key: `out:${phone}`,
+      direction: 'out',
+      text: 'איך אפשר לעזור?',
+      status: 'sent',
+    });
     const conversation = await ConversationModel.create({
-      tenantId: tenant.id, kind: 'lead_capture', phone, machineVersion: 1, snapshot: { context: { name } },
+      tenantId: tenant.id,
+      kind: 'lead_capture',
+      phone,
+      machineVersion: 1,
+      snapshot: { context: { name } },
     });
     await LeadModel.create({ tenantId: tenant.id, phone, name, source: 'missed_call', conversationId: conversation.id });
     await ReviewRequestModel.create({ tenantId: tenant.id, provider: 'icount', documentId: `doc-${phone}`, phone, customerName: name });
@@ -42,29 +74,45 @@ describe('findo customer (the real CLI as a child process)', { timeout: 120_000 
     // Provider events keep the bytes as they came (JSON or form); WhatsApp events their parsed item.
     const raw = (provider: WebhookProvider, eventId: string, body: Record<string, unknown>, form = false) =>
       EventModel.create({
-        tenantId: tenant.id, provider, eventId, status: 'processed', receivedAt: new Date(),
+        tenantId: tenant.id,
+        provider,
+        eventId,
+        status: 'processed',
+        receivedAt: new Date(),
         contentType: form ? 'application/x-www-form-urlencoded' : 'application/json',
         raw: Buffer.from(form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body)),
       });
     const item = (eventId: string, body: unknown) =>
       EventModel.create({ tenantId: tenant.id, provider: 'whatsapp', eventId, status: 'processed', body, receivedAt: new Date() });
     await raw('voicenter', `vc:missed:${phone}`, voicenterMissedCall({ caller: national, callerPhone: national }));
-    await raw('voicenter', `vc:answered:${phone}`, { ...voicenterAnsweredCall({ caller: phone.slice(1), callerPhone: phone.slice(1) }), IVR: '' }, true);
+    await raw(
+      'voicenter',
+      `vc:answered:${phone}`,
+      { ...voicenterAnsweredCall({ caller: phone.slice(1), callerPhone: phone.slice(1) }), IVR: '' },
+      true,
+    );
     await raw('greeninvoice', `gi:${phone}`, greeninvoiceDocument({ recipient: { mobile: national.replace(/-/g, ''), phone: '' } }));
     await item(`wa:msg:${phone}`, { kind: 'whatsapp.message', from: phone, type: 'text', text: 'שלום' });
     await item(`wa:status:${phone}`, { kind: 'whatsapp.status', recipient: phone, status: 'read', errors: [] });
     await ActivityModel.create({ tenantId: tenant.id, type: 'message.sent', text: `template findo_missed_call sent to ${phone}` });
     await ActivityModel.create({ tenantId: tenant.id, type: 'lead.created', text: `new lead from ${phone}` });
     await mongoose.connection.db!.collection(AGENDA_COLLECTION).insertOne({
-      name: 'missed-call-followup', type: 'normal', priority: 0, lockedAt: null,
-      nextRunAt: new Date(Date.now() + 3_600_000), data: { tenantId: tenant.id, phone, eventRef: 'call' },
+      name: 'missed-call-followup',
+      type: 'normal',
+      priority: 0,
+      lockedAt: null,
+      nextRunAt: new Date(Date.now() + 3_600_000),
+      data: { tenantId: tenant.id, phone, eventRef: 'call' },
     });
   }
 
   /** How many documents each collection holds for this tenant and phone. */
   async function holdings(tenant: Tenant, phone: string) {
     const entries = await Promise.all(
-      Object.entries(MODELS).map(async ([key, model]) => [key, await (model as typeof LeadModel).countDocuments({ tenantId: tenant.id, phone })]),
+      Object.entries(MODELS).map(async ([key, model]) => [
+        key,
+        await (model as typeof LeadModel).countDocuments({ tenantId: tenant.id, phone }),
+      ]),
     );
     return Object.fromEntries(entries) as Record<keyof typeof MODELS, number>;
   }
@@ -92,7 +140,12 @@ describe('findo customer (the real CLI as a child process)', { timeout: 120_000 
     await seedCustomer(dani, NEIGHBOUR, 'רונית');
     await seedCustomer(noa, CUSTOMER, 'יוסי');
     await ActivityModel.create({ tenantId: dani.id, type: 'lead.created', text: 'lead' });
-    for (const [tenant, phone] of [[dani, CUSTOMER], [dani, NEIGHBOUR], [noa, CUSTOMER]] as const) await seedTraces(tenant, phone);
+    for (const [tenant, phone] of [
+      [dani, CUSTOMER],
+      [dani, NEIGHBOUR],
+      [noa, CUSTOMER],
+    ] as const)
+      await seedTraces(tenant, phone);
   });
   afterAll(() => db.close());
 
@@ -106,7 +159,8 @@ describe('findo customer (the real CLI as a child process)', { timeout: 120_000 
     expect(json.code).toBe(0);
     const view = json.json();
     expect(view).toMatchObject({
-      tenant: { id: dani.id, slug: 'dani-plumbing', name: 'Dani Plumbing' }, phone: CUSTOMER,
+      tenant: { id: dani.id, slug: 'dani-plumbing', name: 'Dani Plumbing' },
+      phone: CUSTOMER,
       customer: { tenantId: dani.id, phone: CUSTOMER, name: 'יוסי', optedOut: false },
     });
     expect(view.customer.id).toMatch(/^[0-9a-f]{24}$/);
@@ -123,7 +177,8 @@ describe('findo customer (the real CLI as a child process)', { timeout: 120_000 
     // The raw webhooks, whichever way their provider wrote the phone, and the activity lines.
     expect(view.events.map((e: { eventId: string }) => e.eventId).sort()).toEqual(SEEDED_EVENT_IDS(CUSTOMER).sort());
     expect(view.activity.map((a: { text: string }) => a.text)).toEqual([
-      `template findo_missed_call sent to ${CUSTOMER}`, `new lead from ${CUSTOMER}`,
+      `template findo_missed_call sent to ${CUSTOMER}`,
+      `new lead from ${CUSTOMER}`,
     ]);
 
     expect(human.code).toBe(0);
@@ -132,7 +187,15 @@ describe('findo customer (the real CLI as a child process)', { timeout: 120_000 
     expect(human.stdout).toContain('raw events (5):');
     expect(human.stdout).toContain('activity lines (2):');
     expect(nobody.code).toBe(0);
-    expect(nobody.json()).toMatchObject({ customer: null, messages: [], leads: [], reviewRequests: [], conversations: [], events: [], activity: [] });
+    expect(nobody.json()).toMatchObject({
+      customer: null,
+      messages: [],
+      leads: [],
+      reviewRequests: [],
+      conversations: [],
+      events: [],
+      activity: [],
+    });
   });
 
   it('refuses a bad phone, an unknown tenant, and forgetting without --yes off a terminal; nothing changes', async () => {
@@ -156,12 +219,14 @@ describe('findo customer (the real CLI as a child process)', { timeout: 120_000 
     expect(await traces(dani, CUSTOMER)).toEqual(allTraces);
   });
 
-  it("forgets exactly that customer of that tenant: nothing of another customer or another tenant", async () => {
+  it('forgets exactly that customer of that tenant: nothing of another customer or another tenant', async () => {
     const result = await runCli(['customer', 'forget', 'dani-plumbing', '0527654321', '--yes', '--json'], env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.json()).toEqual({
-      tenantId: dani.id, tenantSlug: 'dani-plumbing', phone: CUSTOMER,
+      tenantId: dani.id,
+      tenantSlug: 'dani-plumbing',
+      phone: CUSTOMER,
       deleted: { messages: 2, leads: 1, reviewRequests: 1, conversations: 1, events: 5, activity: 2, customers: 1, pendingJobs: 1 },
       optOutKept: false,
     });
@@ -186,11 +251,16 @@ describe('findo customer (the real CLI as a child process)', { timeout: 120_000 
   it('of a customer who opted out, keeps the opt-out alone, so nothing messages them again', async () => {
     const optedOut = '+972501234567';
     await seedCustomer(dani, optedOut, 'מיכל');
-    await CustomerModel.updateOne({ tenantId: dani.id, phone: optedOut }, { $set: { optedOut: true, optedOutAt: new Date(), lastFollowupAt: new Date() } });
+    await CustomerModel.updateOne(
+      { tenantId: dani.id, phone: optedOut },
+      { $set: { optedOut: true, optedOutAt: new Date(), lastFollowupAt: new Date() } },
+    );
 
     const result = await runCli(['customer', 'forget', 'dani-plumbing', '050-123-4567', '--yes'], env);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/deleted 2 messages, 1 lead, 1 review request, 1 conversation, .*0 customer records, .*; kept only their opt-out, so Findo never messages them again\n$/);
+    expect(result.stdout).toMatch(
+      /deleted 2 messages, 1 lead, 1 review request, 1 conversation, .*0 customer records, .*; kept only their opt-out, so Findo never messages them again\n$/,
+    );
     expect(await holdings(dani, optedOut)).toEqual({ ...nothing, customers: 1 });
     const kept = await CustomerModel.findOne({ tenantId: dani.id, phone: optedOut }).lean();
     expect(kept).toMatchObject({ phone: optedOut, optedOut: true, optedOutAt: expect.any(Date) });

@@ -68,7 +68,11 @@ async function startFindo(env: Record<string, string>): Promise<{ child: ChildPr
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await until(() => /"url":"(http:[^"]+)"/.exec(output)?.[1] ?? (child.exitCode !== null ? Promise.reject(new Error(output)) : undefined), 'Findo to listen', 60_000);
+  const url = await until(
+    () => /"url":"(http:[^"]+)"/.exec(output)?.[1] ?? (child.exitCode !== null ? Promise.reject(new Error(output)) : undefined),
+    'Findo to listen',
+    60_000,
+  );
   expect(output).toMatch(/"engine":"ferretdb"/);
   return { child, url };
 }
@@ -112,7 +116,12 @@ describe.skipIf(!hasFerretDb)('the embedded database without mongod', () => {
     const after = await runCli(['tenant', 'create', '--name', 'After The Crash', '--owner-phone', '054-765-4322', '--json'], env);
     expect(after.code).toBe(0);
     const listed = await runCli(['tenant', 'list', '--json'], env);
-    expect(listed.json().map((t: { name: string }) => t.name).sort()).toEqual(['After The Crash', 'Before The Crash']);
+    expect(
+      listed
+        .json()
+        .map((t: { name: string }) => t.name)
+        .sort(),
+    ).toEqual(['After The Crash', 'Before The Crash']);
   }, 120_000);
 
   it('ends the FerretDB a killed Findo left behind before starting its own', async () => {
@@ -135,12 +144,17 @@ describe('the embedded database when no engine can be had', () => {
   it('says in one line how to fix it, exits 1, and prints no stack trace', async () => {
     const dataDir = freshDataDir();
     const result = await runCli(['tenant', 'list'], {
-      FINDO_DATA_DIR: dataDir, FINDO_CACHE_DIR: join(dataDir, 'cache'), FINDO_GO: join(dataDir, 'no-go'), ...NO_MONGOD,
+      FINDO_DATA_DIR: dataDir,
+      FINDO_CACHE_DIR: join(dataDir, 'cache'),
+      FINDO_GO: join(dataDir, 'no-go'),
+      ...NO_MONGOD,
     });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/^findo: embedded database unavailable: no mongod at MONGOMS_SYSTEM_BINARY=.*; Go not found at FINDO_GO=.*Set MONGODB_URI .*install Go/);
+    expect(result.stderr).toMatch(
+      /^findo: embedded database unavailable: no mongod at MONGOMS_SYSTEM_BINARY=.*; Go not found at FINDO_GO=.*Set MONGODB_URI .*install Go/,
+    );
   }, 60_000);
 });
 
@@ -150,7 +164,10 @@ describe('a running embedded instance', () => {
     // What a running `findo start` writes: its database's URI and its own pid (alive: this process).
     const server = new URL(inject('mongoUri'));
     server.pathname = '/';
-    writeFileSync(join(dataDir, 'database.json'), JSON.stringify({ uri: server.toString(), pid: process.pid, engine: 'mongod', dataPath: dataDir }));
+    writeFileSync(
+      join(dataDir, 'database.json'),
+      JSON.stringify({ uri: server.toString(), pid: process.pid, engine: 'mongod', dataPath: dataDir }),
+    );
     const env = { FINDO_DATA_DIR: dataDir, FINDO_GO: join(dataDir, 'no-go'), ...NO_MONGOD };
     const name = `Run File Salon ${Date.now()}`;
     const created = await runCli(['tenant', 'create', '--name', name, '--owner-phone', '054-765-4321', '--json'], env);

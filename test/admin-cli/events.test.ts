@@ -5,7 +5,17 @@ import { connectTestDatabase, TEST_MASTER_KEY } from '../support/database.ts';
 import { ago, cliEnv, MINUTE, oneErrorLine, seedTenant } from './seed.ts';
 
 const EVENT_SUMMARY_FIELDS = [
-  'id', 'tenantId', 'provider', 'eventId', 'status', 'reason', 'attempts', 'replays', 'lastError', 'receivedAt', 'processedAt',
+  'id',
+  'tenantId',
+  'provider',
+  'eventId',
+  'status',
+  'reason',
+  'attempts',
+  'replays',
+  'lastError',
+  'receivedAt',
+  'processedAt',
 ].sort();
 
 // Each CLI run starts a Node process that loads the whole service: allow for a busy machine.
@@ -26,23 +36,50 @@ describe('findo events (the real CLI as a child process)', { timeout: 120_000 },
       ids[key] = event.id;
     };
     await seed('call', {
-      tenantId: dani.id, provider: 'voicenter', eventId: 'call-1', status: 'processed', attempts: 1,
-      body: { CallerNumber: '0527654321', Status: 'NOANSWER' }, receivedAt: ago(40 * MINUTE), processedAt: ago(39 * MINUTE),
+      tenantId: dani.id,
+      provider: 'voicenter',
+      eventId: 'call-1',
+      status: 'processed',
+      attempts: 1,
+      body: { CallerNumber: '0527654321', Status: 'NOANSWER' },
+      receivedAt: ago(40 * MINUTE),
+      processedAt: ago(39 * MINUTE),
     });
     await seed('invoice', {
-      tenantId: dani.id, provider: 'greeninvoice', eventId: 'doc-7', status: 'failed', attempts: 3, lastError: 'Google said 503',
-      body: { id: 'doc-7', client: { phone: '0527654321', name: 'יוסי' }, items: [{ description: 'תיקון' }] }, receivedAt: ago(30 * MINUTE),
+      tenantId: dani.id,
+      provider: 'greeninvoice',
+      eventId: 'doc-7',
+      status: 'failed',
+      attempts: 3,
+      lastError: 'Google said 503',
+      body: { id: 'doc-7', client: { phone: '0527654321', name: 'יוסי' }, items: [{ description: 'תיקון' }] },
+      receivedAt: ago(30 * MINUTE),
     });
     await seed('quarantined', {
-      tenantId: dani.id, provider: 'whatsapp', eventId: 'wa-sha', status: 'quarantined', reason: 'no messages or statuses',
-      body: { entry: [] }, receivedAt: ago(20 * MINUTE),
+      tenantId: dani.id,
+      provider: 'whatsapp',
+      eventId: 'wa-sha',
+      status: 'quarantined',
+      reason: 'no messages or statuses',
+      body: { entry: [] },
+      receivedAt: ago(20 * MINUTE),
     });
     await seed('noa', {
-      tenantId: noa.id, provider: 'icount', eventId: 'ic-1', status: 'accepted', body: { doc: 1 }, receivedAt: ago(10 * MINUTE),
+      tenantId: noa.id,
+      provider: 'icount',
+      eventId: 'ic-1',
+      status: 'accepted',
+      body: { doc: 1 },
+      receivedAt: ago(10 * MINUTE),
     });
     await seed('unrouted', {
-      tenantId: UNROUTED_TENANT, provider: 'whatsapp', eventId: 'wa-unrouted', status: 'quarantined', reason: 'unknown phone_number_id',
-      body: { phoneNumberId: '106540352242922', message: { id: 'wamid.1', from: '972527654321', text: 'שלום' } }, receivedAt: ago(5 * MINUTE),
+      tenantId: UNROUTED_TENANT,
+      provider: 'whatsapp',
+      eventId: 'wa-unrouted',
+      status: 'quarantined',
+      reason: 'unknown phone_number_id',
+      body: { phoneNumberId: '106540352242922', message: { id: 'wamid.1', from: '972527654321', text: 'שלום' } },
+      receivedAt: ago(5 * MINUTE),
     });
   });
   afterAll(() => db.close());
@@ -55,8 +92,15 @@ describe('findo events (the real CLI as a child process)', { timeout: 120_000 },
     expect(events.map((e: { id: string }) => e.id)).toEqual([ids.unrouted, ids.noa, ids.quarantined, ids.invoice, ids.call]);
     for (const event of events) expect(Object.keys(event).sort()).toEqual(EVENT_SUMMARY_FIELDS);
     expect(events[3]).toMatchObject({
-      tenantId: dani.id, provider: 'greeninvoice', eventId: 'doc-7', status: 'failed', attempts: 3, replays: 0,
-      lastError: 'Google said 503', reason: null, processedAt: null,
+      tenantId: dani.id,
+      provider: 'greeninvoice',
+      eventId: 'doc-7',
+      status: 'failed',
+      attempts: 3,
+      replays: 0,
+      lastError: 'Google said 503',
+      reason: null,
+      processedAt: null,
     });
     expect(new Date(events[3].receivedAt).toISOString()).toBe(events[3].receivedAt);
   });
@@ -112,7 +156,11 @@ describe('findo events (the real CLI as a child process)', { timeout: 120_000 },
     ]);
     expect(invoice.code).toBe(0);
     expect(invoice.json()).toMatchObject({
-      id: ids.invoice, provider: 'greeninvoice', status: 'failed', attempts: 3, lastError: 'Google said 503',
+      id: ids.invoice,
+      provider: 'greeninvoice',
+      status: 'failed',
+      attempts: 3,
+      lastError: 'Google said 503',
       contentType: 'application/json',
       body: { id: 'doc-7', client: { phone: '0527654321', name: 'יוסי' }, items: [{ description: 'תיקון' }] },
     });
@@ -126,15 +174,24 @@ describe('findo events (the real CLI as a child process)', { timeout: 120_000 },
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.json()).toEqual({
-      id: ids.invoice, tenantId: dani.id, provider: 'greeninvoice', eventId: 'doc-7', reroutedFrom: null,
-      previousStatus: 'failed', status: 'accepted', job: 'process-event', generation: 1,
+      id: ids.invoice,
+      tenantId: dani.id,
+      provider: 'greeninvoice',
+      eventId: 'doc-7',
+      reroutedFrom: null,
+      previousStatus: 'failed',
+      status: 'accepted',
+      job: 'process-event',
+      generation: 1,
     });
     const stored = await EventModel.findOne({ tenantId: dani.id, _id: ids.invoice }).lean();
     expect(stored).toMatchObject({ status: 'accepted', replays: 1 });
 
     const second = await runCli(['events', 'replay', ids.invoice], env);
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/^replayed greeninvoice event doc-7 .* of dani-plumbing: accepted → accepted; queued in the inbox \(generation 2\)\n$/);
+    expect(second.stdout).toMatch(
+      /^replayed greeninvoice event doc-7 .* of dani-plumbing: accepted → accepted; queued in the inbox \(generation 2\)\n$/,
+    );
 
     // One inbox item, moved to the newest generation; only enqueued: the CLI runs no workers.
     const items = await InboxModel.find({ _id: ids.invoice }).lean();
@@ -173,8 +230,13 @@ describe('findo events (the real CLI as a child process)', { timeout: 120_000 },
     expect(result.code).toBe(0);
     const replayed = result.json();
     expect(replayed).toMatchObject({
-      tenantId: dani.id, provider: 'whatsapp', eventId: 'wa-unrouted', reroutedFrom: ids.unrouted,
-      previousStatus: 'quarantined', status: 'accepted', generation: 0,
+      tenantId: dani.id,
+      provider: 'whatsapp',
+      eventId: 'wa-unrouted',
+      reroutedFrom: ids.unrouted,
+      previousStatus: 'quarantined',
+      status: 'accepted',
+      generation: 0,
     });
     expect(replayed.id).not.toBe(ids.unrouted);
     const copy = await EventModel.findOne({ tenantId: dani.id, _id: replayed.id }).lean();

@@ -105,7 +105,10 @@ describe('findo google / findo reviews (the real CLI as a child process)', () =>
     const list = await cli('reviews', 'list', '--tenant', tenant.slug, '--json');
     expect(list.code).toBe(0);
     const reviews = list.json() as Array<{ stars: number; reply: { state: string } }>;
-    expect(reviews.map((r) => [r.stars, r.reply.state]).sort()).toEqual([[2, 'awaiting_owner'], [5, 'posted']]);
+    expect(reviews.map((r) => [r.stars, r.reply.state]).sort()).toEqual([
+      [2, 'awaiting_owner'],
+      [5, 'posted'],
+    ]);
     expect(await ReviewModel.countDocuments({ tenantId: tenant.id })).toBe(2);
   });
 

@@ -6,8 +6,18 @@ import { connectTestDatabase, TEST_MASTER_KEY } from '../support/database.ts';
 import { ago, cliEnv, HOUR, MINUTE, oneErrorLine } from './seed.ts';
 
 const JOB_FIELDS = [
-  'id', 'name', 'state', 'data', 'nextRunAt', 'lastRunAt', 'lastFinishedAt', 'lockedAt', 'failCount', 'failReason',
-  'failedAt', 'repeatInterval',
+  'id',
+  'name',
+  'state',
+  'data',
+  'nextRunAt',
+  'lastRunAt',
+  'lastFinishedAt',
+  'lockedAt',
+  'failCount',
+  'failReason',
+  'failedAt',
+  'repeatInterval',
 ].sort();
 
 describe('findo jobs (the real CLI as a child process)', { timeout: 120_000 }, () => {
@@ -23,30 +33,63 @@ describe('findo jobs (the real CLI as a child process)', { timeout: 120_000 }, (
     // Agenda's documents as Agenda writes them, one per state (inserted in this order: newest last).
     const jobs: Record<string, Document> = {
       done: {
-        name: 'process-event', data: { tenantId: 't1', eventRef: 'e0', generation: 0 }, type: 'normal', priority: 0,
-        nextRunAt: null, lastRunAt: ago(3 * HOUR), lastFinishedAt: ago(3 * HOUR), failCount: 0,
+        name: 'process-event',
+        data: { tenantId: 't1', eventRef: 'e0', generation: 0 },
+        type: 'normal',
+        priority: 0,
+        nextRunAt: null,
+        lastRunAt: ago(3 * HOUR),
+        lastFinishedAt: ago(3 * HOUR),
+        failCount: 0,
       },
       failed: {
-        name: 'send-message', data: { tenantId: 't1', messageRef: 'm1' }, type: 'normal', priority: 0,
-        nextRunAt: null, lastRunAt: ago(2 * HOUR), lastFinishedAt: ago(2 * HOUR), failCount: 9,
-        failReason: 'WhatsApp 131049: ecosystem limit', failedAt: ago(2 * HOUR),
+        name: 'send-message',
+        data: { tenantId: 't1', messageRef: 'm1' },
+        type: 'normal',
+        priority: 0,
+        nextRunAt: null,
+        lastRunAt: ago(2 * HOUR),
+        lastFinishedAt: ago(2 * HOUR),
+        failCount: 9,
+        failReason: 'WhatsApp 131049: ecosystem limit',
+        failedAt: ago(2 * HOUR),
       },
       stuck: {
-        name: 'process-event', data: { tenantId: 't1', eventRef: 'e1', generation: 0 }, type: 'normal', priority: 0,
-        nextRunAt: ago(HOUR), lockedAt: ago(HOUR), lastRunAt: ago(HOUR),
+        name: 'process-event',
+        data: { tenantId: 't1', eventRef: 'e1', generation: 0 },
+        type: 'normal',
+        priority: 0,
+        nextRunAt: ago(HOUR),
+        lockedAt: ago(HOUR),
+        lastRunAt: ago(HOUR),
       },
       running: {
-        name: 'process-event', data: { tenantId: 't1', eventRef: 'e2', generation: 0 }, type: 'normal', priority: 0,
-        nextRunAt: ago(10_000), lockedAt: ago(5_000), lastRunAt: ago(5_000),
+        name: 'process-event',
+        data: { tenantId: 't1', eventRef: 'e2', generation: 0 },
+        type: 'normal',
+        priority: 0,
+        nextRunAt: ago(10_000),
+        lockedAt: ago(5_000),
+        lastRunAt: ago(5_000),
       },
       scheduled: {
-        name: 'send-message', data: { tenantId: 't1', messageRef: 'm2' }, type: 'normal', priority: 0,
+        name: 'send-message',
+        data: { tenantId: 't1', messageRef: 'm2' },
+        type: 'normal',
+        priority: 0,
         nextRunAt: new Date(Date.now() + 20 * HOUR),
       },
       retrying: {
-        name: 'send-message', data: { tenantId: 't2', messageRef: 'm3' }, type: 'normal', priority: 0,
-        nextRunAt: new Date(Date.now() + 5 * MINUTE), lastRunAt: ago(MINUTE), lastFinishedAt: ago(MINUTE), failCount: 2,
-        failReason: 'rate limited', failedAt: ago(MINUTE),
+        name: 'send-message',
+        data: { tenantId: 't2', messageRef: 'm3' },
+        type: 'normal',
+        priority: 0,
+        nextRunAt: new Date(Date.now() + 5 * MINUTE),
+        lastRunAt: ago(MINUTE),
+        lastFinishedAt: ago(MINUTE),
+        failCount: 2,
+        failReason: 'rate limited',
+        failedAt: ago(MINUTE),
       },
     };
     for (const [key, job] of Object.entries(jobs)) {
@@ -66,8 +109,13 @@ describe('findo jobs (the real CLI as a child process)', { timeout: 120_000 }, (
     for (const job of jobs) expect(Object.keys(job).sort()).toEqual(JOB_FIELDS);
     const byId = Object.fromEntries(jobs.map((j: { id: string }) => [j.id, j]));
     expect(byId[ids.failed]).toMatchObject({
-      name: 'send-message', state: 'failed', data: { tenantId: 't1', messageRef: 'm1' }, nextRunAt: null,
-      failCount: 9, failReason: 'WhatsApp 131049: ecosystem limit', lockedAt: null,
+      name: 'send-message',
+      state: 'failed',
+      data: { tenantId: 't1', messageRef: 'm1' },
+      nextRunAt: null,
+      failCount: 9,
+      failReason: 'WhatsApp 131049: ecosystem limit',
+      lockedAt: null,
     });
     expect(byId[ids.stuck]).toMatchObject({ state: 'stuck', lockedAt: expect.any(String), failCount: 0, failReason: null });
     expect(byId[ids.running].state).toBe('running');
@@ -96,8 +144,13 @@ describe('findo jobs (the real CLI as a child process)', { timeout: 120_000 }, (
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.json()).toMatchObject({
-      id: ids.failed, name: 'send-message', previousState: 'failed', previousFailReason: 'WhatsApp 131049: ecosystem limit',
-      failCount: 0, failReason: null, lockedAt: null,
+      id: ids.failed,
+      name: 'send-message',
+      previousState: 'failed',
+      previousFailReason: 'WhatsApp 131049: ecosystem limit',
+      failCount: 0,
+      failReason: null,
+      lockedAt: null,
     });
     const job = await stored('failed');
     expect(job!.failCount).toBe(0);

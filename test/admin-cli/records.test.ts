@@ -1,7 +1,15 @@
 /** `findo leads`, `findo conversations`, `findo stats` and `findo templates`. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ConversationModel, EventModel, LeadModel, MessageModel, ReviewModel, ReviewRequestModel, type EventStatus, type LeadStatus, type Tenant,
+  ConversationModel,
+  EventModel,
+  LeadModel,
+  MessageModel,
+  ReviewModel,
+  ReviewRequestModel,
+  type EventStatus,
+  type LeadStatus,
+  type Tenant,
 } from '../../bot/db/models/index.ts';
 import { renderTemplatesForMetaManager, TEMPLATES } from '../../bot/templates.ts';
 import { runCli } from '../support/cli.ts';
@@ -12,10 +20,33 @@ const CUSTOMER = '+972527654321';
 const OTHER_CUSTOMER = '+972547777777';
 
 const LEAD_FIELDS = [
-  'id', 'tenantId', 'phone', 'name', 'need', 'preferredTime', 'summary', 'source', 'status', 'conversationId', 'createdAt', 'updatedAt',
+  'id',
+  'tenantId',
+  'phone',
+  'name',
+  'need',
+  'preferredTime',
+  'summary',
+  'source',
+  'status',
+  'conversationId',
+  'createdAt',
+  'updatedAt',
 ].sort();
 const CONVERSATION_FIELDS = [
-  'id', 'tenantId', 'kind', 'phone', 'subjectId', 'status', 'state', 'machineVersion', 'seq', 'number', 'createdAt', 'updatedAt', 'closedAt',
+  'id',
+  'tenantId',
+  'kind',
+  'phone',
+  'subjectId',
+  'status',
+  'state',
+  'machineVersion',
+  'seq',
+  'number',
+  'createdAt',
+  'updatedAt',
+  'closedAt',
 ].sort();
 
 describe('findo leads, conversations, stats and templates (the real CLI as a child process)', { timeout: 120_000 }, () => {
@@ -39,8 +70,14 @@ describe('findo leads, conversations, stats and templates (the real CLI as a chi
 
     const conversation = async (key: string, tenant: Tenant, phone: string, status: 'open' | 'closed', updatedAt: Date) => {
       const created = await ConversationModel.create({
-        tenantId: tenant.id, kind: 'lead_capture', phone, status, machineVersion: 1, state: status === 'open' ? 'askingNeed' : 'done',
-        snapshot: { status: 'active', value: 'askingNeed', context: { name: 'יוסי' } }, seq: 3,
+        tenantId: tenant.id,
+        kind: 'lead_capture',
+        phone,
+        status,
+        machineVersion: 1,
+        state: status === 'open' ? 'askingNeed' : 'done',
+        snapshot: { status: 'active', value: 'askingNeed', context: { name: 'יוסי' } },
+        seq: 3,
       });
       await backdate(ConversationModel, created._id, { updatedAt });
       ids[key] = created.id;
@@ -51,7 +88,12 @@ describe('findo leads, conversations, stats and templates (the real CLI as a chi
 
     const lead = async (key: string, tenant: Tenant, status: LeadStatus, createdAt: Date, extra: Record<string, unknown> = {}) => {
       const created = await LeadModel.create({
-        tenantId: tenant.id, phone: CUSTOMER, source: 'missed_call', status, conversationId: `c-${key}`, ...extra,
+        tenantId: tenant.id,
+        phone: CUSTOMER,
+        source: 'missed_call',
+        status,
+        conversationId: `c-${key}`,
+        ...extra,
       });
       await backdate(LeadModel, created._id, { createdAt });
       ids[key] = created.id;
@@ -63,20 +105,60 @@ describe('findo leads, conversations, stats and templates (the real CLI as a chi
 
     // The transcript of dani's open conversation, inserted out of order; and noa's, same phone.
     ids.m3 = await message(dani, 'out:3', { direction: 'out', text: 'מה צריך לתקן?', status: 'read' }, ago(8 * MINUTE));
-    ids.m1 = await message(dani, 'out:1', { direction: 'out', kind: 'template', template: { name: 'findo_missed_call', language: 'he', params: ['Dani'] }, status: 'delivered' }, ago(12 * MINUTE));
+    ids.m1 = await message(
+      dani,
+      'out:1',
+      {
+        direction: 'out',
+        kind: 'template',
+        template: { name: 'findo_missed_call', language: 'he', params: ['Dani'] },
+        status: 'delivered',
+      },
+      ago(12 * MINUTE),
+    );
     ids.m2 = await message(dani, 'in:wamid.2', { direction: 'in', text: 'היי, כן', status: 'received' }, ago(9 * MINUTE));
     await message(dani, 'out:failed', { direction: 'out', text: 'נסיון', status: 'failed' }, ago(2 * DAY));
     await message(dani, 'out:old', { direction: 'out', text: 'ישן', status: 'sent' }, ago(20 * DAY));
     await message(noa, 'in:wamid.noa', { direction: 'in', text: 'שלום לנועה', status: 'received' }, ago(4 * MINUTE));
 
-    await ReviewRequestModel.create({ tenantId: dani.id, provider: 'greeninvoice', documentId: 'd1', phone: CUSTOMER, status: 'sent', sentAt: ago(DAY) });
-    await ReviewRequestModel.create({ tenantId: dani.id, provider: 'greeninvoice', documentId: 'd0', phone: CUSTOMER, status: 'sent', sentAt: ago(10 * DAY) });
+    await ReviewRequestModel.create({
+      tenantId: dani.id,
+      provider: 'greeninvoice',
+      documentId: 'd1',
+      phone: CUSTOMER,
+      status: 'sent',
+      sentAt: ago(DAY),
+    });
+    await ReviewRequestModel.create({
+      tenantId: dani.id,
+      provider: 'greeninvoice',
+      documentId: 'd0',
+      phone: CUSTOMER,
+      status: 'sent',
+      sentAt: ago(10 * DAY),
+    });
     await ReviewModel.create({
-      tenantId: dani.id, googleReviewId: 'r1', name: 'accounts/1/locations/2/reviews/r1', stars: 5, createTime: ago(DAY),
+      tenantId: dani.id,
+      googleReviewId: 'r1',
+      name: 'accounts/1/locations/2/reviews/r1',
+      stars: 5,
+      createTime: ago(DAY),
       reply: { state: 'posted', text: 'תודה!', postedAt: ago(DAY) },
     });
-    await ReviewModel.create({ tenantId: dani.id, googleReviewId: 'r2', name: 'accounts/1/locations/2/reviews/r2', stars: 2, createTime: ago(2 * DAY) });
-    await ReviewModel.create({ tenantId: noa.id, googleReviewId: 'r3', name: 'accounts/1/locations/3/reviews/r3', stars: 4, createTime: ago(40 * DAY) });
+    await ReviewModel.create({
+      tenantId: dani.id,
+      googleReviewId: 'r2',
+      name: 'accounts/1/locations/2/reviews/r2',
+      stars: 2,
+      createTime: ago(2 * DAY),
+    });
+    await ReviewModel.create({
+      tenantId: noa.id,
+      googleReviewId: 'r3',
+      name: 'accounts/1/locations/3/reviews/r3',
+      stars: 4,
+      createTime: ago(40 * DAY),
+    });
     const event = (tenant: Tenant, eventId: string, status: EventStatus, receivedAt: Date) =>
       EventModel.create({ tenantId: tenant.id, provider: 'voicenter', eventId, status, body: {}, receivedAt });
     await event(dani, 'e1', 'processed', ago(HOUR));
@@ -100,8 +182,15 @@ describe('findo leads, conversations, stats and templates (the real CLI as a chi
     expect(idsOf(all)).toEqual([ids.daniNew, ids.noaNew, ids.daniPartial, ids.daniOld]);
     for (const lead of all.json()) expect(Object.keys(lead).sort()).toEqual(LEAD_FIELDS);
     expect(all.json()[0]).toMatchObject({
-      tenantId: dani.id, phone: CUSTOMER, name: 'יוסי כהן', need: 'נזילה במטבח', preferredTime: 'מחר בבוקר',
-      summary: null, source: 'missed_call', status: 'new', conversationId: 'c-daniNew',
+      tenantId: dani.id,
+      phone: CUSTOMER,
+      name: 'יוסי כהן',
+      need: 'נזילה במטבח',
+      preferredTime: 'מחר בבוקר',
+      summary: null,
+      source: 'missed_call',
+      status: 'new',
+      conversationId: 'c-daniNew',
     });
     expect(idsOf(daniOnly)).toEqual([ids.daniNew, ids.daniPartial, ids.daniOld]);
     expect(idsOf(byStatus)).toEqual([ids.daniNew, ids.noaNew]);
@@ -137,7 +226,14 @@ describe('findo leads, conversations, stats and templates (the real CLI as a chi
     const idsOf = (r: typeof all) => r.json().map((c: { id: string }) => c.id);
     expect(idsOf(all)).toEqual([ids.noaOpen, ids.daniOpen, ids.daniClosed]);
     for (const c of all.json()) expect(Object.keys(c).sort()).toEqual(CONVERSATION_FIELDS);
-    expect(all.json()[1]).toMatchObject({ tenantId: dani.id, kind: 'lead_capture', phone: CUSTOMER, status: 'open', state: 'askingNeed', seq: 3 });
+    expect(all.json()[1]).toMatchObject({
+      tenantId: dani.id,
+      kind: 'lead_capture',
+      phone: CUSTOMER,
+      status: 'open',
+      state: 'askingNeed',
+      seq: 3,
+    });
     expect(idsOf(open)).toEqual([ids.noaOpen, ids.daniOpen]);
     expect(idsOf(daniClosed)).toEqual([ids.daniClosed]);
     expect(badStatus.code).toBe(2);
@@ -154,7 +250,14 @@ describe('findo leads, conversations, stats and templates (the real CLI as a chi
     expect(view).toMatchObject({ id: ids.daniOpen, tenantId: dani.id, snapshot: { context: { name: 'יוסי' } } });
     const transcript = view.transcript as Record<string, unknown>[];
     expect(transcript.map((m) => m.text)).toEqual(['ישן', 'נסיון', null, 'היי, כן', 'מה צריך לתקן?']);
-    expect(transcript[2]).toMatchObject({ id: ids.m1, direction: 'out', phone: CUSTOMER, kind: 'template', template: 'findo_missed_call', status: 'delivered' });
+    expect(transcript[2]).toMatchObject({
+      id: ids.m1,
+      direction: 'out',
+      phone: CUSTOMER,
+      kind: 'template',
+      template: 'findo_missed_call',
+      status: 'delivered',
+    });
     expect(transcript[3]).toMatchObject({ id: ids.m2, direction: 'in', status: 'received' });
     expect(transcript.every((m) => typeof m.createdAt === 'string')).toBe(true);
     expect(JSON.stringify(view)).not.toContain('שלום לנועה');
@@ -170,16 +273,27 @@ describe('findo leads, conversations, stats and templates (the real CLI as a chi
     ]);
     expect(daniStats.code).toBe(0);
     expect(daniStats.json()).toMatchObject({
-      tenantId: dani.id, tenantSlug: 'dani-plumbing',
-      leads: 2, reviewRequestsSent: 1, reviewRemindersSent: 0, reviews: 2, repliesPosted: 1,
-      messagesSent: 2, messagesFailed: 1, messagesReceived: 1,
+      tenantId: dani.id,
+      tenantSlug: 'dani-plumbing',
+      leads: 2,
+      reviewRequestsSent: 1,
+      reviewRemindersSent: 0,
+      reviews: 2,
+      repliesPosted: 1,
+      messagesSent: 2,
+      messagesFailed: 1,
+      messagesReceived: 1,
       events: { accepted: 0, processed: 2, failed: 1, quarantined: 0 },
     });
     const { since, until } = daniStats.json();
     expect(new Date(until).getTime() - new Date(since).getTime()).toBe(7 * DAY);
     expect(noaStats.json()).toMatchObject({ leads: 1, reviews: 0, messagesReceived: 1, events: { quarantined: 1, processed: 0 } });
     expect(all.json()).toMatchObject({
-      tenantId: null, tenantSlug: null, leads: 3, reviews: 2, messagesReceived: 2,
+      tenantId: null,
+      tenantSlug: null,
+      leads: 3,
+      reviews: 2,
+      messagesReceived: 2,
       events: { accepted: 0, processed: 2, failed: 1, quarantined: 1 },
     });
     expect(human.stdout).toMatch(/^dani-plumbing, /);
@@ -195,7 +309,10 @@ describe('findo leads, conversations, stats and templates (the real CLI as a chi
     const catalog = json.json();
     expect(Object.keys(catalog)).toEqual(Object.keys(TEMPLATES));
     expect(catalog.findo_review_request).toMatchObject({
-      category: 'MARKETING', languages: ['he', 'en', 'ar'], bodyKey: 'template.reviewRequest', parameters: ['name', 'business', 'link'],
+      category: 'MARKETING',
+      languages: ['he', 'en', 'ar'],
+      bodyKey: 'template.reviewRequest',
+      parameters: ['name', 'business', 'link'],
       buttons: [{ type: 'QUICK_REPLY', payload: 'opt_out', title: { he: 'הסר', en: 'STOP' } }],
     });
     expect(catalog.findo_review_request.body.he).toContain('{{3}}');

@@ -13,7 +13,9 @@ export const NOA_PHONE = '+972507654321';
 export async function seedTenant(name: string, slug: string, ownerPhone = DANI_PHONE): Promise<Tenant> {
   const digest = () => randomBytes(32).toString('hex');
   return TenantModel.create({
-    name, slug, ownerPhones: [ownerPhone],
+    name,
+    slug,
+    ownerPhones: [ownerPhone],
     webhookKeyDigests: { voicenter: digest(), greeninvoice: digest(), icount: digest() },
   });
 }
@@ -42,7 +44,9 @@ export const cliEnv = (uri: string, masterKey: string): NodeJS.ProcessEnv => ({
 export function oneErrorLine(result: { stdout: string; stderr: string }): string {
   const lines = result.stderr.trim().split('\n');
   if (result.stdout !== '' || lines.length !== 1 || !lines[0].startsWith('findo: ')) {
-    throw new Error(`expected one "findo: …" line on stderr and nothing on stdout, got stdout=${JSON.stringify(result.stdout)} stderr=${JSON.stringify(result.stderr)}`);
+    throw new Error(
+      `expected one "findo: …" line on stderr and nothing on stdout, got stdout=${JSON.stringify(result.stdout)} stderr=${JSON.stringify(result.stderr)}`,
+    );
   }
   return lines[0];
 }

@@ -18,8 +18,21 @@ describe('findo tenant (the real CLI as a child process)', () => {
 
   it('creates a tenant and prints it with its three webhook URLs', async () => {
     const result = await runCli(
-      ['tenant', 'create', '--name', 'Dani Plumbing', '--owner-phone', '054-765-4321', '--owner-phone', '+972 50 765 4321',
-        '--whatsapp-number-id', '106540352242922', '--review-link', 'https://g.page/r/dani/review', '--json'],
+      [
+        'tenant',
+        'create',
+        '--name',
+        'Dani Plumbing',
+        '--owner-phone',
+        '054-765-4321',
+        '--owner-phone',
+        '+972 50 765 4321',
+        '--whatsapp-number-id',
+        '106540352242922',
+        '--review-link',
+        'https://g.page/r/dani/review',
+        '--json',
+      ],
       env,
     );
     expect(result.stderr).toBe('');
@@ -27,8 +40,12 @@ describe('findo tenant (the real CLI as a child process)', () => {
     const tenant = result.json();
     tenantId = tenant.id;
     expect(tenant).toMatchObject({
-      slug: 'dani-plumbing', name: 'Dani Plumbing', language: 'he', timezone: 'Asia/Jerusalem',
-      ownerPhones: ['+972547654321', '+972507654321'], whatsappNumberId: '106540352242922',
+      slug: 'dani-plumbing',
+      name: 'Dani Plumbing',
+      language: 'he',
+      timezone: 'Asia/Jerusalem',
+      ownerPhones: ['+972547654321', '+972507654321'],
+      whatsappNumberId: '106540352242922',
       settings: { leadFollowupDelay: '2m', autoReplyMinStars: 4, quietHours: '21:00-08:00', observeShabbat: true, paused: false },
     });
     for (const provider of ['voicenter', 'greeninvoice', 'icount']) {
@@ -54,8 +71,18 @@ describe('findo tenant (the real CLI as a child process)', () => {
 
   it('sets durations, quiet hours, phones and flags in one atomic update', async () => {
     const result = await runCli(
-      ['tenant', 'set', 'dani-plumbing', 'leadFollowupDelay=90s', 'reviewRequestDelay=24h', 'quietHours=off',
-        'observeShabbat=false', 'autoReplyMinStars=5', 'ownerPhones=054-765-4321,052-765-4321', '--json'],
+      [
+        'tenant',
+        'set',
+        'dani-plumbing',
+        'leadFollowupDelay=90s',
+        'reviewRequestDelay=24h',
+        'quietHours=off',
+        'observeShabbat=false',
+        'autoReplyMinStars=5',
+        'ownerPhones=054-765-4321,052-765-4321',
+        '--json',
+      ],
       env,
     );
     expect(result.code).toBe(0);

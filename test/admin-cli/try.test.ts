@@ -96,27 +96,29 @@ async function expectNothingLeft(run: TryRun, ports: number[]): Promise<void> {
 describe('findo try', () => {
   it('plays missed call → lead → owner alert → owner commands → approved review reply → 5★ review → invoice, then leaves nothing running', async () => {
     const run = startTry();
-    run.child.stdin!.end([
-      '/wait שלום',
-      'אני דני, צריך תיקון לדוד שמש, אפשר מחר אחרי 4',
-      '/wait תודה',
-      '/owner',
-      '/wait ליד חדש',
-      '/wait יוסי כהן',
-      'עזרה',
-      '/wait מה אפשר לעשות מכאן',
-      'לידים',
-      '/wait הלידים האחרונים',
-      'אשר',
-      '/wait פורסמה בגוגל',
-      '/review 9',
-      '/review 5',
-      '/wait פרסמנו תשובה אוטומטית',
-      '/invoice',
-      '/wait ביקורת קצרה',
-      '/customer',
-      '',
-    ].join('\n'));
+    run.child.stdin!.end(
+      [
+        '/wait שלום',
+        'אני דני, צריך תיקון לדוד שמש, אפשר מחר אחרי 4',
+        '/wait תודה',
+        '/owner',
+        '/wait ליד חדש',
+        '/wait יוסי כהן',
+        'עזרה',
+        '/wait מה אפשר לעשות מכאן',
+        'לידים',
+        '/wait הלידים האחרונים',
+        'אשר',
+        '/wait פורסמה בגוגל',
+        '/review 9',
+        '/review 5',
+        '/wait פרסמנו תשובה אוטומטית',
+        '/invoice',
+        '/wait ביקורת קצרה',
+        '/customer',
+        '',
+      ].join('\n'),
+    );
     expect(await run.exited, run.output()).toBe(0);
     const output = run.output();
 
@@ -145,7 +147,10 @@ describe('findo try', () => {
       'template findo_review_request',
     ];
     const positions = steps.map((step) => output.indexOf(step));
-    expect(positions.every((p) => p >= 0), `missing ${steps.filter((_, i) => positions[i] < 0).join(', ')} in:\n${output}`).toBe(true);
+    expect(
+      positions.every((p) => p >= 0),
+      `missing ${steps.filter((_, i) => positions[i] < 0).join(', ')} in:\n${output}`,
+    ).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     // The side lines: Findo's jobs and its activity feed, the reply on Google among them.
     expect(output).toMatch(/⚙ job missed-call-followup ran/);

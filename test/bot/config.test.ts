@@ -14,7 +14,9 @@ describe('configuration', () => {
   });
 
   it('names the variable and the fix for a bad port', () => {
-    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(new ConfigError('PORT must be a port number from 0 to 65535 (0 picks a free port)'));
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(
+      new ConfigError('PORT must be a port number from 0 to 65535 (0 picks a free port)'),
+    );
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT must be a port number/);
   });
 

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  detectConversationIntent,
-  normalizeForMatch,
-  parseApprovalReply,
-  parseOwnerCommand,
-} from '../../bot/intents.ts';
+import { detectConversationIntent, normalizeForMatch, parseApprovalReply, parseOwnerCommand } from '../../bot/intents.ts';
 
 describe('normalizeForMatch', () => {
   it('removes niqqud, harakat, punctuation, emoji, direction marks and case', () => {
@@ -23,39 +18,38 @@ describe('normalizeForMatch', () => {
 
 describe('detectConversationIntent', () => {
   it.each([
-    'מי זה?', 'מי זה', 'מי אתם', 'מִי זֶה', 'who is this', 'Who are you?', "who's this?", 'مين',
-    'من أنت', 'من انت؟', 'היי, מי זה?', 'hi who is this',
+    'מי זה?',
+    'מי זה',
+    'מי אתם',
+    'מִי זֶה',
+    'who is this',
+    'Who are you?',
+    "who's this?",
+    'مين',
+    'من أنت',
+    'من انت؟',
+    'היי, מי זה?',
+    'hi who is this',
   ])('"%s" asks who we are', (text) => {
     expect(detectConversationIntent(text)).toBe('who_is_this');
   });
 
-  it.each([
-    'נציג', 'נציג אנושי', 'בן אדם', 'human', 'Agent', 'representative', 'ممثل', 'נציג בבקשה',
-    'Talk to a human!',
-  ])('"%s" asks for a person', (text) => {
-    expect(detectConversationIntent(text)).toBe('human');
-  });
+  it.each(['נציג', 'נציג אנושי', 'בן אדם', 'human', 'Agent', 'representative', 'ممثل', 'נציג בבקשה', 'Talk to a human!'])(
+    '"%s" asks for a person',
+    (text) => {
+      expect(detectConversationIntent(text)).toBe('human');
+    },
+  );
 
-  it.each([
-    "who is this guy's price",
-    'מי זה שמתקן דודים?',
-    'agent orange',
-    'דנה',
-    '',
-    'מחר בבוקר',
-    'שלום',
-  ])('"%s" is neither', (text) => {
+  it.each(["who is this guy's price", 'מי זה שמתקן דודים?', 'agent orange', 'דנה', '', 'מחר בבוקר', 'שלום'])('"%s" is neither', (text) => {
     expect(detectConversationIntent(text)).toBe('none');
   });
 });
 
 describe('parseApprovalReply', () => {
-  it.each(['1', 'אשר', 'approve', 'أوافق', 'אשר!', ' 1. ', '1️⃣', '١', 'Approve please'])(
-    '"%s" approves',
-    (text) => {
-      expect(parseApprovalReply(text)).toEqual({ action: 'approve' });
-    },
-  );
+  it.each(['1', 'אשר', 'approve', 'أوافق', 'אשר!', ' 1. ', '1️⃣', '١', 'Approve please'])('"%s" approves', (text) => {
+    expect(parseApprovalReply(text)).toEqual({ action: 'approve' });
+  });
 
   it.each(['2', 'דלג', 'skip', 'تخطي', 'SKIP', 'דלג.'])('"%s" skips', (text) => {
     expect(parseApprovalReply(text)).toEqual({ action: 'skip' });
@@ -131,10 +125,7 @@ describe('parseOwnerCommand', () => {
     expect(parseOwnerCommand(text)).toBe(command);
   });
 
-  it.each(['עזרה עם הדוד', 'help me with the boiler', 'leads from last week please', '1', 'אשר', ''])(
-    '"%s" is not a command',
-    (text) => {
-      expect(parseOwnerCommand(text)).toBeNull();
-    },
-  );
+  it.each(['עזרה עם הדוד', 'help me with the boiler', 'leads from last week please', '1', 'אשר', ''])('"%s" is not a command', (text) => {
+    expect(parseOwnerCommand(text)).toBeNull();
+  });
 });

@@ -5,7 +5,12 @@ import { createLogger } from '../../bot/logger.ts';
 
 function capture() {
   const lines: string[] = [];
-  const stream = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
   return { logger: createLogger('info', stream), lines };
 }
 
@@ -24,7 +29,15 @@ describe('the logger', () => {
 
   it('keeps ids, counts and times as they are, and still hides secrets', () => {
     const { logger, lines } = capture();
-    logger.info({ tenantId: '6b0f75fb9bd75e3f0fd603e4', count: 1234567, at: '2026-12-02T01:37:21.035Z', whatsapp: { token: 'abc' } }, 'done');
-    expect(JSON.parse(lines[0])).toMatchObject({ tenantId: '6b0f75fb9bd75e3f0fd603e4', count: 1234567, at: '2026-12-02T01:37:21.035Z', whatsapp: { token: '[secret]' } });
+    logger.info(
+      { tenantId: '6b0f75fb9bd75e3f0fd603e4', count: 1234567, at: '2026-12-02T01:37:21.035Z', whatsapp: { token: 'abc' } },
+      'done',
+    );
+    expect(JSON.parse(lines[0])).toMatchObject({
+      tenantId: '6b0f75fb9bd75e3f0fd603e4',
+      count: 1234567,
+      at: '2026-12-02T01:37:21.035Z',
+      whatsapp: { token: '[secret]' },
+    });
   });
 });

@@ -27,7 +27,13 @@ describe('the service', () => {
 
   const start = () =>
     startFindo({
-      config: loadConfig({ MONGODB_URI: uri, FINDO_MASTER_KEY: TEST_MASTER_KEY, PORT: '0', HOST: '127.0.0.1', FINDO_METRICS_TOKEN: METRICS_TOKEN }),
+      config: loadConfig({
+        MONGODB_URI: uri,
+        FINDO_MASTER_KEY: TEST_MASTER_KEY,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        FINDO_METRICS_TOKEN: METRICS_TOKEN,
+      }),
       logger: createLogger('silent'),
       jobPollInterval: 200,
     });
@@ -44,7 +50,7 @@ describe('the service', () => {
     proxy.restore();
   });
 
-  it('serves Prometheus metrics to the operator\'s bearer token only', async () => {
+  it("serves Prometheus metrics to the operator's bearer token only", async () => {
     expect((await fetch(`${findo.url}/metrics`)).status).toBe(401);
     expect((await fetch(`${findo.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
     const res = await fetch(`${findo.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });

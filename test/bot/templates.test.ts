@@ -10,7 +10,13 @@ const INVISIBLE_EDGES = /^[\s\u2066-\u2069]+|[\s\u2066-\u2069]+$/g;
 
 describe('TEMPLATES', () => {
   it('lists exactly the templates the spec names', () => {
-    expect(NAMES.sort()).toEqual(['findo_missed_call', 'findo_owner_alert', 'findo_owner_welcome', 'findo_review_reminder', 'findo_review_request']);
+    expect(NAMES.sort()).toEqual([
+      'findo_missed_call',
+      'findo_owner_alert',
+      'findo_owner_welcome',
+      'findo_review_reminder',
+      'findo_review_request',
+    ]);
   });
 
   it('offers every template in Hebrew, English and Arabic', () => {
@@ -88,9 +94,7 @@ describe('templateBodyParams', () => {
 
   it('flattens line breaks, tabs and long runs of spaces, which Meta refuses in parameters', () => {
     const text = 'ליד חדש: יוסי\n\nמה צריך:\tתספורת     קצרה\r\nטלפון: 052-123-4567\n';
-    expect(templateBodyParams('findo_owner_alert', { text })).toEqual([
-      'ליד חדש: יוסי · מה צריך: תספורת קצרה · טלפון: 052-123-4567',
-    ]);
+    expect(templateBodyParams('findo_owner_alert', { text })).toEqual(['ליד חדש: יוסי · מה צריך: תספורת קצרה · טלפון: 052-123-4567']);
   });
 
   it('turns numbers into text', () => {
@@ -101,9 +105,9 @@ describe('templateBodyParams', () => {
     expect(() => templateBodyParams('findo_review_request', { name: ' ', business: 'X', link: 'https://x' })).toThrow(
       /findo_review_request needs a non-empty value for "name"/,
     );
-    expect(() =>
-      templateBodyParams('findo_review_reminder', { business: 'X' } as unknown as { business: string; link: string }),
-    ).toThrow(/"link"/);
+    expect(() => templateBodyParams('findo_review_reminder', { business: 'X' } as unknown as { business: string; link: string })).toThrow(
+      /"link"/,
+    );
   });
 });
 

@@ -14,7 +14,15 @@ describe('tenant settings validation', () => {
   beforeAll(async () => {
     db = await connectTestDatabase(import.meta.filename);
     await createTenant({ name: 'Other Salon', ownerPhones: ['050-111-2222'], whatsappNumberId: '200000000000001' }, vault);
-    ({ tenant } = await createTenant({ name: 'Dani Plumbing', ownerPhones: ['054-765-4321'], whatsappNumberId: '100000000000001', reviewLink: 'https://g.page/r/dani/review' }, vault));
+    ({ tenant } = await createTenant(
+      {
+        name: 'Dani Plumbing',
+        ownerPhones: ['054-765-4321'],
+        whatsappNumberId: '100000000000001',
+        reviewLink: 'https://g.page/r/dani/review',
+      },
+      vault,
+    ));
   });
   afterAll(() => db.close());
 
@@ -24,7 +32,7 @@ describe('tenant settings validation', () => {
     ['a landline owner phone', 'ownerPhones=03-9876543', /landline/],
     ['the same owner phone twice', 'ownerPhones=054-765-4321,0547654321', /given twice/],
     ['an empty whatsappNumberId', 'whatsappNumberId=', /numeric phone number id/],
-    ['another tenant\'s whatsappNumberId', 'whatsappNumberId=200000000000001', /already belongs to another tenant/],
+    ["another tenant's whatsappNumberId", 'whatsappNumberId=200000000000001', /already belongs to another tenant/],
     ['a plain-http reviewLink', 'reviewLink=http://g.page/r/dani/review', /https URL/],
     ['a reviewLink carrying markup', 'reviewLink=https://g.page/r/x"><script>alert(1)</script>', /without markup/],
     ['an empty whatsappToken', 'whatsappToken=', /must not be empty/],

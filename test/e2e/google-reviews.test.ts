@@ -7,8 +7,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ActivityModel, ConversationModel, MessageModel, ReviewModel, TenantModel,
-  type Conversation, type Message, type Review, type Tenant,
+  ActivityModel,
+  ConversationModel,
+  MessageModel,
+  ReviewModel,
+  TenantModel,
+  type Conversation,
+  type Message,
+  type Review,
+  type Tenant,
 } from '../../bot/db/models/index.ts';
 import { approvalReminderOptions } from '../../bot/flows/review-approvals.ts';
 import { reviewCheckOptions } from '../../jobs/catalog.ts';
@@ -35,17 +42,32 @@ describe('Google reviews, end to end', () => {
   afterAll(() => h?.stop());
 
   const ownerSays = (text: string, contextMessageId?: string) =>
-    h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, { phoneNumberId: BUSINESS_NUMBER_ID, from: OWNER, text, ...(contextMessageId ? { contextMessageId } : {}) });
+    h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, {
+      phoneNumberId: BUSINESS_NUMBER_ID,
+      from: OWNER,
+      text,
+      ...(contextMessageId ? { contextMessageId } : {}),
+    });
   const repliesTo = (review: ReviewJson) => h.google.repliesReceived.filter((r) => r.reviewName === review.name);
   const mirrored = (review: ReviewJson) =>
-    eventually<Review>(async () => await ReviewModel.findOne({ tenantId: tenant.id, googleReviewId: review.reviewId }), 20_000, `review ${review.reviewId} mirrored`);
+    eventually<Review>(
+      async () => await ReviewModel.findOne({ tenantId: tenant.id, googleReviewId: review.reviewId }),
+      20_000,
+      `review ${review.reviewId} mirrored`,
+    );
   /** The draft message (its WhatsApp id) sent to the owner for a review. */
   async function draftFor(review: ReviewJson) {
     const stored = await mirrored(review);
-    const conversation = await eventually<Conversation>(async () => await ConversationModel.findOne({ tenantId: tenant.id, kind: 'review_approval', subjectId: stored.id }), 20_000, 'approval');
+    const conversation = await eventually<Conversation>(
+      async () => await ConversationModel.findOne({ tenantId: tenant.id, kind: 'review_approval', subjectId: stored.id }),
+      20_000,
+      'approval',
+    );
     const message = await eventually<Message>(
-      async () => await MessageModel.findOne({ tenantId: tenant.id, conversationId: conversation.id, status: 'sent' }).sort({ createdAt: 1 }),
-      10_000, 'draft sent',
+      async () =>
+        await MessageModel.findOne({ tenantId: tenant.id, conversationId: conversation.id, status: 'sent' }).sort({ createdAt: 1 }),
+      10_000,
+      'draft sent',
     );
     const withDraft = (await ReviewModel.findOne({ tenantId: tenant.id, _id: stored._id }))!;
     return { review: withDraft, conversation, waMessageId: message.waMessageId!, text: message.text! };
@@ -53,7 +75,11 @@ describe('Google reviews, end to end', () => {
   const countSent = (needle: string) => sentTo(h, OWNER).filter((w) => w.includes(needle)).length;
 
   it('a 5★ review is answered on Google automatically, and the owner is told', async () => {
-    const review = h.google.addReview(location.name, { starRating: 'FIVE', reviewer: { displayName: 'Dana Levi', isAnonymous: false }, comment: 'שירות מעולה, ממליצה בחום!' });
+    const review = h.google.addReview(location.name, {
+      starRating: 'FIVE',
+      reviewer: { displayName: 'Dana Levi', isAnonymous: false },
+      comment: 'שירות מעולה, ממליצה בחום!',
+    });
     await checkDueNow(tenant);
 
     await eventually(async () => repliesTo(review).length === 1, 20_000, 'the automatic reply on Google');
@@ -64,7 +90,11 @@ describe('Google reviews, end to end', () => {
   });
 
   it('a 2★ review reaches the owner as a draft; "אשר" posts exactly that draft', async () => {
-    const review = h.google.addReview(location.name, { starRating: 'TWO', reviewer: { displayName: 'Yossi Cohen', isAnonymous: false }, comment: 'חיכיתי שעתיים לטכנאי' });
+    const review = h.google.addReview(location.name, {
+      starRating: 'TWO',
+      reviewer: { displayName: 'Yossi Cohen', isAnonymous: false },
+      comment: 'חיכיתי שעתיים לטכנאי',
+    });
     await checkDueNow(tenant);
     const draft = await draftFor(review);
     expect(draft.text).toContain('חיכיתי שעתיים לטכנאי');
@@ -84,7 +114,11 @@ describe('Google reviews, end to end', () => {
   });
 
   it('a 1★ review answered with the owner’s own text posts that text', async () => {
-    const review = h.google.addReview(location.name, { starRating: 'ONE', reviewer: { displayName: 'רונית', isAnonymous: false }, comment: 'לא הגיעו בכלל' });
+    const review = h.google.addReview(location.name, {
+      starRating: 'ONE',
+      reviewer: { displayName: 'רונית', isAnonymous: false },
+      comment: 'לא הגיעו בכלל',
+    });
     await checkDueNow(tenant);
     await draftFor(review);
 
@@ -98,8 +132,16 @@ describe('Google reviews, end to end', () => {
   });
 
   it('two pending drafts: a bare "אשר" asks which; a reply to one draft picks it; "#N דלג" skips the other', async () => {
-    const first = h.google.addReview(location.name, { starRating: 'TWO', reviewer: { displayName: 'Avi Mizrahi', isAnonymous: false }, comment: 'יקר מדי' });
-    const second = h.google.addReview(location.name, { starRating: 'THREE', reviewer: { displayName: 'Tamar Golan', isAnonymous: false }, comment: 'בסדר, לא יותר' });
+    const first = h.google.addReview(location.name, {
+      starRating: 'TWO',
+      reviewer: { displayName: 'Avi Mizrahi', isAnonymous: false },
+      comment: 'יקר מדי',
+    });
+    const second = h.google.addReview(location.name, {
+      starRating: 'THREE',
+      reviewer: { displayName: 'Tamar Golan', isAnonymous: false },
+      comment: 'בסדר, לא יותר',
+    });
     await checkDueNow(tenant);
     const a = await draftFor(first);
     const b = await draftFor(second);
@@ -121,7 +163,11 @@ describe('Google reviews, end to end', () => {
   });
 
   it('a restart between "draft sent" and "owner approves" loses nothing', async () => {
-    const review = h.google.addReview(location.name, { starRating: 'THREE', reviewer: { displayName: 'Michal', isAnonymous: false }, comment: 'היה סביר' });
+    const review = h.google.addReview(location.name, {
+      starRating: 'THREE',
+      reviewer: { displayName: 'Michal', isAnonymous: false },
+      comment: 'היה סביר',
+    });
     await checkDueNow(tenant);
     const draft = await draftFor(review);
 
@@ -134,7 +180,11 @@ describe('Google reviews, end to end', () => {
   it('a draft left unanswered is reminded once', async () => {
     approvalReminderOptions.delayMs = 1_000;
     try {
-      const review = h.google.addReview(location.name, { starRating: 'TWO', reviewer: { displayName: 'Omer', isAnonymous: false }, comment: 'איטי' });
+      const review = h.google.addReview(location.name, {
+        starRating: 'TWO',
+        reviewer: { displayName: 'Omer', isAnonymous: false },
+        comment: 'איטי',
+      });
       await checkDueNow(tenant);
       await draftFor(review);
       await eventually(async () => countSent('תזכורת') === 1, 20_000, 'the reminder');
@@ -150,7 +200,11 @@ describe('Google reviews, end to end', () => {
   it('quota errors (429) on listing and on posting are retried after Google’s wait, and post once', async () => {
     h.google.failNext({ method: 'GET', path: /\/reviews$/ }, { status: 429, retryAfterSeconds: 1 });
     h.google.failNext({ method: 'PUT', path: /\/reply$/ }, { status: 429, retryAfterSeconds: 1 });
-    const review = h.google.addReview(location.name, { starRating: 'FIVE', reviewer: { displayName: 'Noa', isAnonymous: false }, comment: 'מקצוענים' });
+    const review = h.google.addReview(location.name, {
+      starRating: 'FIVE',
+      reviewer: { displayName: 'Noa', isAnonymous: false },
+      comment: 'מקצוענים',
+    });
     await checkDueNow(tenant);
 
     await eventually(async () => repliesTo(review).length === 1, 15_000, 'posted after the quota errors');

@@ -38,14 +38,28 @@ describe('missed call → lead, with Claude through the fake Messages API', () =
       return 'אבי – תיקון דוד שלא מחמם, נוח לו מחר בבוקר';
     });
     const customer = '+972527652222';
-    await postProviderWebhook(h.webhookUrl('voicenter', keys.voicenter), voicenterMissedCall({ caller: '052-765-2222', callerPhone: '052-765-2222', ivruniqueid: 'claude-1' }) as never);
+    await postProviderWebhook(
+      h.webhookUrl('voicenter', keys.voicenter),
+      voicenterMissedCall({ caller: '052-765-2222', callerPhone: '052-765-2222', ivruniqueid: 'claude-1' }) as never,
+    );
     await h.whatsapp.waitForSent((m) => m.to === customer, 20_000);
     await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, {
-      phoneNumberId: BUSINESS_NUMBER_ID, from: customer, text: 'היי, כאן אבי. הדוד שלי לא מחמם מאתמול, תוכלו לבוא מחר בבוקר?',
+      phoneNumberId: BUSINESS_NUMBER_ID,
+      from: customer,
+      text: 'היי, כאן אבי. הדוד שלי לא מחמם מאתמול, תוכלו לבוא מחר בבוקר?',
     });
     // The summary is written when the owner is told, just after the lead is saved.
-    const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new', summary: { $exists: true } }), 20_000, 'lead with its summary');
-    expect(lead).toMatchObject({ name: 'אבי', need: 'תיקון דוד שלא מחמם', preferredTime: 'מחר בבוקר', summary: 'אבי – תיקון דוד שלא מחמם, נוח לו מחר בבוקר' });
+    const lead = await eventually<Lead>(
+      async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new', summary: { $exists: true } }),
+      20_000,
+      'lead with its summary',
+    );
+    expect(lead).toMatchObject({
+      name: 'אבי',
+      need: 'תיקון דוד שלא מחמם',
+      preferredTime: 'מחר בבוקר',
+      summary: 'אבי – תיקון דוד שלא מחמם, נוח לו מחר בבוקר',
+    });
     const alert = await h.whatsapp.waitForSent((m) => m.to === '+972547654321', 20_000);
     expect(alert.template?.bodyParams[0]).toContain('אבי – תיקון דוד שלא מחמם');
     // The customer's words reached Claude; the phone number never did.
@@ -57,14 +71,24 @@ describe('missed call → lead, with Claude through the fake Messages API', () =
     h.anthropic.respondWith((request) =>
       systemOf(request).includes('pull out lead details')
         ? JSON.stringify({ name: 'משה', need: 'התקנת מזגן, התקשרו 050-1234567', preferredTime: null })
-        : 'משה – התקנת מזגן, 050-1234567');
+        : 'משה – התקנת מזגן, 050-1234567',
+    );
     const customer = '+972527653333';
-    await postProviderWebhook(h.webhookUrl('voicenter', keys.voicenter), voicenterMissedCall({ caller: '052-765-3333', callerPhone: '052-765-3333', ivruniqueid: 'claude-2' }) as never);
+    await postProviderWebhook(
+      h.webhookUrl('voicenter', keys.voicenter),
+      voicenterMissedCall({ caller: '052-765-3333', callerPhone: '052-765-3333', ivruniqueid: 'claude-2' }) as never,
+    );
     await h.whatsapp.waitForSent((m) => m.to === customer, 20_000);
     await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, {
-      phoneNumberId: BUSINESS_NUMBER_ID, from: customer, text: 'אני משה, צריך התקנת מזגן, אפשר ביום ראשון אחרי 5',
+      phoneNumberId: BUSINESS_NUMBER_ID,
+      from: customer,
+      text: 'אני משה, צריך התקנת מזגן, אפשר ביום ראשון אחרי 5',
     });
-    const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new', summary: { $exists: true } }), 20_000, 'lead with its summary');
+    const lead = await eventually<Lead>(
+      async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new', summary: { $exists: true } }),
+      20_000,
+      'lead with its summary',
+    );
     expect(lead.name).toBe('משה');
     expect(`${lead.need} ${lead.summary}`).not.toContain('050-1234567');
     expect(lead.preferredTime).toContain('אחרי 5');

@@ -4,7 +4,16 @@
  * Real server, real Agenda workers, real database; fake WhatsApp over real HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActivityModel, ConversationModel, CustomerModel, LeadModel, MessageModel, type Tenant, type Lead, type Customer } from '../../bot/db/models/index.ts';
+import {
+  ActivityModel,
+  ConversationModel,
+  CustomerModel,
+  LeadModel,
+  MessageModel,
+  type Tenant,
+  type Lead,
+  type Customer,
+} from '../../bot/db/models/index.ts';
 import { setTenantSettings, type WebhookKeys } from '../../bot/tenants.ts';
 import { postProviderWebhook } from '../../integrations/providers.ts';
 import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
@@ -27,13 +36,20 @@ describe('missed call → WhatsApp lead capture', () => {
   afterAll(() => h?.stop());
 
   const missedCall = (caller: string) =>
-    postProviderWebhook(h.webhookUrl('voicenter', keys.voicenter), voicenterMissedCall({ caller, callerPhone: caller, ivruniqueid: `call-${Date.now()}-${++callCounter}` }) as never);
+    postProviderWebhook(
+      h.webhookUrl('voicenter', keys.voicenter),
+      voicenterMissedCall({ caller, callerPhone: caller, ivruniqueid: `call-${Date.now()}-${++callCounter}` }) as never,
+    );
   const reply = (from: string, text: string) =>
     h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, { phoneNumberId: BUSINESS_NUMBER_ID, from, text });
   const sentTo = (phone: string) => h.whatsapp.sent.filter((m) => m.to === phone);
   /** Waits until the follow-up to `phone` was due and not sent, for `reason`. */
   const followupSkipped = (phone: string, reason: string) =>
-    eventually(() => ActivityModel.exists({ tenantId: tenant.id, type: 'message.skipped', text: `no follow-up to ${phone}: ${reason}` }), 20_000, `follow-up to ${phone} skipped: ${reason}`);
+    eventually(
+      () => ActivityModel.exists({ tenantId: tenant.id, type: 'message.skipped', text: `no follow-up to ${phone}: ${reason}` }),
+      20_000,
+      `follow-up to ${phone} skipped: ${reason}`,
+    );
   const textsTo = (phone: string) => sentTo(phone).map((m) => m.text ?? m.template?.name ?? '');
 
   it('captures a lead from one Hebrew free-text answer and tells every owner', async () => {
@@ -50,8 +66,17 @@ describe('missed call → WhatsApp lead capture', () => {
     expect(template.template!.bodyParams).toEqual(['Dani Plumbing']);
 
     await reply(customer, 'אני דני, צריך תיקון לדוד שמש, אפשר מחר אחרי 4');
-    const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }), 20_000, 'the lead');
-    expect(lead).toMatchObject({ name: 'דני', need: expect.stringContaining('דוד שמש'), preferredTime: expect.stringContaining('מחר'), source: 'missed_call' });
+    const lead = await eventually<Lead>(
+      async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }),
+      20_000,
+      'the lead',
+    );
+    expect(lead).toMatchObject({
+      name: 'דני',
+      need: expect.stringContaining('דוד שמש'),
+      preferredTime: expect.stringContaining('מחר'),
+      source: 'missed_call',
+    });
 
     const inWindow = await h.whatsapp.waitForSent((m) => m.to === OWNERS[0] && m.type === 'interactive', 20_000);
     expect(inWindow.text).toContain('דני');
@@ -82,11 +107,17 @@ describe('missed call → WhatsApp lead capture', () => {
       // One bot answer per customer message, in order.
       await eventually(async () => sentTo(customer).length >= i + 2, 20_000, `bot answer ${i + 1}`);
     }
-    const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }), 20_000, 'lead');
+    const lead = await eventually<Lead>(
+      async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }),
+      20_000,
+      'lead',
+    );
     expect(lead).toMatchObject({ name: 'משה', need: 'תיקון מזגן שמטפטף', preferredTime: 'מחר בבוקר' });
 
     await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, {
-      phoneNumberId: BUSINESS_NUMBER_ID, from: OWNERS[0], buttonReply: { id: `lead:${lead.id}:done`, title: 'טופל' },
+      phoneNumberId: BUSINESS_NUMBER_ID,
+      from: OWNERS[0],
+      buttonReply: { id: `lead:${lead.id}:done`, title: 'טופל' },
     });
     await eventually(async () => (await LeadModel.findOne({ tenantId: tenant.id, _id: lead._id }))?.status === 'done', 20_000, 'lead done');
   });
@@ -130,7 +161,10 @@ describe('missed call → WhatsApp lead capture', () => {
     await reply(customer, 'שלום, אני צריך אינסטלטור');
     await eventually(async () => sentTo(customer).length >= 2, 20_000, 'greeting and first question delivered');
     expect(await MessageModel.countDocuments({ tenantId: tenant.id, phone: customer, direction: 'out', status: 'skipped' })).toBe(0);
-    expect(await ConversationModel.findOne({ tenantId: tenant.id, phone: customer, kind: 'lead_capture' })).toMatchObject({ status: 'open', state: 'askingName' });
+    expect(await ConversationModel.findOne({ tenantId: tenant.id, phone: customer, kind: 'lead_capture' })).toMatchObject({
+      status: 'open',
+      state: 'askingName',
+    });
   });
 
   it('a question that fails for good ends the conversation, visibly, and nothing more is asked', async () => {
@@ -138,13 +172,24 @@ describe('missed call → WhatsApp lead capture', () => {
     h.whatsapp.failNext(131026); // undeliverable: permanent
     await reply(customer, 'היי, צריך עזרה עם דוד');
     const conversation = await eventually(
-      async () => { const c = await ConversationModel.findOne({ tenantId: tenant.id, phone: customer, kind: 'lead_capture' }); return c?.status === 'closed' && c; },
-      20_000, 'conversation ended',
+      async () => {
+        const c = await ConversationModel.findOne({ tenantId: tenant.id, phone: customer, kind: 'lead_capture' });
+        return c?.status === 'closed' && c;
+      },
+      20_000,
+      'conversation ended',
     );
     expect(conversation).toMatchObject({ state: 'undelivered', closedReason: 'whatsapp_131026' });
     await eventually(
-      () => ActivityModel.exists({ tenantId: tenant.id, type: 'conversation.closed', ref: conversation.id, text: { $regex: 'not delivered \\(whatsapp_131026\\)' } }),
-      10_000, 'the activity line',
+      () =>
+        ActivityModel.exists({
+          tenantId: tenant.id,
+          type: 'conversation.closed',
+          ref: conversation.id,
+          text: { $regex: 'not delivered \\(whatsapp_131026\\)' },
+        }),
+      10_000,
+      'the activity line',
     );
     await new Promise((r) => setTimeout(r, 1_000));
     expect(sentTo(customer)).toHaveLength(0);
@@ -188,11 +233,18 @@ describe('missed call → WhatsApp lead capture', () => {
       await missedCall('052-765-0006');
       await h.whatsapp.waitForSent((m) => m.to === customer, 20_000);
       await reply(customer, 'היי, מה המחיר לתיקון?');
-      const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'partial' }), 30_000, 'partial lead');
+      const lead = await eventually<Lead>(
+        async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'partial' }),
+        30_000,
+        'partial lead',
+      );
       expect(textsTo(customer).filter((t) => t.includes('רק מוודאים'))).toHaveLength(1);
       expect(lead.need ?? lead.name ?? '').not.toBe('');
       await eventually(async () => sentTo(OWNERS[0]).some((m) => m.text?.includes('765-0006')), 20_000, 'owner partial alert');
-      expect(await ConversationModel.findOne({ tenantId: tenant.id, phone: customer })).toMatchObject({ status: 'closed', state: 'closed' });
+      expect(await ConversationModel.findOne({ tenantId: tenant.id, phone: customer })).toMatchObject({
+        status: 'closed',
+        state: 'closed',
+      });
     } finally {
       tenant = await setTenantSettings(tenant, ['leadNudgeDelay=3h'], h.findo.services.vault);
     }

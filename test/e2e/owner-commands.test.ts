@@ -28,7 +28,11 @@ describe('the owner on WhatsApp', () => {
 
   /** The owner writes `text`; resolves with the text of Findo's answer to that message. */
   async function ownerSays(text: string): Promise<string> {
-    const delivery = await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, { phoneNumberId: BUSINESS_NUMBER_ID, from: OWNER, text });
+    const delivery = await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, {
+      phoneNumberId: BUSINESS_NUMBER_ID,
+      from: OWNER,
+      text,
+    });
     expect(delivery.status).toBe(200);
     const answer = await h.whatsapp.waitForSent((m) => m.to === OWNER && m.replyToMessageId === delivery.messageId, 20_000);
     return answer.text ?? '';
@@ -41,8 +45,22 @@ describe('the owner on WhatsApp', () => {
 
   it('lists the recent leads, newest first, with name, need and phone', async () => {
     expect(await ownerSays('לידים')).toBe(t('he', 'owner.noLeads'));
-    await LeadModel.create({ tenantId: tenant.id, phone: '+972527650001', name: 'דני', need: 'תיקון דוד שמש', source: 'missed_call', conversationId: 'c1' });
-    await LeadModel.create({ tenantId: tenant.id, phone: '+972527650002', name: 'רונית', need: 'החלפת ברז', source: 'inbound', conversationId: 'c2' });
+    await LeadModel.create({
+      tenantId: tenant.id,
+      phone: '+972527650001',
+      name: 'דני',
+      need: 'תיקון דוד שמש',
+      source: 'missed_call',
+      conversationId: 'c1',
+    });
+    await LeadModel.create({
+      tenantId: tenant.id,
+      phone: '+972527650002',
+      name: 'רונית',
+      need: 'החלפת ברז',
+      source: 'inbound',
+      conversationId: 'c2',
+    });
     expect(await ownerSays('לידים')).toBe(
       t('he', 'owner.leadsList', { list: '• רונית · החלפת ברז · 052-765-0002\n• דני · תיקון דוד שמש · 052-765-0001' }),
     );
@@ -54,14 +72,18 @@ describe('the owner on WhatsApp', () => {
 
   it('השהה stops the follow-up to a missed call; המשך starts the next one again', async () => {
     const missedCall = (caller: string, id: string) =>
-      postProviderWebhook(h.webhookUrl('voicenter', keys.voicenter), voicenterMissedCall({ caller, callerPhone: caller, ivruniqueid: id }) as never);
+      postProviderWebhook(
+        h.webhookUrl('voicenter', keys.voicenter),
+        voicenterMissedCall({ caller, callerPhone: caller, ivruniqueid: id }) as never,
+      );
 
     expect(await ownerSays('השהה')).toBe(t('he', 'owner.paused'));
     expect((await TenantModel.findById(tenant._id))?.settings?.paused).toBe(true);
     await missedCall('052-765-0101', 'paused-call');
     const skipped = await eventually<Message>(
       async () => await MessageModel.findOne({ tenantId: tenant.id, phone: '+972527650101', status: 'skipped' }),
-      20_000, 'the follow-up skipped while paused',
+      20_000,
+      'the follow-up skipped while paused',
     );
     expect(skipped.reason).toBe('paused');
     expect(h.whatsapp.sent.filter((m) => m.to === '+972527650101')).toHaveLength(0);

@@ -55,18 +55,24 @@ describe('two web and two worker processes', () => {
     const started = Date.now();
     let next = 0;
     const statuses: number[] = [];
-    await Promise.all(Array.from({ length: IN_FLIGHT }, async (_, lane) => {
-      for (let i = next++; i < BURST; i = next++) {
-        const caller = callers[i % CALLERS];
-        const url = `${webs[(lane + i) % 2].url}/webhooks/voicenter/${keys.voicenter}`;
-        const body = voicenterMissedCall({ caller: `0${caller.slice(4)}`, callerPhone: '', ivruniqueid: `burst-${i}` });
-        statuses.push((await postProviderWebhook(url, body)).status);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async (_, lane) => {
+        for (let i = next++; i < BURST; i = next++) {
+          const caller = callers[i % CALLERS];
+          const url = `${webs[(lane + i) % 2].url}/webhooks/voicenter/${keys.voicenter}`;
+          const body = voicenterMissedCall({ caller: `0${caller.slice(4)}`, callerPhone: '', ivruniqueid: `burst-${i}` });
+          statuses.push((await postProviderWebhook(url, body)).status);
+        }
+      }),
+    );
     const accepted = Date.now() - started;
     expect(statuses.filter((s) => s === 200)).toHaveLength(BURST);
 
-    await eventually(async () => (await EventModel.countDocuments({ tenantId: tenant.id, status: 'processed' })) === BURST, 540_000, 'every event processed');
+    await eventually(
+      async () => (await EventModel.countDocuments({ tenantId: tenant.id, status: 'processed' })) === BURST,
+      540_000,
+      'every event processed',
+    );
     await eventually(async () => new Set(h.whatsapp.sent.map((m) => m.to)).size >= CALLERS, 30_000, 'a follow-up to every caller');
     const processed = Date.now() - started;
     // Settle: anything sent twice would arrive now.

@@ -37,11 +37,15 @@ describe('a worker killed mid-flow', () => {
    * name, while the need is sent, and started again. Every message must arrive exactly once.
    */
   async function conversationAcrossACrash(customer: string, national: string, killInsideRun: boolean) {
-    const reply = (text: string) => h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, { phoneNumberId: BUSINESS_NUMBER_ID, from: customer, text });
+    const reply = (text: string) =>
+      h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, { phoneNumberId: BUSINESS_NUMBER_ID, from: customer, text });
     const toCustomer = () => h.whatsapp.sent.filter((m) => m.to === customer);
     const ownerAlerts = () => h.whatsapp.sent.filter((m) => m.to === OWNER && JSON.stringify(m.request).includes(national.slice(4)));
 
-    await postProviderWebhook(h.webhookUrl('voicenter', keys.voicenter), voicenterMissedCall({ caller: national, callerPhone: national, ivruniqueid: `crash-${customer}` }) as never);
+    await postProviderWebhook(
+      h.webhookUrl('voicenter', keys.voicenter),
+      voicenterMissedCall({ caller: national, callerPhone: national, ivruniqueid: `crash-${customer}` }) as never,
+    );
     await h.whatsapp.waitForSent((m) => m.to === customer, 15_000);
 
     await reply('היי');
@@ -50,10 +54,14 @@ describe('a worker killed mid-flow', () => {
     await eventually(async () => toCustomer().length >= 3, 15_000, 'the question for the need');
     if (!killInsideRun) {
       // Between two replies: the name's event is done and its conversation lock released.
-      await eventually(async () => {
-        const pending = await EventModel.countDocuments({ tenantId: tenant.id, provider: 'whatsapp', status: { $ne: 'processed' } });
-        return pending === 0 && (await LockModel.countDocuments({ tenantId: tenant.id })) === 0;
-      }, 30_000, 'the name to be fully processed');
+      await eventually(
+        async () => {
+          const pending = await EventModel.countDocuments({ tenantId: tenant.id, provider: 'whatsapp', status: { $ne: 'processed' } });
+          return pending === 0 && (await LockModel.countDocuments({ tenantId: tenant.id })) === 0;
+        },
+        30_000,
+        'the name to be fully processed',
+      );
     }
     await worker!.kill();
 
@@ -67,9 +75,15 @@ describe('a worker killed mid-flow', () => {
     worker = await startWorker();
     // Killed inside a run, the dead worker left its conversation lock: its restart clears it at once.
     await eventually(async () => toCustomer().length >= 4, 20_000, 'the question for the time after restart');
-    console.log(`worker killed ${killInsideRun ? 'inside a run' : 'between replies'}: the next question ${Date.now() - restarted} ms after the restart`);
+    console.log(
+      `worker killed ${killInsideRun ? 'inside a run' : 'between replies'}: the next question ${Date.now() - restarted} ms after the restart`,
+    );
     await reply('מחר אחרי 5');
-    const lead = await eventually<Lead>(async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }), 20_000, 'the lead');
+    const lead = await eventually<Lead>(
+      async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }),
+      20_000,
+      'the lead',
+    );
     expect(lead).toMatchObject({ name: 'רונית', need: 'החלפת ברז במטבח', preferredTime: 'מחר אחרי 5' });
 
     await eventually(async () => toCustomer().length >= 5 && ownerAlerts().length >= 1, 20_000, 'the thanks and the owner alert');

@@ -44,10 +44,17 @@ describe('a worker killed inside a flow', () => {
     const caller = '+972527653333';
     const followups = () => h.whatsapp.sent.filter((m) => m.to === caller && m.template?.name === 'findo_missed_call');
     h.whatsapp.failNext(131000, { hang: true });
-    const answer = await postProviderWebhook(h.webhookUrl('voicenter', keys.voicenter), voicenterMissedCall({ caller, callerPhone: caller, ivruniqueid: 'crash-in-send' }) as never);
+    const answer = await postProviderWebhook(
+      h.webhookUrl('voicenter', keys.voicenter),
+      voicenterMissedCall({ caller, callerPhone: caller, ivruniqueid: 'crash-in-send' }) as never,
+    );
     expect(answer.status).toBe(200);
     // The follow-up is claimed and its request is open at WhatsApp: kill the worker now.
-    await eventually(async () => (await MessageModel.findOne({ tenantId: tenant.id, phone: caller }))?.status === 'sending', 30_000, 'the follow-up being sent');
+    await eventually(
+      async () => (await MessageModel.findOne({ tenantId: tenant.id, phone: caller }))?.status === 'sending',
+      30_000,
+      'the follow-up being sent',
+    );
     await worker!.kill();
     expect(followups()).toHaveLength(0);
 
@@ -58,7 +65,9 @@ describe('a worker killed inside a flow', () => {
     // Nothing more arrives: sent once.
     await new Promise((r) => setTimeout(r, 2_000));
     const message = await MessageModel.findOne({ tenantId: tenant.id, phone: caller });
-    console.log(`missed call, worker killed inside the send: followed up ${tookMs} ms after the restart; ${followups().length} follow-up, message ${message?.status} after ${message?.attempts} attempts (${message?.outcome?.decision})`);
+    console.log(
+      `missed call, worker killed inside the send: followed up ${tookMs} ms after the restart; ${followups().length} follow-up, message ${message?.status} after ${message?.attempts} attempts (${message?.outcome?.decision})`,
+    );
     expect(followups()).toHaveLength(1);
     expect(message).toMatchObject({ status: 'sent', outcome: { decision: 'resent' } });
     expect(tookMs).toBeLessThan(30_000);

@@ -34,17 +34,20 @@ const callerOf = (callNumber: number) => `+97252${String(1_000_000 + Math.ceil(c
 /** Where the calls of callers not followed up got stuck: their events, inbox items, jobs, message and locks. */
 async function whereStuck(tenantId: string, calls: { id: string; caller: string }[]) {
   const jobs = mongoose.connection.db!.collection(AGENDA_COLLECTION);
-  return Promise.all(calls.map(async ({ id, caller }) => {
-    const event = await EventModel.findOne({ tenantId, eventId: `vc-missed:${id}` }).lean();
-    return {
-      id, caller,
-      event: event && { status: event.status, attempts: event.attempts, lastError: event.lastError },
-      inbox: event && await InboxModel.findById(event._id).lean(),
-      jobs: await jobs.find({ 'data.phone': caller }).toArray(),
-      message: await MessageModel.findOne({ tenantId, phone: caller }, { status: 1, statusAt: 1, attempts: 1, error: 1 }).lean(),
-      locks: await LockModel.find({ tenantId, key: { $in: [`customer:${caller}`, `event:${String(event?._id)}`] } }).lean(),
-    };
-  }));
+  return Promise.all(
+    calls.map(async ({ id, caller }) => {
+      const event = await EventModel.findOne({ tenantId, eventId: `vc-missed:${id}` }).lean();
+      return {
+        id,
+        caller,
+        event: event && { status: event.status, attempts: event.attempts, lastError: event.lastError },
+        inbox: event && (await InboxModel.findById(event._id).lean()),
+        jobs: await jobs.find({ 'data.phone': caller }).toArray(),
+        message: await MessageModel.findOne({ tenantId, phone: caller }, { status: 1, statusAt: 1, attempts: 1, error: 1 }).lean(),
+        locks: await LockModel.find({ tenantId, key: { $in: [`customer:${caller}`, `event:${String(event?._id)}`] } }).lean(),
+      };
+    }),
+  );
 }
 
 describe('database cut under steady webhook traffic', () => {
@@ -62,7 +65,10 @@ describe('database cut under steady webhook traffic', () => {
   afterAll(() => h?.stop());
 
   const missedCall = (id: string, caller = '+972521234567') =>
-    postProviderWebhook(h.webhookUrl('voicenter', keys.voicenter), voicenterMissedCall({ caller, callerPhone: caller, ivruniqueid: id }) as never);
+    postProviderWebhook(
+      h.webhookUrl('voicenter', keys.voicenter),
+      voicenterMissedCall({ caller, callerPhone: caller, ivruniqueid: id }) as never,
+    );
 
   it(`answers 503 during each of ${CUTS} cuts, heals after each without a restart, and loses or doubles nothing acknowledged`, async () => {
     const acknowledged: { id: string; caller: string }[] = [];
@@ -73,13 +79,16 @@ describe('database cut under steady webhook traffic', () => {
       while (traffic) {
         const n = ++callNumber;
         const caller = callerOf(n);
-        missedCall(`cut-${n}`, caller).then((r) => {
-          if (r.status === 200) {
-            answers.accepted++;
-            acknowledged.push({ id: `cut-${n}`, caller });
-          } else if (r.status === 503) answers.unavailable++;
-          else answers.other.push(`${r.status}`);
-        }, (error: Error) => answers.other.push(error.message));
+        missedCall(`cut-${n}`, caller).then(
+          (r) => {
+            if (r.status === 200) {
+              answers.accepted++;
+              acknowledged.push({ id: `cut-${n}`, caller });
+            } else if (r.status === 503) answers.unavailable++;
+            else answers.other.push(`${r.status}`);
+          },
+          (error: Error) => answers.other.push(error.message),
+        );
         await new Promise((r) => setTimeout(r, 1000 / CALLS_PER_SECOND));
       }
     })();
@@ -100,8 +109,14 @@ describe('database cut under steady webhook traffic', () => {
     }
     traffic = false;
     await steadyTraffic;
-    await eventually(async () => answers.accepted + answers.unavailable + answers.other.length === callNumber, 30_000, 'every webhook answered');
-    console.log(`database cuts: ${CUTS} × ${CUT_MS} ms under ${CALLS_PER_SECOND} webhooks/s; healed in ${healMs.join(', ')} ms; ${callNumber} webhooks: ${answers.accepted} accepted, ${answers.unavailable} answered 503`);
+    await eventually(
+      async () => answers.accepted + answers.unavailable + answers.other.length === callNumber,
+      30_000,
+      'every webhook answered',
+    );
+    console.log(
+      `database cuts: ${CUTS} × ${CUT_MS} ms under ${CALLS_PER_SECOND} webhooks/s; healed in ${healMs.join(', ')} ms; ${callNumber} webhooks: ${answers.accepted} accepted, ${answers.unavailable} answered 503`,
+    );
 
     expect(answers.other).toEqual([]);
     expect(answers.unavailable).toBeGreaterThan(0);
@@ -115,17 +130,34 @@ describe('database cut under steady webhook traffic', () => {
     const callers = new Set(acknowledged.map(({ caller }) => caller));
     const followups = () => h.whatsapp.sent.filter((m) => m.template?.name === 'findo_missed_call').map((m) => m.to);
     const notFollowedUp = () => acknowledged.filter(({ caller }) => !followups().includes(caller));
-    await eventually(async () => notFollowedUp().length === 0, FOLLOWUP_WAIT_MS, 'every caller with an acknowledged call followed up')
-      .catch(async (error: Error) => {
-        console.log('not followed up:', JSON.stringify(await whereStuck(tenant.id, notFollowedUp()), null, 1));
-        throw error;
+    await eventually(
+      async () => notFollowedUp().length === 0,
+      FOLLOWUP_WAIT_MS,
+      'every caller with an acknowledged call followed up',
+    ).catch(async (error: Error) => {
+      console.log('not followed up:', JSON.stringify(await whereStuck(tenant.id, notFollowedUp()), null, 1));
+      throw error;
+    });
+    const processed = () =>
+      EventModel.countDocuments({
+        tenantId: tenant.id,
+        status: 'processed',
+        eventId: { $in: acknowledged.map(({ id }) => `vc-missed:${id}`) },
       });
-    const processed = () => EventModel.countDocuments({ tenantId: tenant.id, status: 'processed', eventId: { $in: acknowledged.map(({ id }) => `vc-missed:${id}`) } });
     await eventually(async () => (await processed()) === acknowledged.length, FOLLOWUP_WAIT_MS, 'every acknowledged call processed');
-    const stranded = await MessageModel.find({ tenantId: tenant.id, status: { $nin: ['sent', 'delivered', 'read'] } }, { key: 1, status: 1 });
-    console.log(`after the last cut: ${acknowledged.length} acknowledged calls from ${callers.size} callers, ${await processed()} processed, ${followups().length} follow-ups, all within ${Date.now() - lastRestoredAt} ms; ${stranded.length} messages stranded`);
+    const stranded = await MessageModel.find(
+      { tenantId: tenant.id, status: { $nin: ['sent', 'delivered', 'read'] } },
+      { key: 1, status: 1 },
+    );
+    console.log(
+      `after the last cut: ${acknowledged.length} acknowledged calls from ${callers.size} callers, ${await processed()} processed, ${followups().length} follow-ups, all within ${Date.now() - lastRestoredAt} ms; ${stranded.length} messages stranded`,
+    );
     expect(followups()).toHaveLength(new Set(followups()).size);
-    expect(followups().filter((to) => callers.has(to)).sort()).toEqual([...callers].sort());
+    expect(
+      followups()
+        .filter((to) => callers.has(to))
+        .sort(),
+    ).toEqual([...callers].sort());
     expect(stranded.map((m) => `${m.key}: ${m.status}`)).toEqual([]);
   }, 240_000);
 });

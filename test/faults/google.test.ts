@@ -26,16 +26,32 @@ describe('Google faults', () => {
 
   it('5xx and 429 on listing and on posting: every review answered exactly once, none lost', async () => {
     const faults = [
-      [{ method: 'GET', path: /\/reviews$/ }, { status: 503, times: 2 }],
+      [
+        { method: 'GET', path: /\/reviews$/ },
+        { status: 503, times: 2 },
+      ],
       [{ method: 'GET', path: /\/reviews$/ }, { status: 500 }],
-      [{ method: 'GET', path: /\/reviews$/ }, { status: 429, retryAfterSeconds: 1 }],
-      [{ method: 'PUT', path: /\/reply$/ }, { status: 500, times: 2 }],
+      [
+        { method: 'GET', path: /\/reviews$/ },
+        { status: 429, retryAfterSeconds: 1 },
+      ],
+      [
+        { method: 'PUT', path: /\/reply$/ },
+        { status: 500, times: 2 },
+      ],
       [{ method: 'PUT', path: /\/reply$/ }, { status: 503 }],
-      [{ method: 'PUT', path: /\/reply$/ }, { status: 429, retryAfterSeconds: 1 }],
+      [
+        { method: 'PUT', path: /\/reply$/ },
+        { status: 429, retryAfterSeconds: 1 },
+      ],
     ] as const;
     for (const [match, failure] of faults) h.google.failNext(match, failure);
     const reviews = ['FIVE', 'FIVE', 'FOUR', 'FIVE', 'FIVE'].map((starRating, i) =>
-      h.google.addReview(location.name, { starRating: starRating as 'FIVE', reviewer: { displayName: `Customer ${i}`, isAnonymous: false }, comment: 'שירות מעולה' }),
+      h.google.addReview(location.name, {
+        starRating: starRating as 'FIVE',
+        reviewer: { displayName: `Customer ${i}`, isAnonymous: false },
+        comment: 'שירות מעולה',
+      }),
     );
     await checkDueNow(tenant);
 
@@ -43,7 +59,9 @@ describe('Google faults', () => {
     await eventually(async () => reviews.every((r) => repliesTo(r.name).length > 0), 45_000, 'every review answered');
     await new Promise((r) => setTimeout(r, 2_000));
     const injected = h.google.requests.filter((r) => r.status >= 429);
-    console.log(`Google faults injected: ${injected.length} (${injected.map((r) => `${r.method} ${r.status}`).join(', ')}); ${reviews.length} reviews, ${h.google.repliesReceived.length} replies`);
+    console.log(
+      `Google faults injected: ${injected.length} (${injected.map((r) => `${r.method} ${r.status}`).join(', ')}); ${reviews.length} reviews, ${h.google.repliesReceived.length} replies`,
+    );
     expect(injected).toHaveLength(8);
     expect(reviews.map((r) => repliesTo(r.name).length)).toEqual([1, 1, 1, 1, 1]);
     expect(await ReviewModel.countDocuments({ tenantId: tenant.id })).toBe(reviews.length);

@@ -33,7 +33,9 @@ describe('findo start and stop under faults', () => {
     const started = Date.now();
     const result = await runCli(['start', '--port', String(port)], { ...baseEnv, MONGODB_URI: testDatabaseUri(dbName) });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([`findo: port ${port} on 127.0.0.1 is already in use (another findo start?): stop it, or choose another with --port or PORT`]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `findo: port ${port} on 127.0.0.1 is already in use (another findo start?): stop it, or choose another with --port or PORT`,
+    ]);
     expect(Date.now() - started).toBeLessThan(30_000);
     // Workers schedule the recurring jobs when they start: none were.
     const db = mongoose.createConnection(testDatabaseUri(dbName));

@@ -42,14 +42,23 @@ describe('WhatsApp faults', () => {
   };
   const newCustomer = () => `+97253${String(1_000_000 + ++seq).slice(-7)}`;
   const missedCall = (caller: string) =>
-    postProviderWebhook(h.webhookUrl('voicenter', keys.voicenter), voicenterMissedCall({ caller, callerPhone: caller, ivruniqueid: `wa-fault-${++seq}` }) as never);
+    postProviderWebhook(
+      h.webhookUrl('voicenter', keys.voicenter),
+      voicenterMissedCall({ caller, callerPhone: caller, ivruniqueid: `wa-fault-${++seq}` }) as never,
+    );
   const sentTo = (phone: string) => h.whatsapp.sent.filter((m) => m.to === phone);
   /** Every customer got exactly one follow-up, and it stays one after the confirmation wait. */
   async function expectEachFollowedUpOnce(customers: string[]) {
     await eventually(async () => customers.every((c) => sentTo(c).length > 0), 40_000, 'every follow-up sent');
     await new Promise((r) => setTimeout(r, CONFIRM_WAIT_MS + TIMEOUT_MS + 1_000));
     expect(customers.map((c) => sentTo(c).length)).toEqual(customers.map(() => 1));
-    expect(await MessageModel.countDocuments({ tenantId: tenant.id, phone: { $in: customers }, status: { $in: ['pending', 'sending', 'unconfirmed'] } })).toBe(0);
+    expect(
+      await MessageModel.countDocuments({
+        tenantId: tenant.id,
+        phone: { $in: customers },
+        status: { $in: ['pending', 'sending', 'unconfirmed'] },
+      }),
+    ).toBe(0);
   }
 
   it('500, 429 and hangs before accepting, then recovery: each message exactly once', async () => {
@@ -85,16 +94,34 @@ describe('WhatsApp faults', () => {
     const others = [newCustomer(), newCustomer(), newCustomer()];
     const started = Date.now();
     await missedCall(hung);
-    await eventually(() => ActivityModel.exists({ tenantId: tenant.id, type: 'message.unconfirmed', text: { $regex: `^template findo_missed_call to \\${hung}: outcome unknown \\(WhatsApp sendTemplate failed: request timed out\\)` } }), 10_000, 'the hung request given up');
+    await eventually(
+      () =>
+        ActivityModel.exists({
+          tenantId: tenant.id,
+          type: 'message.unconfirmed',
+          text: {
+            $regex: `^template findo_missed_call to \\${hung}: outcome unknown \\(WhatsApp sendTemplate failed: request timed out\\)`,
+          },
+        }),
+      10_000,
+      'the hung request given up',
+    );
     expect(Date.now() - started).toBeLessThan(1_000 + TIMEOUT_MS + 4_000);
     for (const c of others) await missedCall(c);
-    await eventually(async () => others.every((c) => sentTo(c).length === 1), 15_000, 'the others sent while the first waits for its confirmation');
+    await eventually(
+      async () => others.every((c) => sentTo(c).length === 1),
+      15_000,
+      'the others sent while the first waits for its confirmation',
+    );
     expect(sentTo(hung)).toHaveLength(0);
     await expectEachFollowedUpOnce([hung, ...others]);
   }, 60_000);
 
   const intent = (phone: string): OutboundIntent => ({
-    tenantId: tenant.id, phone, audience: 'customer', idempotencyKey: `fault:${++seq}`,
+    tenantId: tenant.id,
+    phone,
+    audience: 'customer',
+    idempotencyKey: `fault:${++seq}`,
     content: { kind: 'template', name: 'findo_missed_call', vars: { business: tenant.name } },
   });
 
@@ -102,10 +129,20 @@ describe('WhatsApp faults', () => {
     const phone = newCustomer();
     const send = intent(phone);
     injected['database cut while resolving the client'] = 1;
-    const failing = { ...h.findo.services, whatsappFor: async () => { h.proxy!.cut(); throw new Error('token read failed: database unreachable'); } };
+    const failing = {
+      ...h.findo.services,
+      whatsappFor: async () => {
+        h.proxy!.cut();
+        throw new Error('token read failed: database unreachable');
+      },
+    };
     await expect(sendMessage(failing, send)).rejects.toThrow('token read failed');
     h.proxy!.restore();
-    const message = await eventually(() => MessageModel.findOne({ tenantId: tenant.id, key: send.idempotencyKey }), 20_000, 'database back');
+    const message = await eventually(
+      () => MessageModel.findOne({ tenantId: tenant.id, key: send.idempotencyKey }),
+      20_000,
+      'database back',
+    );
     expect(message).toMatchObject({ status: 'pending', attempts: 0 });
     expect(await sendMessage(h.findo.services, send)).toMatchObject({ status: 'sent' });
     expect(sentTo(phone)).toHaveLength(1);
@@ -115,16 +152,21 @@ describe('WhatsApp faults', () => {
     const phone = newCustomer();
     const send = intent(phone);
     injected['database cut after accepting'] = 1;
-    void h.whatsapp.waitForSent((m) => m.to === phone).then(() => {
-      h.proxy!.cut();
-      setTimeout(() => h.proxy!.restore(), 1_500);
-    });
+    void h.whatsapp
+      .waitForSent((m) => m.to === phone)
+      .then(() => {
+        h.proxy!.cut();
+        setTimeout(() => h.proxy!.restore(), 1_500);
+      });
     const outcome = await sendMessage(h.findo.services, send).catch((error: Error) => error);
     // What a retried job would do.
     await eventually(() => MessageModel.findOne({ tenantId: tenant.id, key: send.idempotencyKey }), 20_000, 'database back');
     await sendMessage(h.findo.services, send).catch(() => undefined);
     expect(outcome).toMatchObject({ status: 'sent' });
     expect(sentTo(phone)).toHaveLength(1);
-    expect(await MessageModel.findOne({ tenantId: tenant.id, key: send.idempotencyKey })).toMatchObject({ status: 'sent', waMessageId: sentTo(phone)[0].messageId });
+    expect(await MessageModel.findOne({ tenantId: tenant.id, key: send.idempotencyKey })).toMatchObject({
+      status: 'sent',
+      waMessageId: sentTo(phone)[0].messageId,
+    });
   }, 60_000);
 });

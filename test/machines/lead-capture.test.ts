@@ -64,10 +64,7 @@ const msg = (text: string, understood: Partial<Understood> = {}): LeadCaptureEve
   understood: { intent: 'none', ...understood },
 });
 
-const keys = (calls: Call[]) =>
-  calls.map((c) =>
-    c.action === 'say' ? `say:${(c.params as { key: string }).key}` : c.action,
-  );
+const keys = (calls: Call[]) => calls.map((c) => (c.action === 'say' ? `say:${(c.params as { key: string }).key}` : c.action));
 
 describe('lead capture', () => {
   it('exports a version number to store with every snapshot', () => {
@@ -111,13 +108,7 @@ describe('lead capture', () => {
   it('an inbound first message with everything is greeted and thanked at once', () => {
     const c = conversation({ origin: 'inbound' });
     const calls = c.send(msg('…', { name: 'Dana', need: 'a boiler fix', preferredTime: 'tomorrow' }));
-    expect(keys(calls)).toEqual([
-      'say:lead.greeting',
-      'say:lead.thanks',
-      'saveLead',
-      'notifyOwner',
-      'cancelSilenceCheck',
-    ]);
+    expect(keys(calls)).toEqual(['say:lead.greeting', 'say:lead.thanks', 'saveLead', 'notifyOwner', 'cancelSilenceCheck']);
   });
 
   it('step by step: name, then need, then time, each as plain free text', () => {
@@ -155,10 +146,7 @@ describe('lead capture', () => {
     const c = conversation({ origin: 'missed_call' });
     c.send(msg('hi'));
     expect(keys(c.send(msg('👍')))).toEqual(['say:lead.askName', 'scheduleSilenceCheck']);
-    expect(keys(c.send(msg('why do you need my name?')))).toEqual([
-      'say:lead.askName',
-      'scheduleSilenceCheck',
-    ]);
+    expect(keys(c.send(msg('why do you need my name?')))).toEqual(['say:lead.askName', 'scheduleSilenceCheck']);
     expect(c.snapshot.value).toBe('askingName');
   });
 
@@ -234,11 +222,7 @@ describe('lead capture', () => {
     c.send(msg('Dana', { name: 'Dana' }));
     c.send({ type: 'SILENCE_TIMEOUT', windowOpen: true });
     expect(keys(c.send(msg('a boiler fix')))).toEqual(['say:lead.askTime', 'scheduleSilenceCheck']);
-    expect(keys(c.send({ type: 'SILENCE_TIMEOUT', windowOpen: true }))).toEqual([
-      'saveLead',
-      'notifyOwner',
-      'cancelSilenceCheck',
-    ]);
+    expect(keys(c.send({ type: 'SILENCE_TIMEOUT', windowOpen: true }))).toEqual(['saveLead', 'notifyOwner', 'cancelSilenceCheck']);
   });
 
   it('silence with the 24-hour window closed closes at once, keeping a partial lead', () => {

@@ -67,14 +67,10 @@ describe('review approval', () => {
 
   it('approval posts the draft, and the post confirms to the owner', () => {
     const a = approval();
-    expect(a.send({ type: 'OWNER_APPROVED' })).toEqual([
-      { action: 'postReply', params: { reviewId: 'rev-1', text: input.draft } },
-    ]);
+    expect(a.send({ type: 'OWNER_APPROVED' })).toEqual([{ action: 'postReply', params: { reviewId: 'rev-1', text: input.draft } }]);
     expect(a.snapshot.value).toBe('posting');
     expect(isAwaitingOwner(a.snapshot)).toBe(false);
-    expect(a.send({ type: 'REPLY_POSTED' })).toEqual([
-      { action: 'confirmToOwner', params: { reviewId: 'rev-1', outcome: 'posted' } },
-    ]);
+    expect(a.send({ type: 'REPLY_POSTED' })).toEqual([{ action: 'confirmToOwner', params: { reviewId: 'rev-1', outcome: 'posted' } }]);
     expect(isFinished(a.snapshot)).toBe(true);
     expect(outcomeOf(a.snapshot)).toBe('posted');
   });
@@ -94,18 +90,14 @@ describe('review approval', () => {
 
   it('skipping posts nothing and confirms the skip', () => {
     const a = approval();
-    expect(a.send({ type: 'OWNER_SKIPPED' })).toEqual([
-      { action: 'confirmToOwner', params: { reviewId: 'rev-1', outcome: 'skipped' } },
-    ]);
+    expect(a.send({ type: 'OWNER_SKIPPED' })).toEqual([{ action: 'confirmToOwner', params: { reviewId: 'rev-1', outcome: 'skipped' } }]);
     expect(outcomeOf(a.snapshot)).toBe('skipped');
     expect(a.send({ type: 'OWNER_APPROVED' })).toEqual([]);
   });
 
   it('the owner is reminded once; later reminders are ignored', () => {
     const a = approval();
-    expect(a.send({ type: 'REMINDER_DUE' })).toEqual([
-      { action: 'remindOwner', params: { reviewId: 'rev-1', draft: input.draft } },
-    ]);
+    expect(a.send({ type: 'REMINDER_DUE' })).toEqual([{ action: 'remindOwner', params: { reviewId: 'rev-1', draft: input.draft } }]);
     expect(a.send({ type: 'REMINDER_DUE' })).toEqual([]);
     expect(isAwaitingOwner(a.snapshot)).toBe(true);
     // The approval still works after the reminder.

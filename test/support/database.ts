@@ -16,7 +16,10 @@ export function testDatabaseUri(dbName: string): string {
 
 /** A database name unique to this file and run: `t_<file>_<random>`. */
 export function uniqueDbName(file: string): string {
-  const stem = basename(file).replace(/\.test\.ts$/, '').replace(/[^a-zA-Z0-9]/g, '_').slice(0, 30);
+  const stem = basename(file)
+    .replace(/\.test\.ts$/, '')
+    .replace(/[^a-zA-Z0-9]/g, '_')
+    .slice(0, 30);
   return `t_${stem}_${randomBytes(3).toString('hex')}`;
 }
 

@@ -30,7 +30,9 @@ export interface Harness {
   url: string;
   /** Restarts the service process-internally (same database), e.g. after a simulated crash. */
   restart(role?: Role): Promise<void>;
-  createTenant(overrides?: Partial<{ name: string; ownerPhones: string[]; reviewLink: string; language: string }>): Promise<{ tenant: Tenant; webhookKeys: WebhookKeys }>;
+  createTenant(
+    overrides?: Partial<{ name: string; ownerPhones: string[]; reviewLink: string; language: string }>,
+  ): Promise<{ tenant: Tenant; webhookKeys: WebhookKeys }>;
   webhookUrl(provider: 'voicenter' | 'greeninvoice' | 'icount', key: string): string;
   stop(): Promise<void>;
 }
@@ -75,7 +77,12 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
     ...options.env,
   };
   const start = (role: Role = options.role ?? 'all') =>
-    startFindo({ config: loadConfig(env), role, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), jobPollInterval: Number(env.FINDO_JOB_POLL_INTERVAL) });
+    startFindo({
+      config: loadConfig(env),
+      role,
+      logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+      jobPollInterval: Number(env.FINDO_JOB_POLL_INTERVAL),
+    });
 
   let findo = await start();
   const harness: Harness = {
@@ -118,7 +125,11 @@ export async function startHarness(testFile: string, options: HarnessOptions = {
 }
 
 /** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
-export async function eventually<T>(check: () => PromiseLike<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => PromiseLike<T | undefined | null | false>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

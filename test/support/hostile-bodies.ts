@@ -91,7 +91,12 @@ const greeninvoiceShaped = fc.record(
     currency: hostileScalar,
     total: hostileScalar,
     recipient: fc.oneof(
-      fc.record({ name: hostileScalar, mobile: fc.oneof(fc.constantFrom('052-765-4321', '03-9876543'), hostileScalar), phone: hostileScalar, emails: hostileValue }),
+      fc.record({
+        name: hostileScalar,
+        mobile: fc.oneof(fc.constantFrom('052-765-4321', '03-9876543'), hostileScalar),
+        phone: hostileScalar,
+        emails: hostileValue,
+      }),
       hostileValue,
     ),
     client: hostileValue,
@@ -117,7 +122,7 @@ const icountShaped = fc.oneof(icountDocument, fc.array(fc.oneof(icountDocument, 
 /** A WhatsApp notification whose messages and statuses carry hostile values. */
 function whatsappShaped(phoneNumberId: string) {
   // Mostly well-formed (so items reach the inbound pipeline and its jobs), now and then hostile.
-  const usually = <T,>(valid: fc.Arbitrary<T>) => fc.oneof({ weight: 6, arbitrary: valid }, { weight: 1, arbitrary: hostileScalar });
+  const usually = <T>(valid: fc.Arbitrary<T>) => fc.oneof({ weight: 6, arbitrary: valid }, { weight: 1, arbitrary: hostileScalar });
   const message = fc.record(
     {
       id: usually(fc.string({ minLength: 1, maxLength: 10 }).map((s) => `wamid.${s}`)),
@@ -125,7 +130,9 @@ function whatsappShaped(phoneNumberId: string) {
       from_user_id: fc.constant('IL.13491208655302741918'),
       timestamp: usually(fc.constantFrom(String(Math.floor(Date.now() / 1000)), '99999999999999999999', '1')),
       type: usually(fc.constantFrom('text', 'button', 'interactive', 'image', 'reaction', 'unsupported')),
-      text: usually(fc.record({ body: fc.oneof(fc.constantFrom('STOP', 'הסר', 'שלום', 'נציג', 'עזרה', 'לידים'), fc.string({ maxLength: 30 })) })),
+      text: usually(
+        fc.record({ body: fc.oneof(fc.constantFrom('STOP', 'הסר', 'שלום', 'נציג', 'עזרה', 'לידים'), fc.string({ maxLength: 30 })) }),
+      ),
     },
     { requiredKeys: ['id', 'timestamp', 'type'] },
   );
@@ -153,7 +160,15 @@ function whatsappShaped(phoneNumberId: string) {
   );
   return fc.record({
     object: usually(fc.constant('whatsapp_business_account')),
-    entry: usually(fc.array(fc.record({ id: fc.string(), changes: fc.array(fc.record({ field: usually(fc.constant('messages')), value }), { minLength: 1, maxLength: 2 }) }), { minLength: 1, maxLength: 2 })),
+    entry: usually(
+      fc.array(
+        fc.record({
+          id: fc.string(),
+          changes: fc.array(fc.record({ field: usually(fc.constant('messages')), value }), { minLength: 1, maxLength: 2 }),
+        }),
+        { minLength: 1, maxLength: 2 },
+      ),
+    ),
   });
 }
 
@@ -168,7 +183,15 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 /** A form body from fields, with one value possibly a JSON text (as Voicenter and iCount send nested data). */
 const formBody = fc.oneof(
-  fc.dictionary(hostileKey, fc.oneof(hostileScalar.map(String), hostileValue.map((v) => JSON.stringify(v) ?? '')), { maxKeys: 8 })
+  fc
+    .dictionary(
+      hostileKey,
+      fc.oneof(
+        hostileScalar.map(String),
+        hostileValue.map((v) => JSON.stringify(v) ?? ''),
+      ),
+      { maxKeys: 8 },
+    )
     .map((fields) => Buffer.from(new URLSearchParams(Object.entries(fields)).toString())),
   hostileValue.map((v) => Buffer.from(JSON.stringify(v) ?? '')), // a JSON text sent as a form
   fc.constant(Buffer.from(Array.from({ length: 10_000 }, (_, i) => `f${i}=${i}`).join('&'))),
@@ -186,7 +209,18 @@ export function hostileRequests(route: FuzzedRoute, phoneNumberId: string): fc.A
   );
   const contentType = fc.oneof(
     { weight: 8, arbitrary: fc.constant(JSON_TYPE) },
-    { weight: 1, arbitrary: fc.constantFrom('application/json; charset=utf-8', 'application/json; charset=klingon', 'application/json; charset=utf-16', 'text/plain', 'application/xml', 'multipart/form-data; boundary=x', '') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'application/json; charset=utf-8',
+        'application/json; charset=klingon',
+        'application/json; charset=utf-16',
+        'text/plain',
+        'application/xml',
+        'multipart/form-data; boundary=x',
+        '',
+      ),
+    },
   );
   const encoding = fc.oneof(
     { weight: 8, arbitrary: fc.constant<string | undefined>(undefined) },
@@ -194,7 +228,10 @@ export function hostileRequests(route: FuzzedRoute, phoneNumberId: string): fc.A
   );
   const asJson = fc.tuple(jsonBytes, contentType, encoding).map(([bytes, type, enc]) => encoded(bytes, type, enc));
   if (route === 'whatsapp') return asJson; // Meta posts JSON only
-  return fc.oneof({ weight: 4, arbitrary: asJson }, { weight: 1, arbitrary: formBody.map((bytes) => encoded(bytes, FORM_TYPE, undefined)) });
+  return fc.oneof(
+    { weight: 4, arbitrary: asJson },
+    { weight: 1, arbitrary: formBody.map((bytes) => encoded(bytes, FORM_TYPE, undefined)) },
+  );
 }
 
 /** The request as sent: a gzip encoding really gzips the bytes; an unknown one leaves them as they are. */

@@ -29,7 +29,9 @@ export function startFindoProcess(role: 'web' | 'worker' | 'all', env: Record<st
       if (!output.includes('Findo started')) return;
       const url = /"url":"([^"]+)"/.exec(output)?.[1];
       resolve({
-        child, url, output: () => output,
+        child,
+        url,
+        output: () => output,
         kill: async () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
           await exited;

@@ -24,7 +24,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   let mode: 'open' | 'cut' | 'stalled' = 'open';
   const links = new Set<Link>();
   const forward = (link: Link) => {
-    link.upstream ??= net.connect(target.port, target.host).on('error', () => drop(link)).on('close', () => drop(link));
+    link.upstream ??= net
+      .connect(target.port, target.host)
+      .on('error', () => drop(link))
+      .on('close', () => drop(link));
     link.client.pipe(link.upstream).pipe(link.client);
   };
   const drop = (link: Link) => {

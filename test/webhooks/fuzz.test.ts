@@ -40,7 +40,8 @@ interface Answer {
 
 async function send(route: FuzzedRoute, request: HostileRequest): Promise<Answer> {
   const url = route === 'whatsapp' ? `${harness.url}/webhooks/whatsapp` : harness.webhookUrl(route, keys[route]);
-  const headers = route === 'whatsapp' ? { ...request.headers, 'x-hub-signature-256': harness.whatsapp.signBytes(request.plain) } : request.headers;
+  const headers =
+    route === 'whatsapp' ? { ...request.headers, 'x-hub-signature-256': harness.whatsapp.signBytes(request.plain) } : request.headers;
   const response = await fetch(url, { method: 'POST', headers, body: new Uint8Array(request.bytes) });
   await response.arrayBuffer();
   return { status: response.status, request };
@@ -50,12 +51,14 @@ async function send(route: FuzzedRoute, request: HostileRequest): Promise<Answer
 async function pooled<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: POOL }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: POOL }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index]);
+      }
+    }),
+  );
   return results;
 }
 
@@ -65,31 +68,57 @@ const describeRequest = ({ request, status }: Answer) =>
 describe('hostile input', () => {
   const figures: Record<string, { bodies: number; by: Record<number, number> }> = {};
 
-  it.each(ROUTES)(`POST /webhooks/%s: ${BODIES_PER_ROUTE} generated authenticated bodies, never a 5xx`, async (route) => {
-    const requests = fc.sample(hostileRequests(route, BUSINESS_NUMBER_ID), { numRuns: BODIES_PER_ROUTE, seed: SEED + ROUTES.indexOf(route) });
-    const answers = await pooled(requests, (request) => send(route, request));
-    const by: Record<number, number> = {};
-    for (const { status } of answers) by[status] = (by[status] ?? 0) + 1;
-    figures[route] = { bodies: answers.length, by };
-    console.info(`hostile input, ${route}: ${answers.length} bodies, answers ${JSON.stringify(by)}`);
-    const serverErrors = answers.filter((a) => a.status >= 500);
-    expect(serverErrors.slice(0, 3).map(describeRequest)).toEqual([]);
-    expect(answers).toHaveLength(BODIES_PER_ROUTE);
-    // Some of them really reached the jobs, or the suite would prove little.
-    expect(by[200] ?? 0).toBeGreaterThan(0);
-  }, ROUTE_TIMEOUT_MS);
+  it.each(ROUTES)(
+    `POST /webhooks/%s: ${BODIES_PER_ROUTE} generated authenticated bodies, never a 5xx`,
+    async (route) => {
+      const requests = fc.sample(hostileRequests(route, BUSINESS_NUMBER_ID), {
+        numRuns: BODIES_PER_ROUTE,
+        seed: SEED + ROUTES.indexOf(route),
+      });
+      const answers = await pooled(requests, (request) => send(route, request));
+      const by: Record<number, number> = {};
+      for (const { status } of answers) by[status] = (by[status] ?? 0) + 1;
+      figures[route] = { bodies: answers.length, by };
+      console.info(`hostile input, ${route}: ${answers.length} bodies, answers ${JSON.stringify(by)}`);
+      const serverErrors = answers.filter((a) => a.status >= 500);
+      expect(serverErrors.slice(0, 3).map(describeRequest)).toEqual([]);
+      expect(answers).toHaveLength(BODIES_PER_ROUTE);
+      // Some of them really reached the jobs, or the suite would prove little.
+      expect(by[200] ?? 0).toBeGreaterThan(0);
+    },
+    ROUTE_TIMEOUT_MS,
+  );
 
-  it('the service still answers, and every stored event is processed without a failed job', async () => {
-    const health = await fetch(`${harness.url}/healthz`);
-    expect(health.status).toBe(200);
-    await eventually(async () => (await EventModel.countDocuments({ tenantId: tenant.id, status: 'accepted' })) === 0, ROUTE_TIMEOUT_MS / 2, 'every accepted event processed');
-    const failed = await EventModel.find({ status: 'failed' }, { eventId: 1, lastError: 1 }).setOptions({ allTenants: true }).lean();
-    expect(failed.map((e) => `${e.eventId}: ${e.lastError}`)).toEqual([]);
-    const jobs = harness.findo.database.connection.db!.collection(AGENDA_COLLECTION);
-    const failedJobs = await jobs.find({ failCount: { $gt: 0 } }, { projection: { name: 1, failReason: 1 } }).toArray();
-    expect(failedJobs.map((j) => `${j.name}: ${j.failReason}`)).toEqual([]);
-    const stored = await EventModel.countDocuments({}).setOptions({ allTenants: true });
-    const fiveXx = Object.values(figures).reduce((n, f) => n + Object.entries(f.by).filter(([s]) => Number(s) >= 500).reduce((m, [, c]) => m + c, 0), 0);
-    console.info(`hostile input: ${Object.entries(figures).map(([route, f]) => `${route} ${f.bodies} bodies ${JSON.stringify(f.by)}`).join('; ')}; 5xx: ${fiveXx}; events stored: ${stored}`);
-  }, ROUTE_TIMEOUT_MS);
+  it(
+    'the service still answers, and every stored event is processed without a failed job',
+    async () => {
+      const health = await fetch(`${harness.url}/healthz`);
+      expect(health.status).toBe(200);
+      await eventually(
+        async () => (await EventModel.countDocuments({ tenantId: tenant.id, status: 'accepted' })) === 0,
+        ROUTE_TIMEOUT_MS / 2,
+        'every accepted event processed',
+      );
+      const failed = await EventModel.find({ status: 'failed' }, { eventId: 1, lastError: 1 }).setOptions({ allTenants: true }).lean();
+      expect(failed.map((e) => `${e.eventId}: ${e.lastError}`)).toEqual([]);
+      const jobs = harness.findo.database.connection.db!.collection(AGENDA_COLLECTION);
+      const failedJobs = await jobs.find({ failCount: { $gt: 0 } }, { projection: { name: 1, failReason: 1 } }).toArray();
+      expect(failedJobs.map((j) => `${j.name}: ${j.failReason}`)).toEqual([]);
+      const stored = await EventModel.countDocuments({}).setOptions({ allTenants: true });
+      const fiveXx = Object.values(figures).reduce(
+        (n, f) =>
+          n +
+          Object.entries(f.by)
+            .filter(([s]) => Number(s) >= 500)
+            .reduce((m, [, c]) => m + c, 0),
+        0,
+      );
+      console.info(
+        `hostile input: ${Object.entries(figures)
+          .map(([route, f]) => `${route} ${f.bodies} bodies ${JSON.stringify(f.by)}`)
+          .join('; ')}; 5xx: ${fiveXx}; events stored: ${stored}`,
+      );
+    },
+    ROUTE_TIMEOUT_MS,
+  );
 });

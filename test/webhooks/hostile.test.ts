@@ -43,25 +43,58 @@ describe('odd but authenticated bodies', () => {
   });
 
   it.each([
-    ['a Voicenter time of 1e20', 'voicenter', () => ({ ...voicenterMissedCall({ caller: '052-765-0111' }), ivruniqueid: `t${++seq}`, time: 1e20 })],
-    ['a Voicenter duration of -1e20', 'voicenter', () => ({ ...voicenterMissedCall({ caller: '052-765-0112' }), ivruniqueid: `d${++seq}`, time: 0, duration: -1e20 })],
-    ['a Morning createdAt of 1e20', 'greeninvoice', () => ({ ...greeninvoiceDocument({ recipient: { mobile: '052-765-0113' } }), createdAt: 1e20 })],
+    [
+      'a Voicenter time of 1e20',
+      'voicenter',
+      () => ({ ...voicenterMissedCall({ caller: '052-765-0111' }), ivruniqueid: `t${++seq}`, time: 1e20 }),
+    ],
+    [
+      'a Voicenter duration of -1e20',
+      'voicenter',
+      () => ({ ...voicenterMissedCall({ caller: '052-765-0112' }), ivruniqueid: `d${++seq}`, time: 0, duration: -1e20 }),
+    ],
+    [
+      'a Morning createdAt of 1e20',
+      'greeninvoice',
+      () => ({ ...greeninvoiceDocument({ recipient: { mobile: '052-765-0113' } }), createdAt: 1e20 }),
+    ],
   ])('%s is accepted and processed without a failed job', async (_what, provider, body) => {
     const { status, json } = await post(provider as never, JSON.stringify(body()), JSON_TYPE);
     expect(status).toBe(200);
-    await eventually(async () => (await EventModel.findOne({ tenantId: tenant.id, eventId: json.eventId as string }))?.status === 'processed', 20_000, 'processed');
+    await eventually(
+      async () => (await EventModel.findOne({ tenantId: tenant.id, eventId: json.eventId as string }))?.status === 'processed',
+      20_000,
+      'processed',
+    );
   });
 
   it('a WhatsApp timestamp of "99999999999999999999" is quarantined with the reason', async () => {
     const payload = {
       object: 'whatsapp_business_account',
-      entry: [{ id: '1', changes: [{ field: 'messages', value: {
-        messaging_product: 'whatsapp', metadata: { phone_number_id: '106540352242922' },
-        messages: [{ from: '972527650114', id: `wamid.ts${++seq}`, timestamp: '99999999999999999999', type: 'text', text: { body: 'x' } }],
-      } }] }],
+      entry: [
+        {
+          id: '1',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { phone_number_id: '106540352242922' },
+                messages: [
+                  { from: '972527650114', id: `wamid.ts${++seq}`, timestamp: '99999999999999999999', type: 'text', text: { body: 'x' } },
+                ],
+              },
+            },
+          ],
+        },
+      ],
     };
     const signed = harness.whatsapp.signPayload(payload);
-    const response = await fetch(`${harness.url}/webhooks/whatsapp`, { method: 'POST', headers: { ...JSON_TYPE, 'x-hub-signature-256': signed.signature }, body: new Uint8Array(signed.rawBody) });
+    const response = await fetch(`${harness.url}/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: { ...JSON_TYPE, 'x-hub-signature-256': signed.signature },
+      body: new Uint8Array(signed.rawBody),
+    });
     expect(response.status).toBe(202);
     expect(await response.json()).toMatchObject({ status: 'quarantined', reason: expect.stringContaining('out of range') });
   });

@@ -42,7 +42,10 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
   });
   findo = await startFindo({ config, role: 'all', logger: createLogger('silent'), jobPollInterval: 100 });
-  const created = await createTenant({ name: 'Outage Test', ownerPhones: ['054-765-4321'], whatsappNumberId: BUSINESS_NUMBER_ID }, findo.services.vault);
+  const created = await createTenant(
+    { name: 'Outage Test', ownerPhones: ['054-765-4321'], whatsappNumberId: BUSINESS_NUMBER_ID },
+    findo.services.vault,
+  );
   tenant = await setTenantSettings(created.tenant, ['quietHours=off', 'observeShabbat=false'], findo.services.vault);
   keys = created.webhookKeys;
 });
@@ -84,6 +87,10 @@ describe('database unavailable', () => {
     expect(after.map((d) => d.status)).toEqual([200, 200, 200, 200]);
     expect(after.map((d) => (d.json as { status: string }).status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
     expect(await EventModel.countDocuments({ tenantId: tenant.id })).toBe(4);
-    await eventually(async () => (await EventModel.countDocuments({ tenantId: tenant.id, status: 'processed' })) === 4, 15_000, 'all processed');
+    await eventually(
+      async () => (await EventModel.countDocuments({ tenantId: tenant.id, status: 'processed' })) === 4,
+      15_000,
+      'all processed',
+    );
   }, 60_000);
 });

@@ -73,10 +73,14 @@ describe.each(['voicenter', 'greeninvoice', 'icount'] as const)('POST /webhooks/
     const eventId = (json as { eventId: string }).eventId;
     const [stored] = await eventsWith(provider, eventId);
     expect(stored).toBeDefined();
-    const processed = await eventually(async () => {
-      const event = await EventModel.findOne({ tenantId: tenant.id, _id: stored.id });
-      return event?.status === 'processed' && event;
-    }, 10_000, 'event processed');
+    const processed = await eventually(
+      async () => {
+        const event = await EventModel.findOne({ tenantId: tenant.id, _id: stored.id });
+        return event?.status === 'processed' && event;
+      },
+      10_000,
+      'event processed',
+    );
     expect(processed.attempts).toBe(1);
     expect(await effectsOf(provider, stored.id, phoneOf(provider, body))).toBe(1);
   });
@@ -137,10 +141,14 @@ describe.each(['voicenter', 'greeninvoice', 'icount'] as const)('POST /webhooks/
     // Staff replay: processed again with today's parser, which still cannot read it, and says why.
     const replayed = await replayEvent(tenant.id, stored.id);
     expect(replayed?.replays).toBe(1);
-    const after = await eventually(async () => {
-      const event = await EventModel.findOne({ tenantId: tenant.id, _id: stored.id });
-      return event?.status === 'failed' && event;
-    }, 10_000, 'replayed event to fail');
+    const after = await eventually(
+      async () => {
+        const event = await EventModel.findOne({ tenantId: tenant.id, _id: stored.id });
+        return event?.status === 'failed' && event;
+      },
+      10_000,
+      'replayed event to fail',
+    );
     expect(after.lastError).toContain('payload not understood');
   });
 
@@ -221,10 +229,14 @@ describe('replay', () => {
     const jobsBefore = await stepJobs();
 
     await replayEvent(tenant.id, stored.id);
-    const after = await eventually(async () => {
-      const event = await EventModel.findOne({ tenantId: tenant.id, _id: stored.id });
-      return event?.status === 'processed' && event.attempts === 2 && event;
-    }, 20_000, 'replayed event processed');
+    const after = await eventually(
+      async () => {
+        const event = await EventModel.findOne({ tenantId: tenant.id, _id: stored.id });
+        return event?.status === 'processed' && event.attempts === 2 && event;
+      },
+      20_000,
+      'replayed event processed',
+    );
     expect(after.replays).toBe(1);
     expect(await ReviewRequestModel.countDocuments({ tenantId: tenant.id, phone })).toBe(1);
     expect(await stepJobs()).toBe(jobsBefore);
@@ -239,9 +251,18 @@ describe('activity', () => {
     const b = await postProviderWebhook(harness.webhookUrl('icount', keys.icount), doc);
     const [callEvent] = await eventsWith('voicenter', (a.json as { eventId: string }).eventId);
     await eventsWith('icount', (b.json as { eventId: string }).eventId);
-    await eventually(() => ActivityModel.exists({ tenantId: tenant.id, type: 'event.accepted', ref: callEvent.id }), 10_000, 'call activity');
+    await eventually(
+      () => ActivityModel.exists({ tenantId: tenant.id, type: 'event.accepted', ref: callEvent.id }),
+      10_000,
+      'call activity',
+    );
     const requested = await eventually(
-      async () => ActivityModel.findOne({ tenantId: tenant.id, type: 'review_request.scheduled', text: { $regex: doc.phone.replace(/\D/g, '').slice(-7) } }),
+      async () =>
+        ActivityModel.findOne({
+          tenantId: tenant.id,
+          type: 'review_request.scheduled',
+          text: { $regex: doc.phone.replace(/\D/g, '').slice(-7) },
+        }),
       10_000,
       'document activity',
     );
@@ -254,12 +275,21 @@ describe('stale-event sweep', () => {
     const body = voicenterMissedCall({ caller: freshMobile(), callerPhone: '' });
     // What a crash between "stored" and "enqueued" leaves behind: the event, and no inbox item.
     const orphan = await EventModel.create({
-      provider: 'voicenter', tenantId: tenant.id, eventId: `vc-missed:${body.ivruniqueid}`, status: 'accepted',
-      contentType: 'application/json', body, receivedAt: new Date(Date.now() - 5 * 60_000),
+      provider: 'voicenter',
+      tenantId: tenant.id,
+      eventId: `vc-missed:${body.ivruniqueid}`,
+      status: 'accepted',
+      contentType: 'application/json',
+      body,
+      receivedAt: new Date(Date.now() - 5 * 60_000),
     });
     const sweep = () => sweepStaleEventsJob.run({}, harness.findo.services);
     await sweep();
-    await eventually(async () => (await EventModel.findOne({ tenantId: tenant.id, _id: orphan.id }))?.status === 'processed', 10_000, 'swept event processed');
+    await eventually(
+      async () => (await EventModel.findOne({ tenantId: tenant.id, _id: orphan.id }))?.status === 'processed',
+      10_000,
+      'swept event processed',
+    );
     await sweep();
     await new Promise((r) => setTimeout(r, 500));
     expect(await InboxModel.countDocuments({ _id: orphan.id })).toBe(0);
@@ -272,15 +302,24 @@ describe('an inbox item claimed by several workers at once', () => {
   it('processes its event once when three runs overlap (a database whose claims are not atomic)', async () => {
     const body = voicenterMissedCall({ caller: freshMobile(), callerPhone: '' });
     const event = await EventModel.create({
-      provider: 'voicenter', tenantId: tenant.id, eventId: `vc-missed:${body.ivruniqueid}`, status: 'accepted',
-      contentType: 'application/json', body, receivedAt: new Date(),
+      provider: 'voicenter',
+      tenantId: tenant.id,
+      eventId: `vc-missed:${body.ivruniqueid}`,
+      status: 'accepted',
+      contentType: 'application/json',
+      body,
+      receivedAt: new Date(),
     });
     // Three workers all believing they hold the item, as FerretDB's non-atomic claims allow.
     await InboxModel.create({ _id: event.id, tenantId: tenant.id, generation: 0, dueAt: new Date(Date.now() + 60_000) });
     const item = { tenantId: tenant.id, eventRef: event.id, generation: 0, failures: 0 };
     const run = (owner: string) => processEvent(harness.findo.services, owner, item);
     await Promise.all([run('worker-a'), run('worker-b'), run('worker-c')]);
-    await eventually(async () => (await EventModel.findOne({ tenantId: tenant.id, _id: event.id }))?.status === 'processed', 10_000, 'processed');
+    await eventually(
+      async () => (await EventModel.findOne({ tenantId: tenant.id, _id: event.id }))?.status === 'processed',
+      10_000,
+      'processed',
+    );
     expect(await EventModel.findOne({ tenantId: tenant.id, _id: event.id })).toMatchObject({ status: 'processed', attempts: 1 });
     expect(await effectsOf('voicenter', event.id, body.caller)).toBe(1);
     expect(await ActivityModel.countDocuments({ tenantId: tenant.id, ref: event.id, type: 'event.accepted' })).toBe(1);
@@ -289,7 +328,10 @@ describe('an inbox item claimed by several workers at once', () => {
 
 describe('webhook keys, looked up once and cached', () => {
   it('rotated keys: the old URL is refused at once, the new one taken; a disabled tenant is refused at once', async () => {
-    const { tenant: other, webhookKeys: oldKeys } = await createTenant({ name: 'Rotating Garage', ownerPhones: ['054-765-1234'] }, harness.findo.services.vault);
+    const { tenant: other, webhookKeys: oldKeys } = await createTenant(
+      { name: 'Rotating Garage', ownerPhones: ['054-765-1234'] },
+      harness.findo.services.vault,
+    );
     const post = (key: string) => postProviderWebhook(harness.webhookUrl('voicenter', key), bodies.voicenter());
     // Warm the cache with the old key.
     expect((await post(oldKeys.voicenter)).status).toBe(200);

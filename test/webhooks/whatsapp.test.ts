@@ -25,7 +25,11 @@ const settle = (ms = 700) => new Promise((r) => setTimeout(r, ms));
 
 /** An inbound message is fully handled once its record is stamped. */
 const handled = (messageId: string) =>
-  eventually(async () => (await MessageModel.findOne({ tenantId: tenant.id, key: `in:${messageId}` }))?.statusAt, 10_000, `message ${messageId} handled`);
+  eventually(
+    async () => (await MessageModel.findOne({ tenantId: tenant.id, key: `in:${messageId}` }))?.statusAt,
+    10_000,
+    `message ${messageId} handled`,
+  );
 
 /** A Meta notification with the given `value`s, one change each. */
 const envelope = (...values: Record<string, unknown>[]) => ({
@@ -44,7 +48,10 @@ function post(body: string | Buffer, headers: Record<string, string>) {
 /** Sends a template to a fresh customer so there is an outbound record with a wamid. */
 async function sentMessage(phone = freshMobile()) {
   const outcome = await sendMessage(harness.findo.services, {
-    tenantId: tenant.id, phone, audience: 'customer', idempotencyKey: `status-test:${++seq}`,
+    tenantId: tenant.id,
+    phone,
+    audience: 'customer',
+    idempotencyKey: `status-test:${++seq}`,
     content: { kind: 'template', name: 'findo_missed_call', vars: { business: tenant.name } },
   });
   expect(outcome.status).toBe('sent');
@@ -86,7 +93,11 @@ describe('GET /webhooks/whatsapp (Meta’s verification handshake)', () => {
 describe('POST /webhooks/whatsapp', () => {
   it('a signed inbound message is answered 200 accepted, stored under its tenant and handled', async () => {
     const phone = freshMobile();
-    const delivery = await harness.whatsapp.deliverInbound(webhookUrl, { phoneNumberId: BUSINESS_NUMBER_ID, from: phone, text: 'hi, I need a plumber' });
+    const delivery = await harness.whatsapp.deliverInbound(webhookUrl, {
+      phoneNumberId: BUSINESS_NUMBER_ID,
+      from: phone,
+      text: 'hi, I need a plumber',
+    });
     expect(delivery.status).toBe(200);
     expect(delivery.body).toMatchObject({ status: 'accepted', eventId: `wa:msg:${delivery.messageId}` });
     const event = await eventFor(`wa:msg:${delivery.messageId}`);
@@ -138,7 +149,10 @@ describe('POST /webhooks/whatsapp', () => {
     expect(await form.json()).toEqual({ error: expect.any(String) });
 
     const brokenBody = '{"object":"whatsapp_business_account",';
-    const broken = await post(brokenBody, { 'content-type': 'application/json', 'x-hub-signature-256': harness.whatsapp.signBytes(Buffer.from(brokenBody)) });
+    const broken = await post(brokenBody, {
+      'content-type': 'application/json',
+      'x-hub-signature-256': harness.whatsapp.signBytes(Buffer.from(brokenBody)),
+    });
     expect(broken.status).toBe(400);
     expect(await broken.json()).toEqual({ error: expect.any(String) });
 
@@ -177,7 +191,10 @@ describe('POST /webhooks/whatsapp', () => {
     // Staff give the number to a tenant and replay: the message reaches that tenant, once.
     const { createTenant } = await import('../../bot/tenants.ts');
     const { setTenantSettings } = await import('../../bot/tenants.ts');
-    const created = await createTenant({ name: 'Second Business', ownerPhones: ['052-111-2233'], whatsappNumberId: otherNumberId }, harness.findo.services.vault);
+    const created = await createTenant(
+      { name: 'Second Business', ownerPhones: ['052-111-2233'], whatsappNumberId: otherNumberId },
+      harness.findo.services.vault,
+    );
     await setTenantSettings(created.tenant, ['quietHours=off', 'observeShabbat=false'], harness.findo.services.vault);
     await replayEvent(UNROUTED_TENANT, stored!.id);
     await eventually(
@@ -197,12 +214,20 @@ describe('POST /webhooks/whatsapp', () => {
     const idB = `wamid.multi-b-${seq}`;
     const metadata = { display_phone_number: '97233760000', phone_number_id: BUSINESS_NUMBER_ID };
     const payload = envelope(
-      { messaging_product: 'whatsapp', metadata, contacts: [{ wa_id: a.slice(1), profile: { name: 'A' } }], messages: [textMessage(a, idA, 'first')] },
       {
-        messaging_product: 'whatsapp', metadata,
+        messaging_product: 'whatsapp',
+        metadata,
+        contacts: [{ wa_id: a.slice(1), profile: { name: 'A' } }],
+        messages: [textMessage(a, idA, 'first')],
+      },
+      {
+        messaging_product: 'whatsapp',
+        metadata,
         contacts: [{ wa_id: b.slice(1), profile: { name: 'B' } }],
         messages: [textMessage(b, idB, 'second')],
-        statuses: [{ id: out.waMessageId, status: 'delivered', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: out.phone.slice(1) }],
+        statuses: [
+          { id: out.waMessageId, status: 'delivered', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: out.phone.slice(1) },
+        ],
       },
     );
     const signed = harness.whatsapp.signPayload(payload);
@@ -230,7 +255,13 @@ describe('duplicate WhatsApp deliveries', () => {
     const signed = harness.whatsapp.signedInbound({ phoneNumberId: BUSINESS_NUMBER_ID, from: phone, text: 'אני צריך אינסטלטור' });
     const answers = await Promise.all(Array.from({ length: 5 }, () => harness.whatsapp.deliver(webhookUrl, signed)));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
-    expect(answers.map((a) => (a.body as { status: string }).status).sort()).toEqual(['accepted', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
+    expect(answers.map((a) => (a.body as { status: string }).status).sort()).toEqual([
+      'accepted',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
     await handled(signed.messageId);
     await harness.whatsapp.waitForSent((m) => m.to === phone);
     await settle(1_000);
@@ -267,7 +298,12 @@ describe('delivery statuses', () => {
   it('move the outbound record sent → delivered → read, and a late "delivered" after "read" does not regress it', async () => {
     const out = await sentMessage();
     const deliver = (status: 'sent' | 'delivered' | 'read') =>
-      harness.whatsapp.deliverStatus(webhookUrl, { phoneNumberId: BUSINESS_NUMBER_ID, messageId: out.waMessageId, recipient: out.phone, status });
+      harness.whatsapp.deliverStatus(webhookUrl, {
+        phoneNumberId: BUSINESS_NUMBER_ID,
+        messageId: out.waMessageId,
+        recipient: out.phone,
+        status,
+      });
     expect((await outboundStatus(out.ref)).status).toBe('sent');
 
     await deliver('delivered');
@@ -278,29 +314,54 @@ describe('delivery statuses', () => {
 
     // Meta's "sent" arrives last of all: processed, and the record stays read.
     await deliver('sent');
-    await eventually(async () => (await eventFor(`wa:status:${out.waMessageId}:sent`))?.status === 'processed', 10_000, 'late status processed');
+    await eventually(
+      async () => (await eventFor(`wa:status:${out.waMessageId}:sent`))?.status === 'processed',
+      10_000,
+      'late status processed',
+    );
     expect((await outboundStatus(out.ref)).status).toBe('read');
   });
 
   it('a "read" that overtakes "delivered" is kept: the later "delivered" does not regress it', async () => {
     const out = await sentMessage();
-    await harness.whatsapp.deliverStatus(webhookUrl, { phoneNumberId: BUSINESS_NUMBER_ID, messageId: out.waMessageId, recipient: out.phone, status: 'read' });
+    await harness.whatsapp.deliverStatus(webhookUrl, {
+      phoneNumberId: BUSINESS_NUMBER_ID,
+      messageId: out.waMessageId,
+      recipient: out.phone,
+      status: 'read',
+    });
     await eventually(async () => (await outboundStatus(out.ref)).status === 'read', 10_000, 'read');
-    await harness.whatsapp.deliverStatus(webhookUrl, { phoneNumberId: BUSINESS_NUMBER_ID, messageId: out.waMessageId, recipient: out.phone, status: 'delivered' });
-    await eventually(async () => (await eventFor(`wa:status:${out.waMessageId}:delivered`))?.status === 'processed', 10_000, 'late delivered processed');
+    await harness.whatsapp.deliverStatus(webhookUrl, {
+      phoneNumberId: BUSINESS_NUMBER_ID,
+      messageId: out.waMessageId,
+      recipient: out.phone,
+      status: 'delivered',
+    });
+    await eventually(
+      async () => (await eventFor(`wa:status:${out.waMessageId}:delivered`))?.status === 'processed',
+      10_000,
+      'late delivered processed',
+    );
     expect((await outboundStatus(out.ref)).status).toBe('read');
   });
 
   it('a "failed" status records the failure and WhatsApp’s error code', async () => {
     const out = await sentMessage();
     await harness.whatsapp.deliverStatus(webhookUrl, {
-      phoneNumberId: BUSINESS_NUMBER_ID, messageId: out.waMessageId, recipient: out.phone, status: 'failed',
+      phoneNumberId: BUSINESS_NUMBER_ID,
+      messageId: out.waMessageId,
+      recipient: out.phone,
+      status: 'failed',
       errors: [{ code: 131026, title: 'Message undeliverable' }],
     });
-    const failed = await eventually(async () => {
-      const m = await outboundStatus(out.ref);
-      return m.status === 'failed' && m;
-    }, 10_000, 'failed');
+    const failed = await eventually(
+      async () => {
+        const m = await outboundStatus(out.ref);
+        return m.status === 'failed' && m;
+      },
+      10_000,
+      'failed',
+    );
     expect(failed.reason).toBe('whatsapp_131026');
     expect(failed.error).toMatchObject({ kind: 'permanent', code: 131026 });
   });
@@ -322,17 +383,35 @@ describe('statuses and errors that arrive alone', () => {
   it('a "failed" status with only recipient_user_id and Meta\'s errors[] fails the message it names, and no job', async () => {
     const out = await sentMessage();
     const status = {
-      id: out.waMessageId, status: 'failed', timestamp: now(), recipient_user_id: 'IL.13491208655302741918',
-      errors: [{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable', error_data: { details: 'Message Undeliverable.' } }],
+      id: out.waMessageId,
+      status: 'failed',
+      timestamp: now(),
+      recipient_user_id: 'IL.13491208655302741918',
+      errors: [
+        {
+          code: 131026,
+          title: 'Message undeliverable',
+          message: 'Message undeliverable',
+          error_data: { details: 'Message Undeliverable.' },
+        },
+      ],
     };
     const response = await signedPost(envelope({ messaging_product: 'whatsapp', metadata, statuses: [status] }));
     expect(response.status).toBe(200);
-    const failed = await eventually(async () => {
-      const m = await outboundStatus(out.ref);
-      return m.status === 'failed' && m;
-    }, 10_000, 'failed');
+    const failed = await eventually(
+      async () => {
+        const m = await outboundStatus(out.ref);
+        return m.status === 'failed' && m;
+      },
+      10_000,
+      'failed',
+    );
     expect(failed.error).toMatchObject({ kind: 'permanent', code: 131026 });
-    await eventually(async () => (await eventFor(`wa:status:${out.waMessageId}:failed`))?.status === 'processed', 10_000, 'status event processed');
+    await eventually(
+      async () => (await eventFor(`wa:status:${out.waMessageId}:failed`))?.status === 'processed',
+      10_000,
+      'status event processed',
+    );
   });
 
   it('a "delivered" status with only recipient_user_id moves the message it names', async () => {
@@ -343,12 +422,21 @@ describe('statuses and errors that arrive alone', () => {
   });
 
   it('value-level errors[] with no messages are recorded for staff, and the event is processed', async () => {
-    const errors = [{ code: 131045, title: 'Incorrect certificate', message: 'Incorrect certificate', error_data: { details: `Phone number not registered ${++seq}` } }];
+    const errors = [
+      {
+        code: 131045,
+        title: 'Incorrect certificate',
+        message: 'Incorrect certificate',
+        error_data: { details: `Phone number not registered ${++seq}` },
+      },
+    ];
     const response = await signedPost(envelope({ messaging_product: 'whatsapp', metadata, errors }));
     expect(response.status).toBe(200);
     const { eventId } = (await response.json()) as { eventId: string };
     await eventually(async () => (await eventFor(eventId))?.status === 'processed', 10_000, 'errors event processed');
-    expect(await ActivityModel.findOne({ tenantId: tenant.id, type: 'whatsapp.error', text: { $regex: `registered ${seq}` } })).toMatchObject({
+    expect(
+      await ActivityModel.findOne({ tenantId: tenant.id, type: 'whatsapp.error', text: { $regex: `registered ${seq}` } }),
+    ).toMatchObject({
       text: expect.stringContaining('131045 Incorrect certificate'),
     });
   });
@@ -362,9 +450,17 @@ describe('activity', () => {
 
   it('an accepted inbound message writes an activity row', async () => {
     const phone = freshMobile();
-    const delivery = await harness.whatsapp.deliverInbound(webhookUrl, { phoneNumberId: BUSINESS_NUMBER_ID, from: phone, text: 'hello there' });
+    const delivery = await harness.whatsapp.deliverInbound(webhookUrl, {
+      phoneNumberId: BUSINESS_NUMBER_ID,
+      from: phone,
+      text: 'hello there',
+    });
     await handled(delivery.messageId);
     const [record] = await inboundRecords(delivery.messageId);
-    await eventually(() => ActivityModel.exists({ tenantId: tenant.id, type: 'message.received', ref: record.id }), 5_000, 'message.received activity');
+    await eventually(
+      () => ActivityModel.exists({ tenantId: tenant.id, type: 'message.received', ref: record.id }),
+      5_000,
+      'message.received activity',
+    );
   });
 });

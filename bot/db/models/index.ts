@@ -29,9 +29,20 @@ import { OwnerWelcomeModel } from './owner-welcome.ts';
 import { TenantModel } from './tenant.ts';
 
 export const ALL_MODELS = [
-  TenantModel, CustomerModel, ConversationModel, MessageModel, LeadModel,
-  ReviewRequestModel, ReviewModel, EventModel, ActivityModel, SecretModel, LockModel, InboxModel,
-  GoogleConnectModel, OwnerWelcomeModel,
+  TenantModel,
+  CustomerModel,
+  ConversationModel,
+  MessageModel,
+  LeadModel,
+  ReviewRequestModel,
+  ReviewModel,
+  EventModel,
+  ActivityModel,
+  SecretModel,
+  LockModel,
+  InboxModel,
+  GoogleConnectModel,
+  OwnerWelcomeModel,
 ];
 
 /** Whether a write failed on a unique key: the document is already there (the basis of every dedupe). */

@@ -10,7 +10,17 @@ import { tenantIdField, tenantScoped } from '../tenant-scope.ts';
  * WhatsApp may have accepted the message all the same; its status webhook decides, or, when none
  * comes in time, it is sent again.
  */
-export const OUTBOUND_STATUSES = ['pending', 'deferred', 'sending', 'unconfirmed', 'sent', 'delivered', 'read', 'failed', 'skipped'] as const;
+export const OUTBOUND_STATUSES = [
+  'pending',
+  'deferred',
+  'sending',
+  'unconfirmed',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+  'skipped',
+] as const;
 
 const messageSchema = new Schema(
   {

@@ -34,5 +34,7 @@ export async function onGoogleFailure(services: Services, tenant: Tenant, error:
     .load()
     .catch(() => null);
   const grant = tokens ? createHash('sha256').update(tokens.refreshToken).digest('hex').slice(0, 16) : 'none';
-  await alertOwners(services, tenant, textAlert(`google-disconnected:${grant}`, t(tenant.language, 'owner.googleDisconnected')), { audience: 'all' });
+  await alertOwners(services, tenant, textAlert(`google-disconnected:${grant}`, t(tenant.language, 'owner.googleDisconnected')), {
+    audience: 'all',
+  });
 }

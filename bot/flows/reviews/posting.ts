@@ -89,7 +89,14 @@ export async function postReviewReply(services: Services, tenantId: string, revi
 }
 
 /** Tells the approval (or, for an automatic reply, the owner) how posting went. */
-async function afterPost(services: Services, tenant: Tenant, review: Review, text: string, outcome: 'posted' | 'rejected' | 'failed', disconnected: boolean) {
+async function afterPost(
+  services: Services,
+  tenant: Tenant,
+  review: Review,
+  text: string,
+  outcome: 'posted' | 'rejected' | 'failed',
+  disconnected: boolean,
+) {
   const language = tenant.language;
   if (!review.reply?.auto) {
     const event = outcome === 'posted' ? { type: 'REPLY_POSTED' as const } : { type: 'POST_FAILED' as const, permanent: true };

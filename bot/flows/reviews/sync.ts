@@ -254,6 +254,14 @@ async function repairUnfinished(services: Services, tenant: Tenant, now: Date): 
 /** Google moderated a reply we posted as REJECTED after the fact: record it and tell the owner once. */
 async function noticeModeration(services: Services, tenant: Tenant, stored: Review, review: GoogleReview): Promise<void> {
   if (review.reply?.state !== 'REJECTED' || stored.reply?.moderationState === 'REJECTED' || stored.reply?.state !== 'posted') return;
-  await ReviewModel.updateOne({ tenantId: tenant.id, _id: stored._id }, { $set: { 'reply.moderationState': 'REJECTED', 'reply.state': 'failed' } });
-  await alertOwners(services, tenant, textAlert(`review-rejected:${stored.id}`, t(tenant.language, 'owner.replyRejected', { reviewer: reviewerLabel(tenant, stored) })), { audience: 'all' });
+  await ReviewModel.updateOne(
+    { tenantId: tenant.id, _id: stored._id },
+    { $set: { 'reply.moderationState': 'REJECTED', 'reply.state': 'failed' } },
+  );
+  await alertOwners(
+    services,
+    tenant,
+    textAlert(`review-rejected:${stored.id}`, t(tenant.language, 'owner.replyRejected', { reviewer: reviewerLabel(tenant, stored) })),
+    { audience: 'all' },
+  );
 }

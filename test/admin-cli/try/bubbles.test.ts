@@ -36,7 +36,10 @@ describe('visualLines', () => {
   });
 
   it('keeps paragraphs apart, each with its own direction', () => {
-    expect(visualLines('שלום\nhello', 80)).toEqual([{ text: 'םולש', rtl: true }, { text: 'hello', rtl: false }]);
+    expect(visualLines('שלום\nhello', 80)).toEqual([
+      { text: 'םולש', rtl: true },
+      { text: 'hello', rtl: false },
+    ]);
   });
 });
 

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  checkLeadDetail,
-  checkOwnerSummary,
-  checkReviewReply,
-  inventedContactDetails,
-} from '../../../bot/ai/check-output.ts';
+import { checkLeadDetail, checkOwnerSummary, checkReviewReply, inventedContactDetails } from '../../../bot/ai/check-output.ts';
 
 describe('output checks', () => {
   it('allow a phone number the input had, in any format, and flag new ones', () => {
@@ -27,7 +22,10 @@ describe('output checks', () => {
   it('reject a review reply that is empty, too long or in the wrong language', () => {
     const options = { language: 'he' as const, inputs: [] };
     expect(checkReviewReply('  ', options)).toEqual({ ok: false, reason: 'empty text' });
-    expect(checkReviewReply('תודה רבה! '.repeat(300), options)).toMatchObject({ ok: false, reason: expect.stringMatching(/bytes, over 4096/) });
+    expect(checkReviewReply('תודה רבה! '.repeat(300), options)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/bytes, over 4096/),
+    });
     expect(checkReviewReply('Thank you!', options)).toEqual({ ok: false, reason: 'written in en, expected he' });
     expect(checkReviewReply(' תודה רבה! ', options)).toEqual({ ok: true, text: 'תודה רבה!' });
   });

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stripIsolates } from '../../../bot/texts/bidi.ts';
 import type { ExpectedLeadDetail } from '../../../bot/ai/text-generator.ts';
-import {
-  extractLeadDetailsByRules,
-  RuleBasedTextGenerator,
-  summariseLeadByRules,
-  writeReviewReplyByRules,
-} from '../../../bot/ai/rules.ts';
+import { extractLeadDetailsByRules, RuleBasedTextGenerator, summariseLeadByRules, writeReviewReplyByRules } from '../../../bot/ai/rules.ts';
 
 const read = (text: string, expecting: ExpectedLeadDetail = 'any') => extractLeadDetailsByRules(text, { language: 'he', expecting });
 

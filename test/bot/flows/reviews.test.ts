@@ -88,7 +88,12 @@ describe('the review check against the fake Google', () => {
   it('the first check mirrors every page but answers only recent reviews; the next stops at known ones', async () => {
     for (let i = 0; i < 120; i++) {
       const at = old(60 + i);
-      h.google.addReview(location.name, { starRating: 'FIVE', createTime: at, updateTime: at, reviewer: { displayName: `Old ${i}`, isAnonymous: false } });
+      h.google.addReview(location.name, {
+        starRating: 'FIVE',
+        createTime: at,
+        updateTime: at,
+        reviewer: { displayName: `Old ${i}`, isAnonymous: false },
+      });
     }
     const progress: number[] = [];
     const first = await checkReviews(h.findo.services, tenant, { onProgress: (p) => progress.push(p.pages) });
@@ -102,20 +107,35 @@ describe('the review check against the fake Google', () => {
   });
 
   it('an edited review is noticed by its update time and changes the mirror, without a second reply', async () => {
-    const review = h.google.addReview(location.name, { starRating: 'FIVE', reviewer: { displayName: 'Gil', isAnonymous: false }, comment: 'טוב' });
+    const review = h.google.addReview(location.name, {
+      starRating: 'FIVE',
+      reviewer: { displayName: 'Gil', isAnonymous: false },
+      comment: 'טוב',
+    });
     expect(await check()).toMatchObject({ newReviews: 1, autoReplies: 1 });
     await eventually(async () => h.google.repliesReceived.filter((r) => r.reviewName === review.name).length === 1, 10_000, 'auto reply');
 
     h.google.editReview(review.name, { comment: 'טוב מאוד, חזרו לתקן בחינם', starRating: 'FOUR' });
     expect(await check()).toMatchObject({ newReviews: 0, editedReviews: 1, autoReplies: 0 });
-    expect(await ReviewModel.findOne({ tenantId: tenant.id, googleReviewId: review.reviewId })).toMatchObject({ stars: 4, comment: 'טוב מאוד, חזרו לתקן בחינם' });
+    expect(await ReviewModel.findOne({ tenantId: tenant.id, googleReviewId: review.reviewId })).toMatchObject({
+      stars: 4,
+      comment: 'טוב מאוד, חזרו לתקן בחינם',
+    });
     await new Promise((r) => setTimeout(r, 500));
     expect(h.google.repliesReceived.filter((r) => r.reviewName === review.name)).toHaveLength(1);
   });
 
   it('a review from a customer who was asked closes that review request; an ambiguous first name closes none', async () => {
     const request = (phone: string, customerName: string, documentId: string) =>
-      ReviewRequestModel.create({ tenantId: tenant.id, provider: 'greeninvoice', documentId, phone, customerName, status: 'sent', sentAt: new Date() });
+      ReviewRequestModel.create({
+        tenantId: tenant.id,
+        provider: 'greeninvoice',
+        documentId,
+        phone,
+        customerName,
+        status: 'sent',
+        sentAt: new Date(),
+      });
     const dana = await request('+972547650101', 'דנה לוי', 'd1');
     const noa1 = await request('+972547650102', 'נועה כהן', 'd2');
     const noa2 = await request('+972547650103', 'נועה מזרחי', 'd3');
@@ -133,7 +153,11 @@ describe('the review check against the fake Google', () => {
 
   it('two checks at once mirror each review once, post one reply and send one draft', async () => {
     const good = h.google.addReview(location.name, { starRating: 'FIVE', reviewer: { displayName: 'Eyal', isAnonymous: false } });
-    const bad = h.google.addReview(location.name, { starRating: 'ONE', reviewer: { displayName: 'Oren', isAnonymous: false }, comment: 'גרוע' });
+    const bad = h.google.addReview(location.name, {
+      starRating: 'ONE',
+      reviewer: { displayName: 'Oren', isAnonymous: false },
+      comment: 'גרוע',
+    });
     await Promise.all([check(), check()]);
 
     expect(await ReviewModel.countDocuments({ tenantId: tenant.id, googleReviewId: { $in: [good.reviewId, bad.reviewId] } })).toBe(2);
@@ -149,8 +173,14 @@ describe('the review check against the fake Google', () => {
     const pending = await ConversationModel.findOne({ tenantId: tenant.id, kind: 'review_approval', status: 'open' });
     expect(pending).toBeTruthy();
     const item = (over: Partial<WhatsAppInboundMessage>): WhatsAppInboundMessage => ({
-      kind: 'whatsapp.message', eventId: 'wa:msg:x', phoneNumberId: BUSINESS_NUMBER_ID, messageId: `wamid.test${Math.random()}`,
-      from: OWNER, timestamp: new Date().toISOString(), type: 'text', ...over,
+      kind: 'whatsapp.message',
+      eventId: 'wa:msg:x',
+      phoneNumberId: BUSINESS_NUMBER_ID,
+      messageId: `wamid.test${Math.random()}`,
+      from: OWNER,
+      timestamp: new Date().toISOString(),
+      type: 'text',
+      ...over,
     });
     expect(await handleOwnerApprovalReply(h.findo.services, tenant, item({ text: 'עזרה' }))).toBe(false);
     expect(await handleOwnerApprovalReply(h.findo.services, tenant, item({ text: 'אשר', from: '+972501111111' }))).toBe(false);
@@ -159,7 +189,9 @@ describe('the review check against the fake Google', () => {
     // The draft the owner was shown is the one the approval holds.
     const shown = (pending!.snapshot as { context: { draft: string } }).context.draft;
     await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, {
-      phoneNumberId: BUSINESS_NUMBER_ID, from: OWNER, buttonReply: { id: `approval:${pending!.id}:approve`, title: 'אשר ופרסם' },
+      phoneNumberId: BUSINESS_NUMBER_ID,
+      from: OWNER,
+      buttonReply: { id: `approval:${pending!.id}:approve`, title: 'אשר ופרסם' },
     });
     await eventually(async () => h.google.repliesReceived.some((r) => r.reviewName === review.name), 10_000, 'posted by the button');
     expect(h.google.repliesReceived.find((r) => r.reviewName === review.name)?.comment).toBe(shown);
@@ -170,9 +202,18 @@ describe('the review check against the fake Google', () => {
     try {
       const review = h.google.addReview(location.name, { starRating: 'FIVE', reviewer: { displayName: 'Shani', isAnonymous: false } });
       await check();
-      await eventually(async () => (await ReviewModel.findOne({ tenantId: tenant.id, googleReviewId: review.reviewId }))?.reply?.moderationState === 'REJECTED', 10_000, 'moderation recorded');
+      await eventually(
+        async () =>
+          (await ReviewModel.findOne({ tenantId: tenant.id, googleReviewId: review.reviewId }))?.reply?.moderationState === 'REJECTED',
+        10_000,
+        'moderation recorded',
+      );
       expect((await ReviewModel.findOne({ tenantId: tenant.id, googleReviewId: review.reviewId }))?.reply?.state).toBe('failed');
-      await eventually(async () => sentTo(h, OWNER).some((w) => w.includes('גוגל לא קיבל את התשובה') && w.includes('Shani')), 10_000, 'owner told');
+      await eventually(
+        async () => sentTo(h, OWNER).some((w) => w.includes('גוגל לא קיבל את התשובה') && w.includes('Shani')),
+        10_000,
+        'owner told',
+      );
     } finally {
       h.google.setReplyState(null);
     }
@@ -193,7 +234,13 @@ describe('the review check against the fake Google', () => {
   });
 
   it('a tenant without a grant is "not connected", permanently', async () => {
-    const other = await TenantModel.create({ name: 'No Google', slug: 'no-google', ownerPhones: ['+972501234567'], webhookKeyDigests: { voicenter: 'a', greeninvoice: 'b', icount: 'c' }, google: { locationName: 'accounts/1/locations/2' } });
+    const other = await TenantModel.create({
+      name: 'No Google',
+      slug: 'no-google',
+      ownerPhones: ['+972501234567'],
+      webhookKeyDigests: { voicenter: 'a', greeninvoice: 'b', icount: 'c' },
+      google: { locationName: 'accounts/1/locations/2' },
+    });
     await expect(checkReviews(h.findo.services, other)).rejects.toMatchObject({ kind: 'permanent', details: { code: 'not_connected' } });
   });
 });

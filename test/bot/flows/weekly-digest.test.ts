@@ -28,13 +28,21 @@ describe('the weekly digest', () => {
     const job = await mongoose.connection.db!.collection(AGENDA_COLLECTION).findOne({ name: 'weekly-digest' });
     expect(job).toMatchObject({ repeatInterval: '0 9 * * 0', repeatTimezone: 'Asia/Jerusalem' });
     const next = new Date(job!.nextRunAt);
-    const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Jerusalem', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(next);
+    const local = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Asia/Jerusalem',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(next);
     expect(local).toBe('Sun 09:00');
   });
 
   it('tells every owner this week’s numbers, once a week', async () => {
     // This week's Sunday, 07:00 UTC (09:00 or 10:00 in Israel), then later that week, then next week.
-    const sunday = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() - new Date().getUTCDay(), 7));
+    const sunday = new Date(
+      Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() - new Date().getUTCDay(), 7),
+    );
     const wednesday = new Date(sunday.getTime() + 3 * DAY);
     const nextSunday = new Date(sunday.getTime() + 7 * DAY);
     const toFirstOwner = () => h.whatsapp.sent.filter((m) => m.to === '+972547654321');

@@ -33,19 +33,29 @@ afterAll(async () => {
 
 /** Posts `n` missed calls from distinct callers; returns their stored event ids. */
 async function postCalls(n: number): Promise<string[]> {
-  const answers = await Promise.all(Array.from({ length: n }, () => {
-    const caller = `052${String(1_000_000 + ++callSeq).slice(-7)}`;
-    return postProviderWebhook(h.webhookUrl('voicenter', keys.voicenter), voicenterMissedCall({ caller, callerPhone: caller, ivruniqueid: `inbox-${process.pid}-${callSeq}` }));
-  }));
+  const answers = await Promise.all(
+    Array.from({ length: n }, () => {
+      const caller = `052${String(1_000_000 + ++callSeq).slice(-7)}`;
+      return postProviderWebhook(
+        h.webhookUrl('voicenter', keys.voicenter),
+        voicenterMissedCall({ caller, callerPhone: caller, ivruniqueid: `inbox-${process.pid}-${callSeq}` }),
+      );
+    }),
+  );
   expect(answers.every((a) => a.status === 200 && (a.json as { status: string }).status === 'accepted')).toBe(true);
-  const events = await EventModel.find({ tenantId: tenant.id, eventId: { $in: answers.map((a) => (a.json as { eventId: string }).eventId) } }, { _id: 1 });
+  const events = await EventModel.find(
+    { tenantId: tenant.id, eventId: { $in: answers.map((a) => (a.json as { eventId: string }).eventId) } },
+    { _id: 1 },
+  );
   return events.map((e) => e.id);
 }
 
 /** A worker in this process, as `owner`, counting the items it ran. */
 function worker(owner: string, runs: string[] = []): InboxWorker {
   return startInboxWorker({
-    owner, concurrency: 8, logger: h.findo.services.logger,
+    owner,
+    concurrency: 8,
+    logger: h.findo.services.logger,
     run: async (item) => {
       runs.push(item.eventRef);
       await processEvent(h.findo.services, owner, item);
@@ -89,7 +99,7 @@ describe('the inbox', () => {
     try {
       await new Promise((r) => setTimeout(r, 2_000));
       expect(await EventModel.countDocuments({ tenantId: tenant.id, _id: { $in: ids }, status: 'processed' })).toBe(0);
-      const events = await eventually(() => processedOnce(ids), LEASE_MS + 15_000, 'the dead worker\'s events processed');
+      const events = await eventually(() => processedOnce(ids), LEASE_MS + 15_000, "the dead worker's events processed");
       const took = Date.now() - claimedAt;
       expect(took).toBeGreaterThanOrEqual(LEASE_MS - 1_000);
       expect(took).toBeLessThan(30_000);
@@ -128,10 +138,14 @@ describe('the inbox', () => {
       await eventually(() => processedOnce([id]), 15_000, 'first processing');
       for (const generation of [1, 2]) {
         await replayEvent(tenant.id, id);
-        const event = await eventually(async () => {
-          const e = await EventModel.findOne({ tenantId: tenant.id, _id: id });
-          return e?.status === 'processed' && e.replays === generation && e;
-        }, 15_000, `generation ${generation} processed`);
+        const event = await eventually(
+          async () => {
+            const e = await EventModel.findOne({ tenantId: tenant.id, _id: id });
+            return e?.status === 'processed' && e.replays === generation && e;
+          },
+          15_000,
+          `generation ${generation} processed`,
+        );
         await eventually(async () => (await InboxModel.countDocuments({ _id: id })) === 0, 10_000, 'the item gone');
         expect(event.attempts).toBe(generation + 1);
       }

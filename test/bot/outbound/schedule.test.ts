@@ -1,11 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  isQuietTime,
-  isShabbatOrYomTov,
-  nextSendableTime,
-  shabbatLocation,
-  type SendPolicy,
-} from '../../../bot/outbound/schedule.ts';
+import { isQuietTime, isShabbatOrYomTov, nextSendableTime, shabbatLocation, type SendPolicy } from '../../../bot/outbound/schedule.ts';
 
 /** The §5 defaults for an Israeli tenant. */
 const ISRAEL: SendPolicy = {

@@ -30,18 +30,34 @@ const services = () => harness.findo.services;
 const settle = (ms = 500) => new Promise((r) => setTimeout(r, ms));
 
 const template = (phone: string, over: Partial<OutboundIntent> = {}): OutboundIntent => ({
-  tenantId: tenant.id, phone, audience: 'customer', idempotencyKey: key('tpl'),
-  content: { kind: 'template', name: 'findo_missed_call', vars: { business: tenant.name } }, ...over,
+  tenantId: tenant.id,
+  phone,
+  audience: 'customer',
+  idempotencyKey: key('tpl'),
+  content: { kind: 'template', name: 'findo_missed_call', vars: { business: tenant.name } },
+  ...over,
 });
 const text = (phone: string, body: string, over: Partial<OutboundIntent> = {}): OutboundIntent => ({
-  tenantId: tenant.id, phone, audience: 'customer', idempotencyKey: key('txt'), content: { kind: 'text', text: body }, ...over,
+  tenantId: tenant.id,
+  phone,
+  audience: 'customer',
+  idempotencyKey: key('txt'),
+  content: { kind: 'text', text: body },
+  ...over,
 });
 
 /** The missed-call template of `intent` as an earlier attempt left it recorded. */
 const storeTemplate = (intent: OutboundIntent, state: { status: 'pending' | 'sending' | 'unconfirmed'; statusAt?: Date }) =>
   MessageModel.create({
-    tenantId: tenant.id, direction: 'out', phone: intent.phone, audience: 'customer', key: intent.idempotencyKey, kind: 'template',
-    text: 'missed call', template: { name: 'findo_missed_call', language: 'he', params: [tenant.name] }, ...state,
+    tenantId: tenant.id,
+    direction: 'out',
+    phone: intent.phone,
+    audience: 'customer',
+    key: intent.idempotencyKey,
+    kind: 'template',
+    text: 'missed call',
+    template: { name: 'findo_missed_call', language: 'he', params: [tenant.name] },
+    ...state,
   });
 
 /** A second business on its own WhatsApp number, with the given settings. */
@@ -59,7 +75,12 @@ const openWindow = (tenantId: string, phone: string) =>
 
 /** "HH:MM" on the tenant's (Israel's) clock, `offsetMinutes` from now. */
 function israelClock(offsetMinutes: number): string {
-  return new Date(Date.now() + offsetMinutes * 60_000).toLocaleTimeString('en-GB', { timeZone: 'Asia/Jerusalem', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return new Date(Date.now() + offsetMinutes * 60_000).toLocaleTimeString('en-GB', {
+    timeZone: 'Asia/Jerusalem',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
 }
 
 beforeAll(async () => {
@@ -83,14 +104,25 @@ describe('Shabbat', () => {
     const friday = new Date(Date.now() + 21 * 86_400_000);
     while (friday.getUTCDay() !== 5) friday.setUTCDate(friday.getUTCDate() + 1);
     const jerusalem = Location.lookup('Jerusalem')!;
-    const fridaySunset = new Zmanim(jerusalem, new HDate(new Date(friday.getUTCFullYear(), friday.getUTCMonth(), friday.getUTCDate(), 12)), false).sunset();
+    const fridaySunset = new Zmanim(
+      jerusalem,
+      new HDate(new Date(friday.getUTCFullYear(), friday.getUTCMonth(), friday.getUTCDate(), 12)),
+      false,
+    ).sunset();
     const fridayEvening = new Date(fridaySunset.getTime() + 30 * 60_000);
     const saturday = new Date(friday.getUTCFullYear(), friday.getUTCMonth(), friday.getUTCDate() + 1, 12);
     const saturdayTzeit = new Zmanim(jerusalem, new HDate(saturday), false).tzeit();
 
     const message = await MessageModel.create({
-      tenantId: shabbatTenant.id, direction: 'out', phone, audience: 'customer', key: key('shabbat'), kind: 'template',
-      text: 'missed call', template: { name: 'findo_missed_call', language: 'he', params: [shabbatTenant.name] }, status: 'pending',
+      tenantId: shabbatTenant.id,
+      direction: 'out',
+      phone,
+      audience: 'customer',
+      key: key('shabbat'),
+      kind: 'template',
+      text: 'missed call',
+      template: { name: 'findo_missed_call', language: 'he', params: [shabbatTenant.name] },
+      status: 'pending',
     });
     vi.useFakeTimers({ toFake: ['Date'], now: fridayEvening });
     const outcome = await deliverMessage(services(), shabbatTenant, message);
@@ -186,7 +218,11 @@ describe('policy', () => {
     const phone = freshMobile();
     const outcome = await sendMessage(services(), text(phone, 'hello'));
     expect(outcome).toMatchObject({ status: 'skipped', reason: 'window_closed' });
-    await CustomerModel.updateOne({ tenantId: tenant.id, phone }, { $set: { lastInboundAt: new Date(Date.now() - 25 * 3_600_000) } }, { upsert: true });
+    await CustomerModel.updateOne(
+      { tenantId: tenant.id, phone },
+      { $set: { lastInboundAt: new Date(Date.now() - 25 * 3_600_000) } },
+      { upsert: true },
+    );
     expect((await sendMessage(services(), text(phone, 'hello again'))).reason).toBe('window_closed');
     await openWindow(tenant.id, phone);
     expect((await sendMessage(services(), text(phone, 'now it goes'))).status).toBe('sent');
@@ -214,7 +250,11 @@ describe('opt-out and opt-in over WhatsApp', () => {
   const webhook = () => `${harness.url}/webhooks/whatsapp`;
   const say = async (phone: string, words: string) => {
     const delivery = await harness.whatsapp.deliverInbound(webhook(), { phoneNumberId: BUSINESS_NUMBER_ID, from: phone, text: words });
-    await eventually(() => MessageModel.findOne({ tenantId: tenant.id, key: `in:${delivery.messageId}`, statusAt: { $exists: true } }), 10_000, `"${words}" handled`);
+    await eventually(
+      () => MessageModel.findOne({ tenantId: tenant.id, key: `in:${delivery.messageId}`, statusAt: { $exists: true } }),
+      10_000,
+      `"${words}" handled`,
+    );
     await settle(300);
   };
   const confirmations = (phone: string, which: 'consent.optedOut' | 'consent.optedIn') =>
@@ -277,7 +317,10 @@ describe('idempotency and WhatsApp errors', () => {
     expect(sentTo(phone)).toHaveLength(0);
 
     // Past the deadline, with no status webhook: nothing can have it in flight, so it goes again.
-    await MessageModel.updateOne({ tenantId: tenant.id, _id: stranded._id }, { $set: { statusAt: new Date(Date.now() - timeoutMs - IN_FLIGHT_MARGIN_MS - confirmWaitMs - 1) } });
+    await MessageModel.updateOne(
+      { tenantId: tenant.id, _id: stranded._id },
+      { $set: { statusAt: new Date(Date.now() - timeoutMs - IN_FLIGHT_MARGIN_MS - confirmWaitMs - 1) } },
+    );
     expect(await sendMessage(services(), intent)).toMatchObject({ status: 'sent' });
     expect(await sendMessage(services(), intent)).toMatchObject({ status: 'sent' });
     expect(sentTo(phone)).toHaveLength(1);
@@ -291,7 +334,11 @@ describe('idempotency and WhatsApp errors', () => {
     const intent = template(phone);
     const unconfirmed = await storeTemplate(intent, { status: 'unconfirmed', statusAt: new Date() });
     const delivery = await harness.whatsapp.deliverStatus(`${harness.url}/webhooks/whatsapp`, {
-      phoneNumberId: BUSINESS_NUMBER_ID, messageId: 'wamid.lost-answer', recipient: phone, status: 'delivered', callbackData: intent.idempotencyKey,
+      phoneNumberId: BUSINESS_NUMBER_ID,
+      messageId: 'wamid.lost-answer',
+      recipient: phone,
+      status: 'delivered',
+      callbackData: intent.idempotencyKey,
     });
     expect(delivery.status).toBe(200);
     await eventually(async () => (await record(unconfirmed.id)).status === 'delivered', 10_000, 'confirmed by its status');
@@ -337,9 +384,16 @@ describe('idempotency and WhatsApp errors', () => {
   it('a rate-limited deferred send is retried by its send-message job and sent once', async () => {
     const phone = freshMobile();
     const message = await MessageModel.create({
-      tenantId: tenant.id, direction: 'out', phone, audience: 'customer', key: key('job'), kind: 'template',
-      text: 'missed call', template: { name: 'findo_missed_call', language: 'he', params: [tenant.name] },
-      status: 'deferred', sendAfter: new Date(Date.now() - 1_000),
+      tenantId: tenant.id,
+      direction: 'out',
+      phone,
+      audience: 'customer',
+      key: key('job'),
+      kind: 'template',
+      text: 'missed call',
+      template: { name: 'findo_missed_call', language: 'he', params: [tenant.name] },
+      status: 'deferred',
+      sendAfter: new Date(Date.now() - 1_000),
     });
     harness.whatsapp.failNext(130429);
     await services().enqueue('send-message', { tenantId: tenant.id, messageRef: message.id, sendAfter: new Date().toISOString() });

@@ -11,7 +11,11 @@ let client: GoogleClient;
 let location: string;
 
 const clientFor = (tokens: TokenStore, apiUrl = fake.url) => createGoogleClient({ ...oauthConfig(fake), apiUrl, tokens });
-const failureOf = (promise: Promise<unknown>) => promise.then(() => expect.fail('expected a failure'), (e: unknown) => e as IntegrationError);
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.fail('expected a failure'),
+    (e: unknown) => e as IntegrationError,
+  );
 
 beforeEach(async () => {
   fake = await startFakeGoogle();

@@ -12,7 +12,10 @@ function gaxiosFailure(status: number, data: unknown, headers: Record<string, st
 
 describe('Google error mapping', () => {
   it('takes the wait from a Retry-After header on 429', () => {
-    const error = toIntegrationError(gaxiosFailure(429, { error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'Quota exceeded' } }, { 'retry-after': '12' }), 'listReviews');
+    const error = toIntegrationError(
+      gaxiosFailure(429, { error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'Quota exceeded' } }, { 'retry-after': '12' }),
+      'listReviews',
+    );
     expect(error).toMatchObject({ kind: 'rate_limited', details: { code: 'RESOURCE_EXHAUSTED', retryAfterMs: 12_000 } });
   });
 

@@ -105,9 +105,7 @@ describe('normaliseIcountWebhook', () => {
 
   it('finds the phone under client_phone or mobile when phone is empty', () => {
     const { phone: _p, ...rest } = icountDocument();
-    expect(issued(normaliseOne({ ...rest, client_phone: '', mobile: '972547654321' }, json)).customerPhone).toBe(
-      '+972547654321',
-    );
+    expect(issued(normaliseOne({ ...rest, client_phone: '', mobile: '972547654321' }, json)).customerPhone).toBe('+972547654321');
   });
 
   it('issues a document without a phone, with a null phone', () => {
@@ -148,7 +146,7 @@ describe('normaliseIcountWebhook', () => {
     expect(result.eventId).toMatch(/^icount:sha256:[0-9a-f]{64}$/);
   });
 
-  it('reads iCount\'s own array of documents: each document its own event with its own id', () => {
+  it("reads iCount's own array of documents: each document its own event with its own id", () => {
     const results = normaliseIcountWebhook(icountHelpCentreBody(), json);
     expect(results.map((r) => r.eventId)).toEqual(['ic:invrec:20001', 'ic:invoice:20002']);
     expect(issued(results[0])).toMatchObject({
@@ -166,7 +164,7 @@ describe('normaliseIcountWebhook', () => {
     expect(issued(results[1])).toMatchObject({ documentType: 'tax_invoice', customerPhone: '+972547654321', currency: null });
   });
 
-  it('falls back to the nested client\'s phone when it has no mobile', () => {
+  it("falls back to the nested client's phone when it has no mobile", () => {
     const [first] = icountHelpCentreBody();
     const client = { ...(first.client as Record<string, string>), mobile: '' };
     expect(issued(normaliseOne({ ...first, client }, json))).toMatchObject({ customerPhone: '+97239876543' });
@@ -189,13 +187,27 @@ describe('normaliseIcountWebhook', () => {
 function icountHelpCentreBody(): Record<string, unknown>[] {
   return [
     {
-      doctype: 'invrec', docnum: '20001', doc_date: '2026-01-14', clientname: 'ישראל ישראלי', client_id: '17',
+      doctype: 'invrec',
+      docnum: '20001',
+      doc_date: '2026-01-14',
+      clientname: 'ישראל ישראלי',
+      client_id: '17',
       client: { client_name: 'ישראל ישראלי', phone: '03-9876543', mobile: '0527654321', email: 'israel@example.co.il' },
-      email: 'israel@example.co.il', currency: '5', totalsum: '1000', totalvat: '170', totalwithvat: '1170',
+      email: 'israel@example.co.il',
+      currency: '5',
+      totalsum: '1000',
+      totalvat: '170',
+      totalwithvat: '1170',
     },
     {
-      doctype: 'invoice', docnum: '20002', doc_date: '2026-01-14', clientname: 'דנה לוי', client_id: '18',
-      client: { phone: '', mobile: '054-765-4321' }, currency: '99', totalwithvat: '500',
+      doctype: 'invoice',
+      docnum: '20002',
+      doc_date: '2026-01-14',
+      clientname: 'דנה לוי',
+      client_id: '18',
+      client: { phone: '', mobile: '054-765-4321' },
+      currency: '99',
+      totalwithvat: '500',
     },
   ];
 }

@@ -29,7 +29,11 @@ describe('Voicenter CDRs over real HTTP', () => {
     const cdr = voicenterMissedCall();
     const { status, json } = await postProviderWebhook(url, cdr);
     expect(status).toBe(200);
-    expect(json).toMatchObject({ Err: 0, Errdesc: 'OK', result: normaliseVoicenterWebhook(cdr, { contentType: '', receivedAt: new Date() }) });
+    expect(json).toMatchObject({
+      Err: 0,
+      Errdesc: 'OK',
+      result: normaliseVoicenterWebhook(cdr, { contentType: '', receivedAt: new Date() }),
+    });
   });
 
   it('delivers a form-mode missed call (UTF-8 Hebrew, IVR as JSON text) that normalises like the JSON one', async () => {

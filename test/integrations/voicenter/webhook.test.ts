@@ -143,7 +143,11 @@ describe('normaliseVoicenterWebhook', () => {
 
   it('gives a queue CDR and its transfer CDR one missed-call id (one flow per caller experience)', () => {
     const queue = voicenterMissedCall({ ivruniqueid: '20260114103215orig' });
-    const transfer = voicenterMissedCall({ ivruniqueid: '20260114103301leg2', type: 'Incoming Call', OriginalIvrUniqueID: '20260114103215orig' });
+    const transfer = voicenterMissedCall({
+      ivruniqueid: '20260114103301leg2',
+      type: 'Incoming Call',
+      OriginalIvrUniqueID: '20260114103215orig',
+    });
     const first = normaliseVoicenterWebhook(queue, json);
     const second = normaliseVoicenterWebhook(transfer, json);
     expect(first.eventId).toBe('vc-missed:20260114103215orig');

@@ -19,8 +19,9 @@ describe('classifyWhatsAppError', () => {
     expect(classifyWhatsAppError({ code: 999999 }, { operation: 'x', httpStatus: 400 }).kind).toBe('permanent');
     expect(classifyWhatsAppError({ code: 999999 }, { operation: 'x', httpStatus: 502 }).kind).toBe('transient');
     expect(classifyWhatsAppError({ code: 999999, is_transient: true }, { operation: 'x' }).kind).toBe('transient');
-    expect(classifyWhatsAppError({ code: 999999 }, { operation: 'x', httpStatus: 429, retryAfterMs: 5 }).details)
-      .toMatchObject({ retryAfterMs: 5 });
+    expect(classifyWhatsAppError({ code: 999999 }, { operation: 'x', httpStatus: 429, retryAfterMs: 5 }).details).toMatchObject({
+      retryAfterMs: 5,
+    });
   });
 
   it('prefers the wait Graph asked for over the documented one', () => {
@@ -49,7 +50,8 @@ describe('classifyWhatsAppError', () => {
   });
 
   it('tells "not sent" from "unknown": refused connections and documented refusals are not sent; timeouts, resets and other 5xx are unknown', () => {
-    const unknown = (failure: unknown, httpStatus?: number) => classifyWhatsAppError(failure, { operation: 'sendText', httpStatus }).details.outcomeUnknown ?? false;
+    const unknown = (failure: unknown, httpStatus?: number) =>
+      classifyWhatsAppError(failure, { operation: 'sendText', httpStatus }).details.outcomeUnknown ?? false;
     const network = (code: string) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(code), { code }) });
     expect(unknown(network('ECONNREFUSED'))).toBe(false);
     expect(unknown(network('ENOTFOUND'))).toBe(false);

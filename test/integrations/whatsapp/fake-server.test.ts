@@ -88,8 +88,14 @@ describe('fake WhatsApp: signed webhooks to Findo', () => {
       image: { id: 'media-1', mimeType: 'image/jpeg', caption: 'תמונה חדשה' },
     });
 
-    expect(button.body).toMatchObject({ ok: true, items: [{ type: 'interactive', text: 'אשר', replyId: 'approve:42', contextMessageId: 'wamid.ours' }] });
-    expect(image.body).toMatchObject({ ok: true, items: [{ type: 'image', text: 'תמונה חדשה', media: { id: 'media-1', mimeType: 'image/jpeg' } }] });
+    expect(button.body).toMatchObject({
+      ok: true,
+      items: [{ type: 'interactive', text: 'אשר', replyId: 'approve:42', contextMessageId: 'wamid.ours' }],
+    });
+    expect(image.body).toMatchObject({
+      ok: true,
+      items: [{ type: 'image', text: 'תמונה חדשה', media: { id: 'media-1', mimeType: 'image/jpeg' } }],
+    });
   });
 
   it('delivers statuses, a failed one with Meta’s error', async () => {
@@ -110,7 +116,9 @@ describe('fake WhatsApp: signed webhooks to Findo', () => {
     expect(delivered.body).toMatchObject({ ok: true, items: [{ eventId: 'wa:status:wamid.out1:delivered', errors: [] }] });
     expect(failed.body).toMatchObject({
       ok: true,
-      items: [{ eventId: 'wa:status:wamid.out1:failed', recipient: '+972547654321', errors: [{ code: 131047, title: 'Re-engagement message' }] }],
+      items: [
+        { eventId: 'wa:status:wamid.out1:failed', recipient: '+972547654321', errors: [{ code: 131047, title: 'Re-engagement message' }] },
+      ],
     });
   });
 

@@ -1,14 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  parseWhatsAppWebhook,
-  verifyWhatsAppSignature,
-  type WhatsAppWebhookItem,
-} from '../../../integrations/whatsapp/webhook.ts';
+import { parseWhatsAppWebhook, verifyWhatsAppSignature, type WhatsAppWebhookItem } from '../../../integrations/whatsapp/webhook.ts';
 
 const SECRET = 'test-app-secret';
-const sign = (bytes: Buffer | string, secret = SECRET) =>
-  `sha256=${createHmac('sha256', secret).update(bytes).digest('hex')}`;
+const sign = (bytes: Buffer | string, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(bytes).digest('hex')}`;
 
 describe('verifyWhatsAppSignature', () => {
   const body = Buffer.from('{"object":"whatsapp_business_account","entry":[]}');
@@ -204,8 +199,18 @@ describe('parseWhatsAppWebhook', () => {
         {
           value: valueFor(PNID_A, {
             messages: [
-              { ...base, id: 'wamid.b', type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'approve:42', title: 'אשר' } } },
-              { ...base, id: 'wamid.l', type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: 'row2', title: 'מחר', description: 'd' } } },
+              {
+                ...base,
+                id: 'wamid.b',
+                type: 'interactive',
+                interactive: { type: 'button_reply', button_reply: { id: 'approve:42', title: 'אשר' } },
+              },
+              {
+                ...base,
+                id: 'wamid.l',
+                type: 'interactive',
+                interactive: { type: 'list_reply', list_reply: { id: 'row2', title: 'מחר', description: 'd' } },
+              },
               { ...base, id: 'wamid.t', type: 'button', button: { payload: 'lead:1:call', text: 'התקשרו אליי' } },
             ],
           }),
@@ -226,9 +231,27 @@ describe('parseWhatsAppWebhook', () => {
         {
           value: valueFor(PNID_A, {
             messages: [
-              { from: '972547654321', id: 'wamid.i', timestamp: '1760000000', type: 'image', image: { id: 'm1', mime_type: 'image/jpeg', sha256: 'x', caption: 'התמונה' } },
-              { from: '972547654321', id: 'wamid.v', timestamp: '1760000000', type: 'audio', audio: { id: 'm2', mime_type: 'audio/ogg; codecs=opus', sha256: 'y', voice: true } },
-              { from: '972547654321', id: 'wamid.d', timestamp: '1760000000', type: 'document', document: { id: 'm3', mime_type: 'application/pdf', filename: 'a.pdf' } },
+              {
+                from: '972547654321',
+                id: 'wamid.i',
+                timestamp: '1760000000',
+                type: 'image',
+                image: { id: 'm1', mime_type: 'image/jpeg', sha256: 'x', caption: 'התמונה' },
+              },
+              {
+                from: '972547654321',
+                id: 'wamid.v',
+                timestamp: '1760000000',
+                type: 'audio',
+                audio: { id: 'm2', mime_type: 'audio/ogg; codecs=opus', sha256: 'y', voice: true },
+              },
+              {
+                from: '972547654321',
+                id: 'wamid.d',
+                timestamp: '1760000000',
+                type: 'document',
+                document: { id: 'm3', mime_type: 'application/pdf', filename: 'a.pdf' },
+              },
             ],
           }),
         },
@@ -249,9 +272,27 @@ describe('parseWhatsAppWebhook', () => {
         {
           value: valueFor(PNID_A, {
             messages: [
-              { from: '972547654321', id: 'wamid.loc', timestamp: '1760000000', type: 'location', location: { latitude: 32.08, longitude: 34.78 } },
-              { from: '972547654321', id: 'wamid.r', timestamp: '1760000000', type: 'reaction', reaction: { message_id: 'wamid.o', emoji: '👍' } },
-              { from: '972547654321', id: 'wamid.u', timestamp: '1760000000', type: 'unsupported', errors: [{ code: 131051, title: 'Message type unknown' }] },
+              {
+                from: '972547654321',
+                id: 'wamid.loc',
+                timestamp: '1760000000',
+                type: 'location',
+                location: { latitude: 32.08, longitude: 34.78 },
+              },
+              {
+                from: '972547654321',
+                id: 'wamid.r',
+                timestamp: '1760000000',
+                type: 'reaction',
+                reaction: { message_id: 'wamid.o', emoji: '👍' },
+              },
+              {
+                from: '972547654321',
+                id: 'wamid.u',
+                timestamp: '1760000000',
+                type: 'unsupported',
+                errors: [{ code: 131051, title: 'Message type unknown' }],
+              },
               { from: '972547654321', id: 'wamid.n', timestamp: '1760000000', type: 'brand_new_type', brand_new_type: {} },
             ],
           }),
@@ -267,7 +308,11 @@ describe('parseWhatsAppWebhook', () => {
     const items = parsedItems(
       notification([
         { field: 'message_template_status_update', value: { event: 'APPROVED', message_template_name: 'findo_missed_call' } },
-        { value: valueFor(PNID_A, { messages: [{ from: '972547654321', id: 'wamid.z', timestamp: '1760000000', type: 'text', text: { body: 'x' } }] }) },
+        {
+          value: valueFor(PNID_A, {
+            messages: [{ from: '972547654321', id: 'wamid.z', timestamp: '1760000000', type: 'text', text: { body: 'x' } }],
+          }),
+        },
       ]),
     );
     expect(items).toHaveLength(1);
@@ -275,7 +320,13 @@ describe('parseWhatsAppWebhook', () => {
 
   it('skips statuses Findo does not track (played)', () => {
     const items = parsedItems(
-      notification([{ value: valueFor(PNID_A, { statuses: [{ id: 'wamid.v', status: 'played', timestamp: '1760000000', recipient_id: '972547654321' }] }) }]),
+      notification([
+        {
+          value: valueFor(PNID_A, {
+            statuses: [{ id: 'wamid.v', status: 'played', timestamp: '1760000000', recipient_id: '972547654321' }],
+          }),
+        },
+      ]),
     );
     expect(items).toEqual([]);
   });
@@ -287,7 +338,11 @@ describe('parseWhatsAppWebhook', () => {
       ['an empty object', {}, /not a WhatsApp notification/],
       ['another object', { object: 'page', entry: [] }, /unexpected object "page"/],
       ['no entries', { object: 'whatsapp_business_account', entry: [] }, /no messages, statuses or errors/],
-      ['only a template update', notification([{ field: 'message_template_status_update', value: { event: 'APPROVED' } }]), /no messages, statuses or errors/],
+      [
+        'only a template update',
+        notification([{ field: 'message_template_status_update', value: { event: 'APPROVED' } }]),
+        /no messages, statuses or errors/,
+      ],
       ['a messages change without metadata', notification([{ value: { messages: [] } }]), /metadata/],
       [
         'a message without id',
