@@ -7,9 +7,22 @@
  *
  * Callers hold the conversation's lock (`withLock`) while advancing it.
  */
-import { createActor, type AnyStateMachine, type EventFromLogic, type InputFrom, type MachineImplementationsFrom } from 'xstate';
+import {
+  createActor,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type EventFromLogic,
+  type InputFrom,
+  type MachineImplementationsFrom,
+} from 'xstate';
 import { Types } from 'mongoose';
 import { ConversationModel, type Conversation, type ConversationKind } from './db/models/index.ts';
+
+/**
+ * A conversation's stored snapshot as the machine snapshot it was written from: the database keeps
+ * it as untyped JSON, and this is the one place that says what it is. The machines' selectors read it.
+ */
+export const snapshotOf = (conversation: Pick<Conversation, 'snapshot'>) => conversation.snapshot as AnyMachineSnapshot;
 
 /** An action the machine asked for, with its idempotency key, as stored in the outbox. */
 export interface Effect {
@@ -91,7 +104,7 @@ export async function advanceConversation<M extends AnyStateMachine>(
 
   const effects: { type: string; params: unknown }[] = [];
   // Restored from its snapshot, the machine does not read its input again.
-  const actor = createActor(provideCollectors(definition, effects), { snapshot: current.snapshot }).start();
+  const actor = createActor(provideCollectors(definition, effects), { snapshot: snapshotOf(current) }).start();
   actor.send(event);
   const snapshot = actor.getPersistedSnapshot();
   actor.stop();

@@ -43,9 +43,16 @@ export async function withLock<T>(tenantId: string, key: string, fn: () => Promi
       await sleep(delay);
     }
   }
+  // Work under a lock may outlast its lifetime (a Claude call can take a minute): while it runs, the
+  // lock is pushed forward, so only a dead holder's lock lapses. A failed renewal is retried on the
+  // next tick; the unique key still keeps a second holder out until the lock really lapsed.
+  const renewal = setInterval(() => {
+    LockModel.updateOne({ tenantId, key, owner }, { $set: { until: new Date(Date.now() + ttlMs) } }).catch(() => undefined);
+  }, ttlMs / 3);
   try {
     return await fn();
   } finally {
+    clearInterval(renewal);
     await LockModel.deleteOne({ tenantId, key, owner });
   }
 }

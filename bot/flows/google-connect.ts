@@ -148,7 +148,8 @@ export async function finishGoogleConnect(services: Services, query: CallbackQue
 
   let tokens;
   try {
-    const verifier = link.codeVerifier?.data ? services.vault.decrypt(link.codeVerifier as never) : undefined;
+    const box = link.codeVerifier;
+    const verifier = box?.keyId && box.iv && box.tag && box.data ? services.vault.decrypt({ keyId: box.keyId, iv: box.iv, tag: box.tag, data: box.data }) : undefined;
     tokens = await googleOAuth(services.config).exchangeCode(query.code, verifier);
   } catch (error) {
     services.logger.warn({ tenantId: tenant.id, reason: (error as Error).message }, 'Google refused the code of an owner connect');

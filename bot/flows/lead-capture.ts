@@ -7,6 +7,7 @@
 import { recordActivity } from '../activity.ts';
 import {
   advanceConversation,
+  snapshotOf,
   endUndeliveredConversation,
   flushOutbox,
   startConversation,
@@ -58,7 +59,7 @@ const HANDOFF_QUIET_MS = 24 * 3_600_000;
 /** The customer asked for a person recently: the bot stays quiet and the owner gets their messages. */
 export async function recentlyHandedOff(tenantId: string, phone: string): Promise<boolean> {
   const last = await ConversationModel.findOne({ tenantId, phone, kind: 'lead_capture' }).sort({ createdAt: -1 });
-  return !!last && isHandedOff(last.snapshot) && Date.now() - (last.closedAt ?? last.updatedAt).getTime() < HANDOFF_QUIET_MS;
+  return !!last && isHandedOff(snapshotOf(last)) && Date.now() - (last.closedAt ?? last.updatedAt).getTime() < HANDOFF_QUIET_MS;
 }
 
 /** Starts the conversation a missed-call follow-up opened (the template was just sent). */
@@ -77,7 +78,7 @@ export async function handleLeadMessage(
   existing: Conversation | null,
 ): Promise<void> {
   const conversation = existing ?? (await startInbound(services, tenant, phone));
-  const awaited = expectingOf(conversation.snapshot);
+  const awaited = expectingOf(snapshotOf(conversation));
   const expecting = awaited ? EXTRACTION_FIELD[awaited] : 'any';
   const language = tenant.language;
   const intent = detectConversationIntent(message.text);
@@ -179,7 +180,7 @@ async function saveLead(tenant: Tenant, conversation: Conversation, params: Save
     { tenantId: tenant.id, conversationId: conversation.id },
     {
       $set: { ...details, status: LEAD_STATUS_OF[status] },
-      $setOnInsert: { phone: conversation.phone, source: originOf(conversation.snapshot) },
+      $setOnInsert: { phone: conversation.phone, source: originOf(snapshotOf(conversation)) },
     },
     { upsert: true, returnDocument: 'after' },
   );

@@ -8,6 +8,7 @@
 import { recordActivity } from '../activity.ts';
 import {
   advanceConversation,
+  snapshotOf,
   flushOutbox,
   startConversation,
   type ConversationDefinition,
@@ -58,7 +59,7 @@ export async function openOwnerSettings(services: Services, tenant: Tenant, item
       { tenantId: tenant.id, phone: item.from, kind: 'owner_settings', status: 'open' },
       { $set: { status: 'closed', closedAt: new Date(), closedReason: 'reopened' } },
     );
-    const started = await startConversation(ownerSettings, { tenantId: tenant.id, phone: item.from }, undefined as never);
+    const started = await startConversation(ownerSettings, { tenantId: tenant.id, phone: item.from }, undefined);
     await flushOutbox(started, effects(services, tenant));
   });
 }
@@ -94,7 +95,7 @@ export async function handleOwnerSettingsReply(services: Services, tenant: Tenan
 
 /** What the owner's words mean to the conversation in its current state. */
 async function eventFor(tenant: Tenant, conversation: Conversation, text: string): Promise<OwnerSettingsEvent> {
-  const snapshot = conversation.snapshot as never;
+  const snapshot = snapshotOf(conversation);
   if (parseOwnerCommand(text) !== null) return { type: 'LEFT' };
   if (isAtMenu(snapshot)) {
     const number = /^\s*(\d)\s*$/.exec(text)?.[1];

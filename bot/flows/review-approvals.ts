@@ -10,6 +10,7 @@
 import { recordActivity } from '../activity.ts';
 import {
   advanceConversation,
+  snapshotOf,
   flushOutbox,
   startConversation,
   type ConversationDefinition,
@@ -48,7 +49,7 @@ export const approvalReminderOptions = {
 /** The tenant's approvals still waiting for the owner, by number. */
 export async function pendingApprovals(tenantId: string): Promise<Conversation[]> {
   const open = await ConversationModel.find({ tenantId, kind: 'review_approval', status: 'open' }).sort({ number: 1 });
-  return open.filter((c) => c.machineVersion === VERSION && isAwaitingOwner(c.snapshot));
+  return open.filter((c) => c.machineVersion === VERSION && isAwaitingOwner(snapshotOf(c)));
 }
 
 /** The smallest number ≥ 1 not used by an open approval. */
@@ -169,7 +170,7 @@ export async function handleOwnerApprovalReply(services: Services, tenant: Tenan
     if (!current) return;
     // Answered before (a second tap, a late "1", another owner first): the first answer stands,
     // and nothing is posted twice.
-    if (current.status !== 'open' || !isAwaitingOwner(current.snapshot)) return tellDecided(services, tenant, current, item.from);
+    if (current.status !== 'open' || !isAwaitingOwner(snapshotOf(current))) return tellDecided(services, tenant, current, item.from);
     await ReviewModel.updateOne({ tenantId: tenant.id, _id: reviewId }, { $set: { 'reply.decidedBy': item.from } });
     await advanceConversation(reviewApproval, current, event, `wa:${item.messageId}`, effects(services, tenant));
   });

@@ -7,7 +7,7 @@ import express from 'express';
 import { GOOGLE_CALLBACK_PATH } from '../config.ts';
 import { finishGoogleConnect, type ConnectOutcome } from '../flows/google-connect.ts';
 import type { Services } from '../services.ts';
-import { t, type Language, type TextKey } from '../texts/index.ts';
+import { textOf, type Language, type TextKey } from '../texts/index.ts';
 
 const PAGE_TEXT: Record<ConnectOutcome, TextKey> = {
   connected: 'page.google.connected',
@@ -29,7 +29,7 @@ const escapeHtml = (text: string) =>
 /** The whole page: a heading and a line, styled inline. */
 export function connectPage(language: Language, outcome: ConnectOutcome): string {
   const dir = language === 'en' ? 'ltr' : 'rtl';
-  const [heading, ...rest] = t(language, PAGE_TEXT[outcome] as never).split('\n');
+  const [heading, ...rest] = textOf(language, PAGE_TEXT[outcome], {}).split('\n');
   return `<!doctype html>
 <html lang="${language}" dir="${dir}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Findo</title>
