@@ -15,20 +15,16 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/connection.ts';
 import { ensureIndexes } from './db/models/index.ts';
 import { createLogger, type Logger } from './logger.ts';
-import type { Services } from './services.ts';
+import { createServices, type Services } from './services.ts';
 import { openVault } from './vault.ts';
-import { whatsappClientResolver } from './whatsapp-clients.ts';
-import { googleClientResolver } from './google-clients.ts';
 import { createWebhookRouter } from './webhooks/routes.ts';
 import { createOAuthRouter } from './oauth/callback.ts';
-import { createTextGenerator } from './ai/index.ts';
 import { baseIdentity, registerWorker } from './inbox/identity.ts';
 import { startInboxWorker, type InboxWorker } from './inbox/worker.ts';
 import { releaseAllOf } from './inbox/queue.ts';
 import { clearLocksOf, setLockHolder } from './locks.ts';
 import { registerJobs, scheduleRecurringJobs } from '../jobs/index.ts';
 import { processEvent, renewEventLocks } from '../jobs/process-event.ts';
-import { jobQueue } from '../jobs/queue.ts';
 
 /** Webhook events processed in parallel per worker process. */
 const INBOX_CONCURRENCY = 8;
@@ -94,22 +90,7 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
     pollInterval: options.jobPollInterval,
   });
 
-  const services: Services = {
-    config,
-    logger,
-    vault,
-    agenda,
-    connection: database.connection,
-    ...jobQueue(agenda),
-    whatsappFor: whatsappClientResolver(config, vault),
-    googleFor: googleClientResolver(config, vault),
-    text: createTextGenerator({
-      apiKey: config.anthropic.apiKey,
-      baseURL: config.anthropic.baseUrl,
-      model: config.anthropic.model,
-      logger: (fallback) => logger.warn({ operation: fallback.operation, reason: fallback.reason }, 'AI output not used; rules instead'),
-    }),
-  };
+  const services = createServices({ config, logger, vault, agenda, connection: database.connection });
   registerJobs(agenda, services);
 
   // Listening comes before the workers: a busy port stops this process before it takes any job.

@@ -1,6 +1,6 @@
 /**
- * The bag of resources handed to jobs, routes and flows. Built once per process by `startService`
- * (or by a test), so everything can run against fakes or the real outside world alike. Work for
+ * The bag of resources handed to jobs, routes and flows. Built by `createServices`, for the service
+ * (bot/service.ts) and the CLI alike (or by a test), so everything can run against fakes or the real outside world alike. Work for
  * later is queued by job name (`enqueue`, jobs/catalog.ts), never by importing a job.
  */
 import type { Agenda } from 'agenda';
@@ -12,7 +12,10 @@ import type { Tenant } from './db/models/index.ts';
 import type { WhatsAppPort } from '../integrations/whatsapp/client.ts';
 import type { TextGenerator } from './ai/text-generator.ts';
 import type { ReviewsPort } from '../integrations/google/client.ts';
-import type { JobQueue } from '../jobs/queue.ts';
+import { jobQueue, type JobQueue } from '../jobs/queue.ts';
+import { createTextGenerator } from './ai/index.ts';
+import { googleClientResolver } from './google-clients.ts';
+import { whatsappClientResolver } from './whatsapp-clients.ts';
 
 export interface Services extends JobQueue {
   config: Config;
@@ -26,4 +29,21 @@ export interface Services extends JobQueue {
   googleFor(tenant: Tenant): Promise<ReviewsPort>;
   /** Claude when `ANTHROPIC_API_KEY` is set, built-in rules and texts otherwise. */
   text: TextGenerator;
+}
+
+/** The one way to build the bag: every process gets the same clients, and the AI's fallbacks are logged. */
+export function createServices(parts: Pick<Services, 'config' | 'logger' | 'vault' | 'agenda' | 'connection'>): Services {
+  const { config, logger, vault, agenda } = parts;
+  return {
+    ...parts,
+    ...jobQueue(agenda),
+    whatsappFor: whatsappClientResolver(config, vault),
+    googleFor: googleClientResolver(config, vault),
+    text: createTextGenerator({
+      apiKey: config.anthropic.apiKey,
+      baseURL: config.anthropic.baseUrl,
+      model: config.anthropic.model,
+      logger: (fallback) => logger.warn({ operation: fallback.operation, reason: fallback.reason }, 'AI output not used; rules instead'),
+    }),
+  };
 }

@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ActivityModel } from '../../bot/db/models/index.ts';
 import { printJson, withDatabase } from '../runtime.ts';
-import { DEFAULT_LIMIT, orNull, parseLimit, tenantScope, tenantSlugs, type TenantScope } from './leads.ts';
+import { DEFAULT_LIMIT, orNull, parseLimit, tenantScope, tenantSlugs, type TenantScope } from '../listing.ts';
 
 /** How often `--follow` asks for new lines. */
 const POLL_INTERVAL = 1_000;

@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { CONVERSATION_KINDS, ConversationModel, MessageModel, type ConversationKind } from '../../bot/db/models/index.ts';
 import { printDetails, printJson, printTable, withDatabase } from '../runtime.ts';
-import { DEFAULT_LIMIT, NotFoundError, oneOf, orNull, parseLimit, parseObjectId, tenantScope, tenantSlugs } from './leads.ts';
+import { DEFAULT_LIMIT, NotFoundError, oneOf, orNull, parseLimit, parseObjectId, tenantScope, tenantSlugs } from '../listing.ts';
 
 export const CONVERSATION_STATUSES = ['open', 'closed'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];

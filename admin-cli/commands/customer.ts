@@ -10,7 +10,7 @@ import { cancelPendingJobsFor, CUSTOMER_DATA, forgetCustomerRecord, type Custome
 import { findTenant } from '../../bot/tenants.ts';
 import { printDetails, printJson, printTable, UsageError, withDatabase } from '../runtime.ts';
 import { transcriptLine, messageView } from './conversations.ts';
-import { progress, progressDone } from './leads.ts';
+import { progress, progressDone } from '../listing.ts';
 
 /** The phone as staff typed it, in E.164; anything else is a usage error. */
 export function parsePhone(raw: string): string {

@@ -13,7 +13,7 @@ import {
 } from '../../bot/db/models/index.ts';
 import { storedBytes } from '../../bot/webhooks/body.ts';
 import { printDetails, printJson, printTable, withDatabase } from '../runtime.ts';
-import { DEFAULT_LIMIT, NotFoundError, oneOf, orNull, parseLimit, parseObjectId, tenantScope, tenantSlugs } from './leads.ts';
+import { DEFAULT_LIMIT, NotFoundError, oneOf, orNull, parseLimit, parseObjectId, tenantScope, tenantSlugs } from '../listing.ts';
 
 /** Every provider an event can come from: WhatsApp plus the per-tenant webhook providers. */
 export const EVENT_PROVIDERS = ['whatsapp', ...WEBHOOK_PROVIDERS] as const;

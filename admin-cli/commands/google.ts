@@ -14,7 +14,7 @@ import { isIntegrationError } from '../../integrations/errors.ts';
 import type { GoogleLocation } from '../../integrations/google/client.ts';
 import { mongoTokenStore } from '../../bot/google-token-store.ts';
 import { printDetails, printJson, printTable, UsageError } from '../runtime.ts';
-import { googleFailureLine, withCliServices } from './reviews.ts';
+import { googleFailureLine, withCliServices } from '../services.ts';
 
 const LOCATION_NAME = /^(accounts\/[^/?#\s]+)\/locations\/[^/?#\s]+$/;
 

@@ -8,7 +8,7 @@ import mongoose from 'mongoose';
 import { ObjectId, type Collection, type Document } from 'mongodb';
 import { AGENDA_COLLECTION, JOB_LOCK_LIFETIME } from '../../bot/agenda.ts';
 import { printDetails, printJson, printTable, UsageError, withDatabase } from '../runtime.ts';
-import { DEFAULT_LIMIT, NotFoundError, orNull, parseLimit, parseObjectId } from './leads.ts';
+import { DEFAULT_LIMIT, NotFoundError, orNull, parseLimit, parseObjectId } from '../listing.ts';
 
 /** A due job nobody has picked up for this long is overdue (no worker running, or all busy). */
 const OVERDUE_AFTER = 60_000;

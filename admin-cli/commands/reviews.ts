@@ -1,66 +1,10 @@
 /** `findo reviews …`: the mirrored Google reviews, and a review check run now. */
 import { Command } from 'commander';
-import mongoose from 'mongoose';
-import { createAgenda } from '../../bot/agenda.ts';
 import { ReviewModel, TenantModel, type Review, type Tenant } from '../../bot/db/models/index.ts';
 import { checkReviews, type CheckProgress } from '../../bot/flows/reviews/sync.ts';
-import { googleClientResolver } from '../../bot/google-clients.ts';
-import { createLogger } from '../../bot/logger.ts';
-import type { Services } from '../../bot/services.ts';
 import { findTenant } from '../../bot/tenants.ts';
-import { whatsappClientResolver } from '../../bot/whatsapp-clients.ts';
-import { createTextGenerator } from '../../bot/ai/index.ts';
-import { isIntegrationError } from '../../integrations/errors.ts';
-import { jobQueue } from '../../jobs/queue.ts';
-import { printJson, printTable, UsageError, withDatabase, type CommandContext } from '../runtime.ts';
-
-/**
- * Runs `fn` with the service's resource bag inside a CLI command: the same WhatsApp, Google and
- * text clients the service uses, and an Agenda that only enqueues (never started here, so jobs it
- * queues run on the service's workers). Logs go to stderr; stdout stays for the result.
- */
-export async function withCliServices<T>(fn: (services: Services, context: CommandContext) => Promise<T>): Promise<T> {
-  return withDatabase(async (context) => {
-    const { config, vault } = context;
-    const logger = createLogger(config.logLevel, process.stderr);
-    const agenda = await createAgenda(mongoose.connection, { name: `findo-cli-${process.pid}`, logger });
-    const services: Services = {
-      config,
-      logger,
-      vault,
-      agenda,
-      connection: mongoose.connection,
-      ...jobQueue(agenda),
-      whatsappFor: whatsappClientResolver(config, vault),
-      googleFor: googleClientResolver(config, vault),
-      text: createTextGenerator({ apiKey: config.anthropic.apiKey, baseURL: config.anthropic.baseUrl, model: config.anthropic.model }),
-    };
-    try {
-      return await fn(services, context);
-    } finally {
-      await agenda.stop();
-    }
-  });
-}
-
-/**
- * A Google failure as the one line staff see: a revoked grant names the fix; everything else keeps
- * Google's own message (never a token).
- */
-export function googleFailureLine(tenant: Tenant, error: unknown): Error {
-  if (isIntegrationError(error)) {
-    switch (error.details.code) {
-      case 'invalid_grant':
-        return new Error(
-          `Google access for ${tenant.slug} was revoked or has expired; the owner was told. Reconnect: findo google connect ${tenant.slug}`,
-        );
-      case 'not_connected':
-      case 'no_location':
-        return new Error(error.message);
-    }
-  }
-  return error instanceof Error ? error : new Error(String(error));
-}
+import { printJson, printTable, UsageError, withDatabase } from '../runtime.ts';
+import { googleFailureLine, withCliServices } from '../services.ts';
 
 /** The stable JSON form of a mirrored review. */
 export function reviewView(review: Review, tenant?: Pick<Tenant, 'slug'>) {

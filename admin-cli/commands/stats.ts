@@ -11,7 +11,7 @@ import {
   type EventStatus,
 } from '../../bot/db/models/index.ts';
 import { printDetails, printJson, withDatabase } from '../runtime.ts';
-import { progress, progressDone, tenantScope } from './leads.ts';
+import { progress, progressDone, tenantScope } from '../listing.ts';
 
 const WEEK = 7 * 24 * 3_600_000;
 

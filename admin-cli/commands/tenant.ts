@@ -20,7 +20,7 @@ import { printDetails, printJson, printTable, withDatabase } from '../runtime.ts
 
 /** The stable JSON form of a tenant (camelCase; durations as `90s`/`2m`/`24h`/`3d`). */
 export function tenantView(tenant: Tenant) {
-  const s = tenant.settings!;
+  const s = tenant.settings;
   return {
     id: tenant.id as string,
     slug: tenant.slug,

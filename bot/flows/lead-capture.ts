@@ -127,7 +127,7 @@ function scheduleSilenceCheck(services: Services, tenant: Tenant, conversation: 
     'lead-silence-check',
     { tenantId: tenant.id, conversationRef: conversation.id, seq: conversation.seq },
     {
-      at: new Date(Date.now() + tenant.settings!.leadNudgeDelay),
+      at: new Date(Date.now() + tenant.settings.leadNudgeDelay),
     },
   );
 }

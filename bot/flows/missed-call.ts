@@ -27,7 +27,7 @@ export async function onMissedCall(services: Services, tenant: Tenant, call: Mis
     'missed-call-followup',
     { tenantId: tenant.id, phone: call.callerPhone, eventRef },
     {
-      at: new Date(Date.now() + tenant.settings!.leadFollowupDelay),
+      at: new Date(Date.now() + tenant.settings.leadFollowupDelay),
     },
   );
   await recordActivity(tenant.id, 'event.accepted', `missed call from ${call.callerPhone}: follow-up scheduled`, eventRef);

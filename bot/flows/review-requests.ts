@@ -27,7 +27,7 @@ export async function onDocumentIssued(services: Services, tenant: Tenant, docum
     );
     return;
   }
-  const maxAge = tenant.settings!.reviewRequestMaxAge;
+  const maxAge = tenant.settings.reviewRequestMaxAge;
   if (Date.now() - new Date(document.issuedAt).getTime() > maxAge) {
     return recordTooOld(
       tenant,
@@ -36,7 +36,7 @@ export async function onDocumentIssued(services: Services, tenant: Tenant, docum
       `issued ${document.issuedAt.slice(0, 10)}, longer ago than reviewRequestMaxAge (${formatDuration(maxAge)})`,
     );
   }
-  const dueAt = new Date(Date.now() + tenant.settings!.reviewRequestDelay);
+  const dueAt = new Date(Date.now() + tenant.settings.reviewRequestDelay);
   // One request per document (unique index): a replayed or duplicate event finds it.
   const request = await ReviewRequestModel.findOneAndUpdate(
     { tenantId: tenant.id, provider: document.provider, documentId: document.documentId },
@@ -77,7 +77,7 @@ async function requestBlocker(tenant: Tenant, request: ReviewRequest, step: 'req
   const customer = await CustomerModel.findOne({ tenantId: tenant.id, phone: request.phone });
   if (customer?.optedOut) return 'opted out';
   if (step === 'request') {
-    const cooldown = tenant.settings!.reviewRequestCooldown;
+    const cooldown = tenant.settings.reviewRequestCooldown;
     const recent = await ReviewRequestModel.exists({
       tenantId: tenant.id,
       phone: request.phone,
@@ -140,7 +140,7 @@ export async function sendReviewRequestStep(services: Services, tenant: Tenant, 
       'review-request',
       { tenantId: tenant.id, requestRef: request.id, step: 'reminder' },
       {
-        at: new Date(now.getTime() + tenant.settings!.reviewReminderDelay),
+        at: new Date(now.getTime() + tenant.settings.reviewReminderDelay),
       },
     );
   }

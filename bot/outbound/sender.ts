@@ -185,7 +185,7 @@ async function outcomeSoFar(services: Services, tenant: Tenant, message: Message
 function blockingReason(tenant: Tenant, message: Message, customer: Customer | null): string | null {
   const consent = message.reason === 'consent_confirmation';
   if (tenant.disabled) return 'tenant_disabled';
-  if (tenant.settings!.paused && message.audience === 'customer' && !consent) return 'paused';
+  if (tenant.settings.paused && message.audience === 'customer' && !consent) return 'paused';
   if (message.audience === 'customer' && customer?.optedOut && !consent) return 'opted_out';
   if (!isReachableOnWhatsApp(message.phone, customer)) return 'landline';
   if (!tenant.whatsappNumberId) return 'no_whatsapp_number';
@@ -206,7 +206,7 @@ async function becomeOwnerAlertTemplate(tenant: Tenant, message: Message): Promi
 
 /** When quiet hours or Shabbat/Yom Tov end, if the message must wait for that (step 5); else null. */
 function quietTimeEnd(tenant: Tenant, message: Message, now: Date): Date | null {
-  const settings = tenant.settings!;
+  const settings = tenant.settings;
   const respectsQuietTime = message.audience === 'owner' ? !settings.ownerAlertsAnytime : message.kind === 'template';
   if (!respectsQuietTime || message.reason === 'consent_confirmation') return null;
   const sendAfter = nextSendableTime(now, {

@@ -77,7 +77,7 @@ const tenantSchema = new Schema(
       greeninvoice: { type: String, required: true },
       icount: { type: String, required: true },
     },
-    settings: { type: settingsSchema, default: () => ({}) },
+    settings: { type: settingsSchema, default: () => ({}), required: true },
     disabled: { type: Boolean, default: false },
   },
   { timestamps: true },
