@@ -149,7 +149,10 @@ export async function finishGoogleConnect(services: Services, query: CallbackQue
   let tokens;
   try {
     const box = link.codeVerifier;
-    const verifier = box?.keyId && box.iv && box.tag && box.data ? services.vault.decrypt({ keyId: box.keyId, iv: box.iv, tag: box.tag, data: box.data }) : undefined;
+    const verifier =
+      box?.keyId && box.iv && box.tag && box.data
+        ? services.vault.decrypt({ keyId: box.keyId, iv: box.iv, tag: box.tag, data: box.data })
+        : undefined;
     tokens = await googleOAuth(services.config).exchangeCode(query.code, verifier);
   } catch (error) {
     services.logger.warn({ tenantId: tenant.id, reason: (error as Error).message }, 'Google refused the code of an owner connect');

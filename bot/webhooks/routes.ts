@@ -235,11 +235,9 @@ function contentTypeGuard(kinds: BodyKind[]) {
   return (req: Request, res: Response, next: NextFunction) => {
     const kind = bodyKindOf(req.get('content-type') ?? '');
     if (!kind || !kinds.includes(kind)) {
-      res
-        .status(415)
-        .json({
-          error: `expected ${kinds.map((k) => (k === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(' or ')}`,
-        });
+      res.status(415).json({
+        error: `expected ${kinds.map((k) => (k === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(' or ')}`,
+      });
       return;
     }
     next();
