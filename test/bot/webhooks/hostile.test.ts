@@ -3,11 +3,11 @@
  * refused with the reason (400/415/413); none is a 500, and none makes a job fail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventModel, type Tenant } from '../../bot/db/models/index.ts';
-import type { WebhookKeys } from '../../bot/tenants.ts';
-import { greeninvoiceDocument } from '../../integrations/greeninvoice/fake.ts';
-import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
-import { eventually, startHarness, type Harness } from '../support/harness.ts';
+import { EventModel, type Tenant } from '../../../bot/db/models/index.ts';
+import type { WebhookKeys } from '../../../bot/tenants.ts';
+import { greeninvoiceDocument } from '../../../integrations/greeninvoice/fake.ts';
+import { voicenterMissedCall } from '../../../integrations/voicenter/fake.ts';
+import { eventually, startHarness, type Harness } from '../../support/harness.ts';
 
 let harness: Harness;
 let tenant: Tenant;

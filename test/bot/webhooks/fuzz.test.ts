@@ -6,11 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { AGENDA_COLLECTION } from '../../bot/agenda.ts';
-import { EventModel, type Tenant } from '../../bot/db/models/index.ts';
-import type { WebhookKeys } from '../../bot/tenants.ts';
-import { hostileRequests, type FuzzedRoute, type HostileRequest } from '../support/hostile-bodies.ts';
-import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.ts';
+import { AGENDA_COLLECTION } from '../../../bot/agenda.ts';
+import { EventModel, type Tenant } from '../../../bot/db/models/index.ts';
+import type { WebhookKeys } from '../../../bot/tenants.ts';
+import { hostileRequests, type FuzzedRoute, type HostileRequest } from '../../support/hostile-bodies.ts';
+import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../../support/harness.ts';
 
 const BODIES_PER_ROUTE = Number(process.env.FUZZ_BODIES ?? 1_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_402);

@@ -3,16 +3,16 @@
  * iCount), over real HTTP against the real service and its database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENDA_COLLECTION } from '../../bot/agenda.ts';
-import { ActivityModel, EventModel, InboxModel, ReviewRequestModel, type Tenant } from '../../bot/db/models/index.ts';
-import { createTenant, rotateWebhookKeys, setTenantDisabled, type WebhookKeys } from '../../bot/tenants.ts';
-import { greeninvoiceDocument } from '../../integrations/greeninvoice/fake.ts';
-import { icountDocument } from '../../integrations/icount/fake.ts';
-import { postProviderWebhook, type WebhookRecord } from '../../integrations/providers.ts';
-import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
-import { processEvent, replayEvent } from '../../jobs/process-event.ts';
-import { sweepStaleEventsJob } from '../../jobs/sweep-stale-events.ts';
-import { eventually, startHarness, type Harness } from '../support/harness.ts';
+import { AGENDA_COLLECTION } from '../../../bot/agenda.ts';
+import { ActivityModel, EventModel, InboxModel, ReviewRequestModel, type Tenant } from '../../../bot/db/models/index.ts';
+import { createTenant, rotateWebhookKeys, setTenantDisabled, type WebhookKeys } from '../../../bot/tenants.ts';
+import { greeninvoiceDocument } from '../../../integrations/greeninvoice/fake.ts';
+import { icountDocument } from '../../../integrations/icount/fake.ts';
+import { postProviderWebhook, type WebhookRecord } from '../../../integrations/providers.ts';
+import { voicenterMissedCall } from '../../../integrations/voicenter/fake.ts';
+import { processEvent, replayEvent } from '../../../jobs/process-event.ts';
+import { sweepStaleEventsJob } from '../../../jobs/sweep-stale-events.ts';
+import { eventually, startHarness, type Harness } from '../../support/harness.ts';
 
 type KeyedProvider = 'voicenter' | 'greeninvoice' | 'icount';
 

@@ -4,10 +4,10 @@
  * duplicate deliveries, and delivery statuses updating our outbound records.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActivityModel, EventModel, MessageModel, TenantModel, UNROUTED_TENANT, type Tenant } from '../../bot/db/models/index.ts';
-import { sendMessage } from '../../bot/outbound/sender.ts';
-import { replayEvent } from '../../jobs/process-event.ts';
-import { BUSINESS_NUMBER_ID, eventually, startHarness, VERIFY_TOKEN, type Harness } from '../support/harness.ts';
+import { ActivityModel, EventModel, MessageModel, TenantModel, UNROUTED_TENANT, type Tenant } from '../../../bot/db/models/index.ts';
+import { sendMessage } from '../../../bot/outbound/sender.ts';
+import { replayEvent } from '../../../jobs/process-event.ts';
+import { BUSINESS_NUMBER_ID, eventually, startHarness, VERIFY_TOKEN, type Harness } from '../../support/harness.ts';
 
 let harness: Harness;
 let tenant: Tenant;
@@ -189,8 +189,8 @@ describe('POST /webhooks/whatsapp', () => {
     expect(sentTo(phone)).toHaveLength(0);
 
     // Staff give the number to a tenant and replay: the message reaches that tenant, once.
-    const { createTenant } = await import('../../bot/tenants.ts');
-    const { setTenantSettings } = await import('../../bot/tenants.ts');
+    const { createTenant } = await import('../../../bot/tenants.ts');
+    const { setTenantSettings } = await import('../../../bot/tenants.ts');
     const created = await createTenant(
       { name: 'Second Business', ownerPhones: ['052-111-2233'], whatsappNumberId: otherNumberId },
       harness.findo.services.vault,

@@ -4,19 +4,19 @@
  * retries, nothing is half-stored, and the same delivery is accepted once the database is back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../bot/config.ts';
-import { EventModel, type Tenant } from '../../bot/db/models/index.ts';
-import { createLogger } from '../../bot/logger.ts';
-import { startFindo, type RunningFindo } from '../../bot/service.ts';
-import { createTenant, setTenantSettings, type WebhookKeys } from '../../bot/tenants.ts';
-import { greeninvoiceDocument } from '../../integrations/greeninvoice/fake.ts';
-import { icountDocument } from '../../integrations/icount/fake.ts';
-import { postProviderWebhook } from '../../integrations/providers.ts';
-import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
-import { startFakeWhatsApp, type FakeWhatsApp } from '../../integrations/whatsapp/fake-server.ts';
-import { testDatabaseUri, TEST_MASTER_KEY, uniqueDbName } from '../support/database.ts';
-import { APP_SECRET, BUSINESS_NUMBER_ID, eventually, WHATSAPP_TOKEN } from '../support/harness.ts';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import { loadConfig } from '../../../bot/config.ts';
+import { EventModel, type Tenant } from '../../../bot/db/models/index.ts';
+import { createLogger } from '../../../bot/logger.ts';
+import { startFindo, type RunningFindo } from '../../../bot/service.ts';
+import { createTenant, setTenantSettings, type WebhookKeys } from '../../../bot/tenants.ts';
+import { greeninvoiceDocument } from '../../../integrations/greeninvoice/fake.ts';
+import { icountDocument } from '../../../integrations/icount/fake.ts';
+import { postProviderWebhook } from '../../../integrations/providers.ts';
+import { voicenterMissedCall } from '../../../integrations/voicenter/fake.ts';
+import { startFakeWhatsApp, type FakeWhatsApp } from '../../../integrations/whatsapp/fake-server.ts';
+import { testDatabaseUri, TEST_MASTER_KEY, uniqueDbName } from '../../support/database.ts';
+import { APP_SECRET, BUSINESS_NUMBER_ID, eventually, WHATSAPP_TOKEN } from '../../support/harness.ts';
+import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.ts';
 
 let proxy: TcpProxy;
 let findo: RunningFindo;
