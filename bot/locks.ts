@@ -49,6 +49,8 @@ export async function withLock<T>(tenantId: string, key: string, fn: () => Promi
   const renewal = setInterval(() => {
     LockModel.updateOne({ tenantId, key, owner }, { $set: { until: new Date(Date.now() + ttlMs) } }).catch(() => undefined);
   }, ttlMs / 3);
+  // Never what keeps a stopping process alive: its shutdown has its own bound.
+  renewal.unref();
   try {
     return await fn();
   } finally {
