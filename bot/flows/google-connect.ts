@@ -11,6 +11,7 @@ import { recordActivity } from '../activity.ts';
 import { GoogleConnectModel, TenantModel, type Tenant } from '../db/models/index.ts';
 import { googleOAuth } from '../google-clients.ts';
 import { OAUTH_STATE_KEY_PURPOSE, OAUTH_STATE_LIFETIME_MS, signOAuthState, verifyOAuthState } from '../oauth/state.ts';
+import { replyToOwner } from '../outbound/owner-alerts.ts';
 import { sendMessage } from '../outbound/sender.ts';
 import type { Services } from '../services.ts';
 import { t, type Language } from '../texts/index.ts';
@@ -104,14 +105,7 @@ export async function sendGoogleConnectLink(services: Services, tenant: Tenant, 
     services.logger.warn({ tenantId: tenant.id, reason: error.message }, 'owner asked to connect Google, but OAuth is not configured');
     text = t(language, 'owner.google.unavailable');
   }
-  await sendMessage(services, {
-    tenantId: tenant.id,
-    phone: item.from,
-    audience: 'owner',
-    idempotencyKey: `owner-reply:${item.messageId}`,
-    content: { kind: 'text', text },
-    replyToMessageId: item.messageId,
-  });
+  await replyToOwner(services, tenant, item, text);
 }
 
 /** The query Google's redirect brings to the callback. */
@@ -201,15 +195,7 @@ export async function handleLocationPick(services: Services, tenant: Tenant, ite
   });
   if (!open?.choices?.length) return false;
   const language = tenant.language;
-  const reply = (text: string) =>
-    sendMessage(services, {
-      tenantId: tenant.id,
-      phone: item.from,
-      audience: 'owner',
-      idempotencyKey: `owner-reply:${item.messageId}`,
-      content: { kind: 'text', text },
-      replyToMessageId: item.messageId,
-    });
+  const reply = (text: string) => replyToOwner(services, tenant, item, text);
   const choice = open.choices[Number(number) - 1];
   if (!choice) {
     await reply(t(language, 'owner.google.pickInvalid', { max: open.choices.length }));

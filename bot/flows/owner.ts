@@ -6,8 +6,7 @@
 import { recordActivity } from '../activity.ts';
 import { LeadModel, ReviewModel, ReviewRequestModel, TenantModel, type Customer, type Tenant } from '../db/models/index.ts';
 import { parseOwnerCommand } from '../intents.ts';
-import { alertOwners, textAlert } from '../outbound/owner-alerts.ts';
-import { sendMessage } from '../outbound/sender.ts';
+import { alertOwners, replyToOwner, textAlert } from '../outbound/owner-alerts.ts';
 import { formatContact, formatNational } from '../../lib/phone.ts';
 import type { Services } from '../services.ts';
 import { t } from '../texts/index.ts';
@@ -88,15 +87,7 @@ export async function sendWeeklyDigests(services: Services, now = new Date()): P
 
 export async function handleOwnerMessage(services: Services, tenant: Tenant, item: WhatsAppInboundMessage): Promise<void> {
   const language = tenant.language;
-  const reply = (text: string) =>
-    sendMessage(services, {
-      tenantId: tenant.id,
-      phone: item.from,
-      audience: 'owner',
-      idempotencyKey: `owner-reply:${item.messageId}`,
-      content: { kind: 'text', text },
-      replyToMessageId: item.messageId,
-    });
+  const reply = (text: string) => replyToOwner(services, tenant, item, text);
 
   const button = item.replyId?.match(LEAD_BUTTON);
   if (button) {

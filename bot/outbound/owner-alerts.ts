@@ -7,6 +7,7 @@
  * Each owner's copy is keyed by the alert's key and the owner's phone, so it is sent once.
  */
 import type { Tenant } from '../db/models/index.ts';
+import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook.ts';
 import type { Services } from '../services.ts';
 import { sendMessage, type OutboundContent, type SendOutcome } from './sender.ts';
 
@@ -45,4 +46,16 @@ export async function alertOwners(
     );
   }
   return outcomes;
+}
+
+/** Answers the owner's own message, quoting it; one answer per message however often it is redelivered. */
+export function replyToOwner(services: Services, tenant: Tenant, item: WhatsAppInboundMessage, text: string): Promise<SendOutcome> {
+  return sendMessage(services, {
+    tenantId: tenant.id,
+    phone: item.from,
+    audience: 'owner',
+    idempotencyKey: `owner-reply:${item.messageId}`,
+    content: { kind: 'text', text },
+    replyToMessageId: item.messageId,
+  });
 }
