@@ -52,3 +52,39 @@ export function utcOffsetMs(epochMs: number, timezone: string): number {
   const asIfUtc = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
   return asIfUtc - Math.floor(epochMs / 1000) * 1000;
 }
+
+/**
+ * The instant a zone's clock shows `clock`. A time skipped by a DST jump resolves to the same
+ * distance past the jump (02:30 on a spring-forward night → 03:30); a repeated hour picks one of
+ * its two instants.
+ */
+export function instantAtWallClock(clock: WallClock, timezone: string): Date {
+  const asIfUtc = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute);
+  const firstGuess = utcOffsetMs(asIfUtc, timezone);
+  const secondGuess = utcOffsetMs(asIfUtc - firstGuess, timezone);
+  if (firstGuess === secondGuess) return new Date(asIfUtc - firstGuess);
+  const thirdGuess = utcOffsetMs(asIfUtc - secondGuess, timezone);
+  if (secondGuess === thirdGuess) return new Date(asIfUtc - secondGuess);
+  return new Date(asIfUtc - Math.min(secondGuess, thirdGuess));
+}
+
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/**
+ * The latest instant, at or before `now`, at which the zone's clock showed `day` at `hour`:00: the
+ * slot of a weekly task ("Tuesdays at 10:00"). A job that runs every few minutes compares it with the
+ * slot it last served, so each slot is served once, late rather than never after downtime.
+ */
+export function lastWeeklySlot(now: Date, timezone: string, day: Weekday, hour: number): Date {
+  const today = wallClock(now, timezone);
+  const todayUtc = Date.UTC(today.year, today.month - 1, today.day);
+  const weekdayToday = new Date(todayUtc).getUTCDay();
+  let daysBack = (weekdayToday - WEEKDAYS.indexOf(day) + 7) % 7;
+  if (daysBack === 0 && today.hour < hour) daysBack = 7;
+  const date = new Date(todayUtc - daysBack * 86_400_000);
+  return instantAtWallClock(
+    { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour, minute: 0 },
+    timezone,
+  );
+}

@@ -3,7 +3,7 @@
  * time zone) and, where the tenant observes it, outside Shabbat and Yom Tov (§6). Pure functions
  * of an instant and a policy; the sender defers a message to `nextSendableTime`.
  */
-import { utcOffsetMs, wallClock, type WallClock } from '../../lib/clock.ts';
+import { instantAtWallClock, wallClock, type WallClock } from '../../lib/clock.ts';
 import { HDate, Location, Zmanim, flags, getHolidaysOnDate, isAssurBemlacha } from '@hebcal/core';
 import type { QuietHoursSetting } from '../durations.ts';
 
@@ -111,21 +111,6 @@ function endOfQuietTime(instant: Date, policy: SendPolicy): Date {
     },
     policy.timezone,
   );
-}
-
-/**
- * The instant a zone's clock shows `clock`. A time skipped by a DST jump resolves to the same
- * distance past the jump (02:30 on a spring-forward night → 03:30); a repeated hour picks one of
- * its two instants.
- */
-function instantAtWallClock(clock: WallClock, timezone: string): Date {
-  const asIfUtc = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute);
-  const firstGuess = utcOffsetMs(asIfUtc, timezone);
-  const secondGuess = utcOffsetMs(asIfUtc - firstGuess, timezone);
-  if (firstGuess === secondGuess) return new Date(asIfUtc - firstGuess);
-  const thirdGuess = utcOffsetMs(asIfUtc - secondGuess, timezone);
-  if (secondGuess === thirdGuess) return new Date(asIfUtc - secondGuess);
-  return new Date(asIfUtc - Math.min(secondGuess, thirdGuess));
 }
 
 const minuteOfDay = (clock: WallClock): number => clock.hour * 60 + clock.minute;

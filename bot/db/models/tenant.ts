@@ -5,12 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { WEEKDAYS } from '../../../lib/clock.ts';
 
 export const LANGUAGES = ['he', 'en', 'ar'] as const;
 export const WEBHOOK_PROVIDERS = ['voicenter', 'greeninvoice', 'icount'] as const;
 export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
 /** A weekday for a weekly owner task (photo request, post draft), or `off` for never. */
-export const WEEKDAY_SETTINGS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'off'] as const;
+export const WEEKDAY_SETTINGS = [...WEEKDAYS, 'off'] as const;
 export type WeekdaySetting = (typeof WEEKDAY_SETTINGS)[number];
 
 /** Tenant settings with their defaults (durations in milliseconds). */
