@@ -46,28 +46,87 @@ export async function createAgenda(
 
 /**
  * Indexes for the job-data fields our unique enqueues look up (one pending job per event, caller,
- * conversation, request, message, review, tenant). Without them every enqueue scans all jobs.
+ * conversation, request, message, review, tenant; without them every enqueue scans all jobs), and
+ * for the poll's question which job names are due (dueJobNames).
  */
 async function ensureJobIndexes(connection: mongoose.Connection): Promise<void> {
   const jobs = connection.db!.collection(AGENDA_COLLECTION);
-  await Promise.all(
-    ['eventRef', 'conversationRef', 'requestRef', 'messageRef', 'reviewRef', 'tenantId'].map((field) =>
+  await Promise.all([
+    ...['eventRef', 'conversationRef', 'requestRef', 'messageRef', 'reviewRef', 'tenantId'].map((field) =>
       jobs.createIndex({ name: 1, [`data.${field}`]: 1 }, { name: `findo_${field}` }),
     ),
-  );
+    jobs.createIndex({ lockedAt: 1, nextRunAt: 1 }, { name: 'findo_due' }),
+  ]);
+}
+
+/** The parts of Agenda 6.2.6's job processor that startAgenda reshapes (not in its public types). */
+interface JobProcessor {
+  isRunning: boolean;
+  nextScanAt: Date;
+  process(): Promise<void>;
+  jobQueueFilling(name: string): Promise<void>;
+  jobProcessing(): void;
 }
 
 /**
- * Starts Agenda's job processing with one scan at a time. Agenda starts a scan of every job name
- * each poll, even while the last one still runs (6.2.6 sets `isJobQueueFilling` but never reads
- * it); on a slow database the scans pile up until they fill the connection pool.
+ * Starts Agenda's job processing with one query per poll while nothing is due. Agenda 6.2.6 scans
+ * once per job name every poll (11 `findOneAndUpdate`s with an `$or` and a sort: each one a full
+ * scan on FerretDB), and starts the next poll's scans while the last ones still run (it sets
+ * `isJobQueueFilling` but never reads it). Here a poll first asks which job names have a job due
+ * before the next poll or a lapsed lock (one `distinct`), then fills only those; a poll waits for
+ * the last one, and each name has one fill at a time.
  */
-export async function startAgenda(agenda: Agenda): Promise<void> {
+export async function startAgenda(agenda: Agenda, connection: mongoose.Connection): Promise<void> {
   await agenda.start();
-  const processor = (agenda as unknown as { jobProcessor: { process(): Promise<void> } }).jobProcessor;
-  const scan = processor.process.bind(processor);
-  let scanning: Promise<void> | undefined;
-  processor.process = () => (scanning ??= scan().finally(() => (scanning = undefined)));
+  const processor = (agenda as unknown as { jobProcessor: JobProcessor }).jobProcessor;
+  const lockLifetime = Math.min(...Object.values(agenda.definitions).map((definition) => definition.lockLifetime));
+
+  // Agenda's fill locks one job and calls itself for the next: a call during a fill of the same
+  // name marks it to run once more, and the first call returns when no more are asked for.
+  const fill = processor.jobQueueFilling.bind(processor);
+  const fillAgain = new Map<string, boolean>();
+  processor.jobQueueFilling = async (name) => {
+    if (fillAgain.has(name)) {
+      fillAgain.set(name, true);
+      return;
+    }
+    try {
+      do {
+        fillAgain.set(name, false);
+        await fill(name);
+      } while (fillAgain.get(name) && processor.isRunning);
+    } finally {
+      fillAgain.delete(name);
+    }
+  };
+
+  let polling: Promise<void> | undefined;
+  const poll = async () => {
+    if (!processor.isRunning) return;
+    const now = Date.now();
+    // Agenda's notifications (jobs queued in this process) are taken at once when due before this.
+    processor.nextScanAt = new Date(now + agenda.attrs.processEvery);
+    const due = await dueJobNames(connection, processor.nextScanAt, new Date(now - lockLifetime));
+    await Promise.all(due.filter((name) => name in agenda.definitions).map((name) => processor.jobQueueFilling(name)));
+    processor.jobProcessing();
+  };
+  processor.process = () =>
+    (polling ??= poll()
+      .catch((error: Error) => void agenda.emit('error', error))
+      .finally(() => (polling = undefined)));
+}
+
+/**
+ * The names of the jobs Agenda's lock query would take now: enabled, unlocked and due by
+ * `nextScanAt`, or locked before `lockDeadline` (a lapsed lock). The same condition as
+ * `@agendajs/mongo-backend`'s lock query without the name; a real MongoDB answers it from the
+ * `findo_due` index (both `$or` branches start with `lockedAt`).
+ */
+async function dueJobNames(connection: mongoose.Connection, nextScanAt: Date, lockDeadline: Date): Promise<string[]> {
+  return (await connection.db!.collection(AGENDA_COLLECTION).distinct('name', {
+    disabled: { $ne: true },
+    $or: [{ lockedAt: null, nextRunAt: { $lte: nextScanAt } }, { lockedAt: { $lte: lockDeadline } }],
+  })) as string[];
 }
 
 /**

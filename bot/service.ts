@@ -135,7 +135,7 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
       run: (item) => processEvent(services, owner, item),
       onRenew: (eventRefs) => renewEventLocks(owner, eventRefs),
     });
-    await startAgenda(agenda);
+    await startAgenda(agenda, database.connection);
     await scheduleRecurringJobs(agenda);
   }
   if (!config.anthropic.apiKey) logger.info('no ANTHROPIC_API_KEY: using built-in texts and rules instead of Claude');

@@ -3,7 +3,16 @@
  * clients, reviews and replies through the v4 API (which googleapis does not wrap) via the OAuth2
  * client's `request()`. Every failure leaves as an IntegrationError (see ./errors.ts).
  */
-import { google, type Auth, type mybusinessaccountmanagement_v1, type mybusinessbusinessinformation_v1 } from 'googleapis';
+import type { Auth } from 'googleapis';
+// The two APIs' own modules: googleapis' index loads all of its 300-odd APIs (a second of start-up).
+import {
+  mybusinessaccountmanagement,
+  type mybusinessaccountmanagement_v1,
+} from 'googleapis/build/src/apis/mybusinessaccountmanagement/index.js';
+import {
+  mybusinessbusinessinformation,
+  type mybusinessbusinessinformation_v1,
+} from 'googleapis/build/src/apis/mybusinessbusinessinformation/index.js';
 import { IntegrationError } from '../errors.ts';
 import { AccessTokenSource } from './access-token.ts';
 import { httpStatusOf, toIntegrationError } from './errors.ts';
@@ -152,8 +161,8 @@ export class GoogleClient implements ReviewsPort {
     const rootUrl = options.apiUrl ? `${new URL(options.apiUrl).origin}/` : undefined;
     this.v4Root = rootUrl ?? V4_DEFAULT_ROOT;
     // googleapis 178 honours a per-service `rootUrl` (google.options({ rootUrl }) does not redirect).
-    this.accountManagement = google.mybusinessaccountmanagement({ version: 'v1', auth: this.auth, rootUrl });
-    this.businessInformation = google.mybusinessbusinessinformation({ version: 'v1', auth: this.auth, rootUrl });
+    this.accountManagement = mybusinessaccountmanagement({ version: 'v1', auth: this.auth, rootUrl });
+    this.businessInformation = mybusinessbusinessinformation({ version: 'v1', auth: this.auth, rootUrl });
   }
 
   async listAccounts(): Promise<GoogleAccount[]> {
