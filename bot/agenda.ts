@@ -40,7 +40,6 @@ export async function createAgenda(
   });
   agenda.on('error', (error: Error) => options.logger.error({ err: error.message }, 'agenda error'));
   await agenda.ready;
-  await ensureJobIndexes(connection);
   return agenda;
 }
 
@@ -77,6 +76,8 @@ interface JobProcessor {
  * the last one, and each name has one fill at a time.
  */
 export async function startAgenda(agenda: Agenda, connection: mongoose.Connection): Promise<void> {
+  // Built by the workers, whose scans they serve: a process that only queues (web, CLI) skips them.
+  await ensureJobIndexes(connection);
   await agenda.start();
   const processor = (agenda as unknown as { jobProcessor: JobProcessor }).jobProcessor;
   const lockLifetime = Math.min(...Object.values(agenda.definitions).map((definition) => definition.lockLifetime));
