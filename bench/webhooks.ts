@@ -12,7 +12,10 @@
  * - a bare `node:http` server that only parses the body and answers: the machine's floor;
  * - customer-felt latency: a signed WhatsApp text (an owner's "עזרה") to the reply at the fake
  *   Graph API, idle and under the fixed-rate load;
- * - the drain rate of a backlog of 200, 1,000 and 5,000 stored events by one worker process.
+ * - the drain rate of a backlog of 200, 1,000 and 5,000 stored events by one worker process;
+ * - load-independent figures, from the driver's command monitoring: database commands per
+ *   accepted webhook (a web-only process) and per processed event (the drains), and Agenda's
+ *   scans per second of an idle worker over the jobs the backlog left pending.
  *
  * It runs once on MONGODB_URI (or the embedded database), then on FerretDB over PostgreSQL, which it starts itself
  * (initdb/pg_ctl as the `postgres` user, FerretDB from Findo's cache) and skips with a clear line
@@ -20,7 +23,7 @@
  *
  * Options (environment): BENCH_RATE (200), BENCH_RATE_SECONDS (15), BENCH_SATURATION_CONNECTIONS
  * (50), BENCH_SATURATION_SECONDS (10), BENCH_LATENCY_SAMPLES (30), BENCH_DRAIN_SIZES
- * (200,1000,5000), BENCH_POSTGRES (`off` skips the PostgreSQL half).
+ * (200,1000,5000), BENCH_IDLE_SECONDS (10), BENCH_POSTGRES (`off` skips the PostgreSQL half).
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -75,6 +78,7 @@ const SATURATION_CONNECTIONS = Number(process.env.BENCH_SATURATION_CONNECTIONS ?
 const SATURATION_SECONDS = Number(process.env.BENCH_SATURATION_SECONDS ?? 10);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 30);
 const DRAIN_SIZES = (process.env.BENCH_DRAIN_SIZES ?? '200,1000,5000').split(',').map(Number);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 10);
 const APP_SECRET = 'bench-app-secret';
 const WHATSAPP_TOKEN = 'bench-token';
 const BUSINESS_NUMBER_ID = '106540352242922';
@@ -82,7 +86,9 @@ const OWNER = '+972547654321';
 const MASTER_KEY = randomBytes(32).toString('base64');
 
 type Target = { name: string; url: string; path: string };
-type ChildMessage = { type: 'ready'; url?: string };
+/** Database commands by `command:collection`, counted with the driver's command monitoring. */
+type CommandCounts = Record<string, number>;
+type ChildMessage = { type: 'ready'; url?: string } | { type: 'commands'; counts: CommandCounts };
 
 // ---------------------------------------------------------------------------------------------
 // Child processes: the servers under test.
@@ -108,8 +114,20 @@ async function serve(kind: 'findo' | 'bare') {
     string,
     string
   >);
-  const role = process.env.BENCH_ROLE as 'all' | 'worker';
+  const role = process.env.BENCH_ROLE as 'all' | 'web' | 'worker';
   const findo = await startFindo({ config, role, dbName: process.env.BENCH_DB, logger: createLogger(config.logLevel, process.stderr) });
+  // The count of database commands since the parent last asked: a figure the machine's load does not change.
+  let counts: CommandCounts = {};
+  findo.database.connection.getClient().on('commandStarted', (event: { commandName: string; command: Record<string, unknown> }) => {
+    const collection = event.command[event.commandName];
+    const key = typeof collection === 'string' ? `${event.commandName}:${collection}` : event.commandName;
+    counts[key] = (counts[key] ?? 0) + 1;
+  });
+  process.on('message', (message: { type: string }) => {
+    if (message.type !== 'commands') return;
+    send({ type: 'commands', counts });
+    counts = {};
+  });
   send({ type: 'ready', url: findo.url });
   process.on('disconnect', () => void findo.stop().then(() => process.exit(0)));
 }
@@ -126,6 +144,32 @@ function startChild(kind: 'findo' | 'bare', env: Record<string, string> = {}): P
     });
   });
 }
+
+/** The database commands a Findo child sent since the last call. */
+function commandsOf(child: ChildProcess): Promise<CommandCounts> {
+  return new Promise((resolveCounts) => {
+    const onMessage = (message: ChildMessage) => {
+      if (message.type !== 'commands') return;
+      child.off('message', onMessage);
+      resolveCounts(message.counts);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'commands' });
+  });
+}
+
+/** A row of commands per unit of work, with the commands that make it up. */
+function commandsRow(db: string, measure: string, counts: CommandCounts, units: number, unit: string): Row {
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const parts = Object.entries(counts)
+    .filter(([, n]) => n / units >= 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .map(([key, n]) => `${key} ${(n / units).toFixed(2)}`);
+  return row(db, measure, { count: total, rate: Math.round((total / units) * 100) / 100, note: `per ${unit}: ${parts.join(', ')}` });
+}
+
+/** Agenda's lock queries (`findAndModify`) and due-name polls (`distinct`) among the counts. */
+const agendaScans = (counts: CommandCounts) => (counts['findAndModify:agendaJobs'] ?? 0) + (counts['distinct:agendaJobs'] ?? 0);
 
 async function stopChild(child: ChildProcess) {
   const exited = new Promise((r) => child.once('exit', r));
@@ -287,7 +331,7 @@ async function textToReply(db: string, label: string, whatsapp: FakeWhatsApp, fi
 }
 
 /** A backlog of `size` stored events (as intake writes them), drained by one fresh worker process. */
-async function drain(db: string, size: number, tenantId: string, env: Record<string, string>): Promise<Row> {
+async function drain(db: string, size: number, tenantId: string, env: Record<string, string>): Promise<Row[]> {
   const nextBody = cdrStream();
   const later = new Date(Date.now() + 3_600_000);
   for (let done = 0; done < size; done += 500) {
@@ -307,17 +351,48 @@ async function drain(db: string, size: number, tenantId: string, env: Record<str
     await InboxModel.insertMany(stored.map((event) => ({ _id: event._id, tenantId, generation: 0, dueAt: later })));
   }
   const worker = await startChild('findo', { ...env, BENCH_ROLE: 'worker' });
+  await commandsOf(worker.child);
   const started = performance.now();
   await InboxModel.updateMany({}, { $set: { dueAt: new Date() } });
   while ((await InboxModel.countDocuments({})) > 0) await new Promise((r) => setTimeout(r, 100));
   const seconds = (performance.now() - started) / 1_000;
+  const drained = await commandsOf(worker.child);
+  // Then idle, with the backlog's follow-ups pending: what the worker's polls cost.
+  await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1_000));
+  const idle = await commandsOf(worker.child);
   await stopChild(worker.child);
   const unprocessed = await EventModel.countDocuments({ tenantId, status: { $ne: 'processed' } });
-  return row(db, `drain a backlog of ${size}, 1 worker`, {
-    count: size,
-    rate: Math.round((size / seconds) * 10) / 10,
-    note: `${seconds.toFixed(1)} s; ${unprocessed} not processed`,
-  });
+  return [
+    row(db, `drain a backlog of ${size}, 1 worker`, {
+      count: size,
+      rate: Math.round((size / seconds) * 10) / 10,
+      note: `${seconds.toFixed(1)} s; ${unprocessed} not processed`,
+    }),
+    commandsRow(db, `commands per processed event (${size})`, drained, size, 'event'),
+    row(db, `idle worker over ${size} pending jobs`, {
+      count: agendaScans(idle),
+      rate: Math.round((agendaScans(idle) / IDLE_SECONDS) * 100) / 100,
+      note: `Agenda scans per s (findAndModify + distinct on agendaJobs); ${Object.values(idle).reduce((a, b) => a + b, 0)} commands in ${IDLE_SECONDS} s`,
+    }),
+  ];
+}
+
+/** Commands per accepted webhook: a web-only process (no workers), `count` sequential missed calls. */
+async function intakeCommands(db: string, env: Record<string, string>, voicenterKey: string, count = 200): Promise<Row> {
+  const web = await startChild('findo', { ...env, BENCH_ROLE: 'web' });
+  const nextBody = cdrStream();
+  await commandsOf(web.child);
+  for (let i = 0; i < count; i++) {
+    const response = await fetch(`${web.url}/webhooks/voicenter/${voicenterKey}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify(nextBody()),
+    });
+    await response.arrayBuffer();
+  }
+  const counts = await commandsOf(web.child);
+  await stopChild(web.child);
+  return commandsRow(db, 'commands per webhook (role web)', counts, count, 'webhook');
 }
 
 /** Every measure on one database (a fresh database on the server at `uri`). */
@@ -325,7 +400,8 @@ async function suite(db: string, uri: string): Promise<Row[]> {
   const dbName = `findo_bench_${randomBytes(4).toString('hex')}`;
   const whatsapp = await startFakeWhatsApp({ appSecret: APP_SECRET, token: WHATSAPP_TOKEN });
   const env: Record<string, string> = {
-    MONGODB_URI: uri,
+    // Command monitoring on, for the counts (commandsOf).
+    MONGODB_URI: `${uri}${uri.includes('?') ? '&' : '?'}monitorCommands=true`,
     BENCH_DB: dbName,
     FINDO_MASTER_KEY: MASTER_KEY,
     WHATSAPP_TOKEN,
@@ -359,11 +435,12 @@ async function suite(db: string, uri: string): Promise<Row[]> {
     rows.push(loadRow(db, `${target.name}: ${RATE} req/s during the texts`, backgroundResult));
     rows.push(...(await intake(db, target)));
     await stopChild(findo.child);
+    rows.push(await intakeCommands(db, env, webhookKeys.voicenter));
 
     // Each backlog on its own: what the runs above stored is cleared first.
     for (const size of DRAIN_SIZES) {
       await Promise.all([EventModel.deleteMany({ tenantId: tenant.id }), InboxModel.deleteMany({})]);
-      rows.push(await drain(db, size, tenant.id, env));
+      rows.push(...(await drain(db, size, tenant.id, env)));
     }
   } finally {
     await mongoose.connection.dropDatabase().catch(() => {});
