@@ -61,7 +61,6 @@ async function ensureJobIndexes(connection: mongoose.Connection): Promise<void> 
 /** The parts of Agenda 6.2.6's job processor that startAgenda reshapes (not in its public types). */
 interface JobProcessor {
   isRunning: boolean;
-  nextScanAt: Date;
   process(): Promise<void>;
   jobQueueFilling(name: string): Promise<void>;
   jobProcessing(): void;
@@ -105,9 +104,8 @@ export async function startAgenda(agenda: Agenda, connection: mongoose.Connectio
   const poll = async () => {
     if (!processor.isRunning) return;
     const now = Date.now();
-    // Agenda's notifications (jobs queued in this process) are taken at once when due before this.
-    processor.nextScanAt = new Date(now + agenda.attrs.processEvery);
-    const due = await dueJobNames(connection, processor.nextScanAt, new Date(now - lockLifetime));
+    // Agenda's fills take what is due before the next poll, and run it on time with a timer.
+    const due = await dueJobNames(connection, new Date(now + agenda.attrs.processEvery), new Date(now - lockLifetime));
     await Promise.all(due.filter((name) => name in agenda.definitions).map((name) => processor.jobQueueFilling(name)));
     processor.jobProcessing();
   };
