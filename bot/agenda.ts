@@ -82,3 +82,22 @@ export async function unlockJobsOf(connection: mongoose.Connection, name: string
     .updateMany({ lastModifiedBy: name, lockedAt: { $ne: null } }, { $set: { lockedAt: new Date(0) } });
   return modifiedCount;
 }
+
+/**
+ * Schedules a recurring job, unless it is scheduled already with this interval and timezone.
+ * Agenda's `every` upserts the job by name and writes its lock and next run afresh: a worker
+ * starting while the job's run is held by a dead worker (or running on another) would drop that
+ * run, and a weekly digest killed mid-run would wait a week.
+ */
+export async function scheduleEvery(
+  agenda: Agenda,
+  interval: string | number,
+  name: string,
+  options: { timezone?: string; skipImmediate: boolean },
+): Promise<void> {
+  const { jobs } = await agenda.queryJobs({ name });
+  const scheduled = jobs.some(
+    (job) => String(job.repeatInterval) === String(interval) && (job.repeatTimezone ?? undefined) === options.timezone,
+  );
+  if (!scheduled) await agenda.every(interval, name, {}, options);
+}
