@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDuplicateKey, LockModel } from './db/models/index.ts';
 
+/** The lock scope of process-level (not tenant) locks. */
+export const SYSTEM_SCOPE = '*';
+
 export class LockTimeoutError extends Error {
   override name = 'LockTimeoutError';
 }
