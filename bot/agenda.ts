@@ -6,6 +6,7 @@ import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 import type mongoose from 'mongoose';
+import { CLAIM_LIFETIME_MS } from './locks.ts';
 import type { Logger } from './logger.ts';
 
 export const AGENDA_COLLECTION = 'agendaJobs';
@@ -14,7 +15,7 @@ export const AGENDA_COLLECTION = 'agendaJobs';
  * How long a job lock holds without renewal: a running job renews it (jobs/index.ts), so this is
  * how soon another worker takes over the jobs of a worker that died (plus one poll): within 30 s.
  */
-export const JOB_LOCK_LIFETIME = 20_000;
+export const JOB_LOCK_LIFETIME = CLAIM_LIFETIME_MS;
 
 /** Agenda's default poll: it carries delays, schedules and retries, none of them in a hurry. */
 const DEFAULT_POLL_INTERVAL = 2_000;
