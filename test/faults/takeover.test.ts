@@ -13,8 +13,9 @@ import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
 import { DONE_AFTER_RESTART_MS, settle, startCrashScenario, type CrashScenario } from '../support/crash-scenario.ts';
 import { BUSINESS_NUMBER_ID, eventually, type Harness } from '../support/harness.ts';
 
-/** Long enough that worker A's requests are still open when it is killed, after worker B started. */
 const TIMEOUT_MS = 15_000;
+/** Worker A waits longer, so its requests are still open when it is killed, however long B took to start. */
+const WORKER_A_TIMEOUT_MS = 120_000;
 const CONFIRM_WAIT_MS = 1_000;
 
 describe('a worker killed while another keeps running', () => {
@@ -26,6 +27,7 @@ describe('a worker killed while another keeps running', () => {
   beforeAll(async () => {
     crash = await startCrashScenario(import.meta.filename, {
       env: { WHATSAPP_TIMEOUT_MS: String(TIMEOUT_MS), WHATSAPP_CONFIRM_WAIT_MS: String(CONFIRM_WAIT_MS) },
+      firstWorker: { env: { WHATSAPP_TIMEOUT_MS: String(WORKER_A_TIMEOUT_MS) } },
     });
     h = crash.h;
     ({ tenant, webhookKeys: keys } = await h.createTenant());
@@ -62,7 +64,7 @@ describe('a worker killed while another keeps running', () => {
       'the question and the follow-up being sent',
     );
     const workerA = crash.workers[0]!;
-    await crash.startWorker('2');
+    await crash.startWorker({ workerId: '2' });
     await crash.killWhen(() => Promise.resolve(true), 'worker A to be killed', workerA);
 
     const [questionMs, followupMs] = await Promise.all([

@@ -12,7 +12,7 @@ export const DONE_AFTER_RESTART_MS = 30_000;
 export interface CrashScenario {
   h: Harness;
   /** Starts a worker process; `workerId` gives it an identity of its own (FINDO_WORKER_ID), else the default one. */
-  startWorker(workerId?: string): Promise<FindoProcess>;
+  startWorker(options?: WorkerOptions): Promise<FindoProcess>;
   /** The workers started so far and not killed. */
   readonly workers: FindoProcess[];
   /** Waits for `moment` (e.g. a request held open at a fake), then SIGKILLs `worker` (default: the first running one). */
@@ -28,12 +28,22 @@ export interface CrashScenario {
   stop(): Promise<void>;
 }
 
+export interface WorkerOptions {
+  /** FINDO_WORKER_ID: an identity of its own; without it, the default one. */
+  workerId?: string;
+  /** Environment of this worker only, over the harness's. */
+  env?: Record<string, string>;
+}
+
 /** Starts the harness (`web` role, with `options`) and one worker process under the default identity. */
-export async function startCrashScenario(testFile: string, options: Omit<HarnessOptions, 'role'> = {}): Promise<CrashScenario> {
+export async function startCrashScenario(
+  testFile: string,
+  options: Omit<HarnessOptions, 'role'> & { firstWorker?: WorkerOptions } = {},
+): Promise<CrashScenario> {
   const h = await startHarness(testFile, { ...options, role: 'web' });
   const workers: FindoProcess[] = [];
-  const startWorker = async (workerId?: string) => {
-    const worker = await startFindoProcess('worker', workerId ? { ...h.env, FINDO_WORKER_ID: workerId } : h.env);
+  const startWorker = async ({ workerId, env }: WorkerOptions = {}) => {
+    const worker = await startFindoProcess('worker', { ...h.env, ...(workerId ? { FINDO_WORKER_ID: workerId } : {}), ...env });
     workers.push(worker);
     return worker;
   };
@@ -42,7 +52,7 @@ export async function startCrashScenario(testFile: string, options: Omit<Harness
     await eventually(async () => Boolean(await done()), withinMs, what);
     return Date.now() - from;
   };
-  await startWorker();
+  await startWorker(options.firstWorker);
   return {
     h,
     startWorker,
