@@ -6,6 +6,7 @@ import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 import type mongoose from 'mongoose';
+import { CLAIM_LIFETIME_MS } from './locks.ts';
 import type { Logger } from './logger.ts';
 
 export const AGENDA_COLLECTION = 'agendaJobs';
@@ -14,7 +15,7 @@ export const AGENDA_COLLECTION = 'agendaJobs';
  * How long a job lock holds without renewal: a running job renews it (jobs/index.ts), so this is
  * how soon another worker takes over the jobs of a worker that died (plus one poll): within 30 s.
  */
-export const JOB_LOCK_LIFETIME = 20_000;
+export const JOB_LOCK_LIFETIME = CLAIM_LIFETIME_MS;
 
 /** Agenda's default poll: it carries delays, schedules and retries, none of them in a hurry. */
 const DEFAULT_POLL_INTERVAL = 2_000;
@@ -139,4 +140,23 @@ export async function unlockJobsOf(connection: mongoose.Connection, name: string
     .db!.collection(AGENDA_COLLECTION)
     .updateMany({ lastModifiedBy: name, lockedAt: { $ne: null } }, { $set: { lockedAt: new Date(0) } });
   return modifiedCount;
+}
+
+/**
+ * Schedules a recurring job, unless it is scheduled already with this interval and timezone.
+ * Agenda's `every` upserts the job by name and writes its lock and next run afresh: a worker
+ * starting while the job's run is held by a dead worker (or running on another) would drop that
+ * run, and a weekly digest killed mid-run would wait a week.
+ */
+export async function scheduleEvery(
+  agenda: Agenda,
+  interval: string | number,
+  name: string,
+  options: { timezone?: string; skipImmediate: boolean },
+): Promise<void> {
+  const { jobs } = await agenda.queryJobs({ name });
+  const scheduled = jobs.some(
+    (job) => String(job.repeatInterval) === String(interval) && (job.repeatTimezone ?? undefined) === options.timezone,
+  );
+  if (!scheduled) await agenda.every(interval, name, {}, options);
 }

@@ -19,7 +19,7 @@ export const GOOGLE_TOKENS_LOCK = 'google.tokens.refresh-lock';
 export interface MongoTokenStoreOptions {
   tenantId: string;
   vault: Vault;
-  /** How long a held lock stays valid; a refresh is one HTTP call, so 30 s is generous. Default 30 000. */
+  /** How long a held lock outlives a dead holder (renewed while the refresh runs). Default: every lock's, 20 000. */
   lockTtlMs?: number;
   /** How long to wait for another worker's lock before giving up (transient). Default 20 000. */
   lockWaitMs?: number;
@@ -37,7 +37,7 @@ const storedTokensSchema = z.object({
  * unique index, so the indexes must be built first (`ensureIndexes()`).
  */
 export function mongoTokenStore(options: MongoTokenStoreOptions): TokenStore {
-  const { tenantId, vault, lockTtlMs = 30_000, lockWaitMs = 20_000 } = options;
+  const { tenantId, vault, lockTtlMs, lockWaitMs = 20_000 } = options;
 
   return {
     async load() {

@@ -3,12 +3,22 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDuplicateKey, LockModel } from './db/models/index.ts';
 
+/**
+ * How long whatever a worker holds — a lock, an inbox lease, an Agenda job lock — outlives the
+ * worker when it dies without letting go: running work renews it, so this is how soon any other
+ * worker takes the dead one's work (plus a poll): within 30 s.
+ */
+export const CLAIM_LIFETIME_MS = 20_000;
+
+/** The lock scope of process-level (not tenant) locks. */
+export const SYSTEM_SCOPE = '*';
+
 export class LockTimeoutError extends Error {
   override name = 'LockTimeoutError';
 }
 
 export interface LockOptions {
-  /** How long the lock holds if its owner dies (default 30 s). */
+  /** How long the lock holds if its owner dies (default {@link CLAIM_LIFETIME_MS}). */
   ttlMs?: number;
   /** How long to wait for it (default 20 s); then LockTimeoutError, and the job retries. */
   waitMs?: number;
@@ -28,7 +38,7 @@ export function setLockHolder(name: string): void {
 }
 
 export async function withLock<T>(tenantId: string, key: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
-  const { ttlMs = 30_000, waitMs = 20_000, owner = `${holder}/${randomUUID()}` } = options;
+  const { ttlMs = CLAIM_LIFETIME_MS, waitMs = 20_000, owner = `${holder}/${randomUUID()}` } = options;
   const deadline = Date.now() + waitMs;
   for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
     try {

@@ -6,7 +6,7 @@
  */
 import type { Agenda, Job } from 'agenda';
 import type { Services } from '../bot/services.ts';
-import { JOB_LOCK_LIFETIME } from '../bot/agenda.ts';
+import { JOB_LOCK_LIFETIME, scheduleEvery } from '../bot/agenda.ts';
 import { jobRuns } from '../bot/metrics.ts';
 import { JOBS, type JobData, type JobSpec } from './catalog.ts';
 import type { JobHandler } from './define.ts';
@@ -36,11 +36,11 @@ const ALL_JOBS: JobHandler[] = [
   ownerWelcomeJob,
 ];
 
-/** Periodic jobs: `every` upserts by name, so any number of workers schedule them once. */
+/** Periodic jobs: scheduled by name, so any number of workers schedule them once. */
 export async function scheduleRecurringJobs(agenda: Agenda): Promise<void> {
-  await agenda.every(SWEEP_INTERVAL, sweepStaleEventsJob.name, {}, { skipImmediate: true });
+  await scheduleEvery(agenda, SWEEP_INTERVAL, sweepStaleEventsJob.name, { skipImmediate: true });
   await scheduleReviewChecks(agenda);
-  await agenda.every(WEEKLY_DIGEST_SCHEDULE, weeklyDigestJob.name, {}, { timezone: WEEKLY_DIGEST_TIMEZONE, skipImmediate: true });
+  await scheduleEvery(agenda, WEEKLY_DIGEST_SCHEDULE, weeklyDigestJob.name, { timezone: WEEKLY_DIGEST_TIMEZONE, skipImmediate: true });
 }
 
 export function registerJobs(agenda: Agenda, services: Services, jobs: JobHandler[] = ALL_JOBS): void {
@@ -56,11 +56,19 @@ export function registerJobs(agenda: Agenda, services: Services, jobs: JobHandle
           services.logger.error({ job: name, issues: parsed.error.issues }, 'job payload rejected');
           return;
         }
+        // A recurring job's next run was moved on as this run started: should the worker die
+        // mid-run, the job would wait for that next run (a week for the digest). So the run stays
+        // due while it lasts, and the next run is written back as it ends (Agenda saves it then).
+        const nextRunAt = job.attrs.repeatInterval ? job.attrs.nextRunAt : undefined;
         // A long run keeps its short lock alive; a dead worker's lock lapses within the lifetime.
         const renewal = setInterval(() => {
           job.touch().catch((error: Error) => services.logger.warn({ job: name, err: error.message }, 'job lock renewal failed'));
         }, JOB_LOCK_LIFETIME / 4);
         try {
+          if (nextRunAt) {
+            job.attrs.nextRunAt = job.attrs.lastRunAt ?? new Date();
+            await job.touch();
+          }
           await run(parsed.data as JobData<typeof name>, services);
           jobRuns.inc({ job: name, outcome: 'success' });
         } catch (error) {
@@ -69,6 +77,7 @@ export function registerJobs(agenda: Agenda, services: Services, jobs: JobHandle
           throw error;
         } finally {
           clearInterval(renewal);
+          if (nextRunAt) job.attrs.nextRunAt = nextRunAt;
         }
       },
       {

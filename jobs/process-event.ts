@@ -16,6 +16,13 @@ import { retryDelay } from './retry.ts';
 const eventLockKey = (eventRef: string) => `event:${eventRef}`;
 
 /**
+ * An event's lock lapses a little before its inbox item's lease (both are renewed together): a
+ * worker that takes a dead worker's item then finds the event free, instead of giving up on it
+ * and holding the item for another lease.
+ */
+const EVENT_LOCK_MS = LEASE_MS - 2_000;
+
+/**
  * A query on one event by `_id` alone. FerretDB on SQLite pushes a filter down only when it is
  * `_id` and nothing else; `{ tenantId, _id }` would read and decode every event ever stored. The
  * id comes from an inbox item of that tenant, and the caller checks the tenant of what it reads.
@@ -51,7 +58,7 @@ export async function processEvent(services: Services, owner: string, item: Clai
           { $set: { status: 'processed', processedAt: new Date() }, $unset: { lastError: '' }, $inc: { attempts: 1 } },
         );
       },
-      { ttlMs: LEASE_MS, waitMs: 0, owner },
+      { ttlMs: EVENT_LOCK_MS, waitMs: 0, owner },
     );
   } catch (lockError) {
     // Another worker holds the event (both claimed it): it completes the item; should it die, the
@@ -69,7 +76,7 @@ export async function renewEventLocks(owner: string, eventRefs: string[]): Promi
   if (eventRefs.length === 0) return;
   await LockModel.updateMany(
     { key: { $in: eventRefs.map(eventLockKey) }, owner },
-    { $set: { until: new Date(Date.now() + LEASE_MS) } },
+    { $set: { until: new Date(Date.now() + EVENT_LOCK_MS) } },
   ).setOptions({ allTenants: true });
 }
 

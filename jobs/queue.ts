@@ -4,6 +4,7 @@
  * bag (`services.enqueue`, `services.cancelJobs`), so flows queue work without importing handlers.
  */
 import type { Agenda } from 'agenda';
+import { SYSTEM_SCOPE, withLock } from '../bot/locks.ts';
 import { JOBS, type JobData, type JobName, type JobSpec } from './catalog.ts';
 
 export interface JobQueue {
@@ -19,10 +20,15 @@ export function jobQueue(agenda: Agenda): JobQueue {
       const spec: JobSpec = JOBS[name];
       const payload = spec.schema.parse(data);
       const run = agenda.create(name, payload);
-      // `unique` turns save() into an insert-only upsert: one pending run per business object.
-      if (spec.uniqueBy) run.unique({ name, ...spec.uniqueBy(payload) }, { insertOnly: true });
       run.schedule(options.at ?? new Date());
-      await run.save();
+      if (!spec.uniqueBy) return void (await run.save());
+      // `unique` turns save() into an insert-only upsert: one pending run per business object.
+      // FerretDB does not make that find-or-insert atomic (concurrent calls from one caller queued
+      // three follow-ups), so the enqueues of one key take turns under a lock, whose unique key
+      // the database enforces.
+      const unique = spec.uniqueBy(payload);
+      run.unique({ name, ...unique }, { insertOnly: true });
+      await withLock(SYSTEM_SCOPE, `enqueue:${name}:${JSON.stringify(unique)}`, () => run.save());
     },
     async cancelJobs(name, data) {
       await agenda.cancel({ name, data });

@@ -10,6 +10,7 @@
  *   grant disconnects the tenant and is not retried.
  */
 import type { Agenda } from 'agenda';
+import { scheduleEvery } from '../bot/agenda.ts';
 import { TenantModel } from '../bot/db/models/index.ts';
 import { nextCheckAt } from '../bot/flows/reviews/cadence.ts';
 import { checkReviews } from '../bot/flows/reviews/sync.ts';
@@ -48,7 +49,7 @@ export const reviewCheckDueJob = defineJob('review-check-due', async (_data, ser
   }
 });
 
-/** Starts the per-minute dispatcher (upserted by name, so every worker may call it). */
+/** Starts the per-minute dispatcher (scheduled by name, so every worker may call it). */
 export async function scheduleReviewChecks(agenda: Agenda): Promise<void> {
-  await agenda.every(reviewCheckOptions.dispatchEvery, reviewCheckDueJob.name, {}, { skipImmediate: false });
+  await scheduleEvery(agenda, reviewCheckOptions.dispatchEvery, reviewCheckDueJob.name, { skipImmediate: false });
 }

@@ -148,9 +148,10 @@ export async function handleOwnerApprovalReply(services: Services, tenant: Tenan
     if (item.contextMessageId) target = await approvalQuotedBy(tenant.id, item.contextMessageId);
     if (!target) {
       const pending = await pendingApprovals(tenant.id);
-      if (pending.length === 0) return false;
-      if (reply.number !== undefined) target = pending.find((c) => c.number === reply.number) ?? null;
-      else if (pending.length === 1) target = pending[0]!;
+      if (pending.length === 0) {
+        target = pickByNumber(await decidedAfterSent(tenant.id, item), reply);
+        if (!target) return false;
+      } else target = pickByNumber(pending, reply);
       if (!target) {
         await whichDraft(services, tenant, item, pending, language);
         return true;
@@ -171,7 +172,10 @@ export async function handleOwnerApprovalReply(services: Services, tenant: Tenan
     // Answered before (a second tap, a late "1", another owner first): the first answer stands,
     // and nothing is posted twice.
     if (current.status !== 'open' || !isAwaitingOwner(snapshotOf(current))) return tellDecided(services, tenant, current, item.from);
-    await ReviewModel.updateOne({ tenantId: tenant.id, _id: reviewId }, { $set: { 'reply.decidedBy': item.from } });
+    await ReviewModel.updateOne(
+      { tenantId: tenant.id, _id: reviewId },
+      { $set: { 'reply.decidedBy': item.from, 'reply.decidedAt': new Date() } },
+    );
     await advanceConversation(reviewApproval, current, event, `wa:${item.messageId}`, effects(services, tenant));
   });
   return true;
@@ -189,6 +193,29 @@ async function tellDecided(services: Services, tenant: Tenant, conversation: Con
     owner: formatNational(decidedBy),
   });
   await alertOwners(services, tenant, textAlert(`draft-decided:${conversation.id}`, text), { audience: { only: owner } });
+}
+
+/** The approval a reply's number names, else the only one. */
+function pickByNumber(approvals: Conversation[], reply: ApprovalReply): Conversation | null {
+  if (reply.number !== undefined) return approvals.find((c) => c.number === reply.number) ?? null;
+  return approvals.length === 1 ? approvals[0]! : null;
+}
+
+/**
+ * The approvals another owner decided after this owner's message was sent: it answered a draft
+ * that was still waiting, though it is handled only now (a loaded worker took the first answer
+ * first), so its owner is to be told the decision rather than have it read as a command.
+ */
+async function decidedAfterSent(tenantId: string, item: WhatsAppInboundMessage): Promise<Conversation[]> {
+  const sentAt = new Date(item.timestamp);
+  const touched = await ConversationModel.find({ tenantId, kind: 'review_approval', updatedAt: { $gte: sentAt } });
+  const decided = await Promise.all(
+    touched.map(async (conversation) => {
+      const reply = (await ReviewModel.findOne({ tenantId, _id: conversation.subjectId }, { reply: 1 }))?.reply;
+      return reply?.decidedAt && reply.decidedAt >= sentAt && reply.decidedBy !== item.from;
+    }),
+  );
+  return touched.filter((_, i) => decided[i]);
 }
 
 /** The approval whose draft (or reminder) message the owner quoted, if any. */

@@ -12,10 +12,8 @@ import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { isDuplicateKey, LockModel } from '../db/models/index.ts';
+import { SYSTEM_SCOPE } from '../locks.ts';
 import { LEASE_MS } from './queue.ts';
-
-/** The lock scope of process-level (not tenant) locks. */
-const SYSTEM_SCOPE = '*';
 
 /** This process's life: its pid and when it started (a pid alone is reused, e.g. pid 1 in containers). */
 const THIS_LIFE = `${process.pid}:${Math.round(performance.timeOrigin)}`;

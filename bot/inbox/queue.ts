@@ -12,9 +12,10 @@
  */
 import { EventEmitter } from 'node:events';
 import { InboxModel, isDuplicateKey } from '../db/models/index.ts';
+import { CLAIM_LIFETIME_MS } from '../locks.ts';
 
 /** How long a claim holds without renewal: a crashed worker's items are free again after this. */
-export const LEASE_MS = 20_000;
+export const LEASE_MS = CLAIM_LIFETIME_MS;
 
 export interface ClaimedItem {
   eventRef: string;

@@ -61,6 +61,8 @@ export interface InjectedFailure {
   times?: number;
   /** On 429: the wait Google asks for, sent as a google.rpc.RetryInfo detail. */
   retryAfterSeconds?: number;
+  /** Instead of answering, hold the request open, doing nothing (a crash test kills its client meanwhile). */
+  hang?: boolean;
 }
 
 export interface FakeGoogle {
@@ -79,7 +81,7 @@ export interface FakeGoogle {
   readonly repliesReceived: readonly ReceivedReply[];
   /** Token endpoint requests received, by grant_type. */
   readonly tokenRequests: Readonly<Record<string, number>>;
-  /** Every request answered, in order. */
+  /** Every request answered, in order (status 0: held open by a `hang`). */
   readonly requests: readonly LoggedRequest[];
   /** The owner revokes Findo's access: refresh tokens answer `invalid_grant`, access tokens 401. */
   revokeGrant(): void;
@@ -324,6 +326,7 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     const injected = failures.find((f) => f.remaining > 0 && matches(f.match, method, path));
     if (injected) {
       injected.remaining -= 1;
+      if (injected.failure.hang) return 0;
       return path === '/token' ? sendOAuthFailure(res, injected.failure.status) : sendGoogleError(res, injected.failure, path);
     }
 

@@ -70,6 +70,43 @@ describe('two owners', () => {
     expect(await ConversationModel.countDocuments({ tenantId: tenant.id, kind: 'review_approval', subjectId: mirrored.id })).toBe(1);
   }, 60_000);
 
+  it('an answer sent while the draft waited, but handled after the other owner’s decided, is told the decision', async () => {
+    // On a loaded machine the later owner's message can be handled only once the first answer is
+    // done: no draft is waiting any more, yet it answered one.
+    const review = h.google.addReview(location.name, {
+      starRating: 'ONE',
+      reviewer: { displayName: 'Noa Levi', isAnonymous: false },
+      comment: 'לא חזרו אליי',
+    });
+    await checkDueNow(tenant);
+    await eventually(
+      async () => countSent(FIRST_OWNER, 'לא חזרו אליי') === 1 && countSent(SECOND_OWNER, 'לא חזרו אליי') === 1,
+      20_000,
+      'the draft sent to both owners',
+    );
+    const toldBefore = countSent(SECOND_OWNER, 'כבר ענו');
+    const secondWroteAt = new Date();
+    await ownerSays(FIRST_OWNER, 'דלג');
+    await eventually(
+      async () => (await ReviewModel.findOne({ tenantId: tenant.id, googleReviewId: review.reviewId }))?.reply?.state === 'skipped',
+      20_000,
+      'the first owner’s skip decided',
+    );
+    await h.whatsapp.deliverInbound(`${h.url}/webhooks/whatsapp`, {
+      phoneNumberId: BUSINESS_NUMBER_ID,
+      from: SECOND_OWNER,
+      text: 'נועה, סליחה, נחזור אלייך היום',
+      timestamp: secondWroteAt,
+    });
+    await eventually(async () => countSent(SECOND_OWNER, 'כבר ענו') === toldBefore + 1, 20_000, 'the later owner told what was decided');
+    const told = sentTo(h, SECOND_OWNER)
+      .filter((w) => w.includes('כבר ענו'))
+      .at(-1);
+    expect(told).toContain(formatNational(FIRST_OWNER));
+    expect(told).toContain('הוחלט לדלג');
+    expect(h.google.repliesReceived.filter((r) => r.reviewName === review.name)).toHaveLength(0);
+  }, 60_000);
+
   it('a Google disconnection is told to both owners', async () => {
     h.google.revokeGrant();
     await checkDueNow(tenant);

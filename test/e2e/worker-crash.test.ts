@@ -8,29 +8,23 @@ import { EventModel, LeadModel, LockModel, type Tenant, type Lead } from '../../
 import { setTenantSettings, type WebhookKeys } from '../../bot/tenants.ts';
 import { postProviderWebhook } from '../../integrations/providers.ts';
 import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
-import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.ts';
-import { startFindoProcess, type FindoProcess } from '../support/processes.ts';
+import { startCrashScenario, settle, type CrashScenario } from '../support/crash-scenario.ts';
+import { BUSINESS_NUMBER_ID, eventually, type Harness } from '../support/harness.ts';
 const OWNER = '+972547654321';
 
 describe('a worker killed mid-flow', () => {
+  let crash: CrashScenario;
   let h: Harness;
   let tenant: Tenant;
   let keys: WebhookKeys;
-  let worker: FindoProcess | undefined;
-
-  const startWorker = () => startFindoProcess('worker', h.env);
 
   beforeAll(async () => {
-    // This process serves HTTP only; jobs run in the child worker.
-    h = await startHarness(import.meta.filename, { role: 'web' });
+    crash = await startCrashScenario(import.meta.filename);
+    h = crash.h;
     ({ tenant, webhookKeys: keys } = await h.createTenant());
     tenant = await setTenantSettings(tenant, ['leadFollowupDelay=1s'], h.findo.services.vault);
-    worker = await startWorker();
   });
-  afterAll(async () => {
-    await worker?.kill();
-    await h?.stop();
-  });
+  afterAll(() => crash?.stop());
 
   /**
    * A missed call, then the customer answers name, need and time; the worker is killed after the
@@ -52,18 +46,11 @@ describe('a worker killed mid-flow', () => {
     await eventually(async () => toCustomer().length >= 2, 15_000, 'the question for the name');
     await reply('רונית');
     await eventually(async () => toCustomer().length >= 3, 15_000, 'the question for the need');
-    if (!killInsideRun) {
-      // Between two replies: the name's event is done and its conversation lock released.
-      await eventually(
-        async () => {
-          const pending = await EventModel.countDocuments({ tenantId: tenant.id, provider: 'whatsapp', status: { $ne: 'processed' } });
-          return pending === 0 && (await LockModel.countDocuments({ tenantId: tenant.id })) === 0;
-        },
-        30_000,
-        'the name to be fully processed',
-      );
-    }
-    await worker!.kill();
+    // Between two replies: the name's event is done and its conversation lock released.
+    const betweenReplies = async () =>
+      (await EventModel.countDocuments({ tenantId: tenant.id, provider: 'whatsapp', status: { $ne: 'processed' } })) === 0 &&
+      (await LockModel.countDocuments({ tenantId: tenant.id })) === 0;
+    await crash.killWhen(killInsideRun ? () => Promise.resolve(true) : betweenReplies, 'the name to be fully processed');
 
     // While no worker runs, the web process still takes the customer's answer and stores it.
     const accepted = await reply('החלפת ברז במטבח');
@@ -71,13 +58,9 @@ describe('a worker killed mid-flow', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(toCustomer()).toHaveLength(3);
 
-    const restarted = Date.now();
-    worker = await startWorker();
     // Killed inside a run, the dead worker left its conversation lock: its restart clears it at once.
-    await eventually(async () => toCustomer().length >= 4, 20_000, 'the question for the time after restart');
-    console.log(
-      `worker killed ${killInsideRun ? 'inside a run' : 'between replies'}: the next question ${Date.now() - restarted} ms after the restart`,
-    );
+    const tookMs = await crash.restartUntil(async () => toCustomer().length >= 4, 'the question for the time after restart', 20_000);
+    console.log(`worker killed ${killInsideRun ? 'inside a run' : 'between replies'}: the next question ${tookMs} ms after the restart`);
     await reply('מחר אחרי 5');
     const lead = await eventually<Lead>(
       async () => await LeadModel.findOne({ tenantId: tenant.id, phone: customer, status: 'new' }),
@@ -88,7 +71,7 @@ describe('a worker killed mid-flow', () => {
 
     await eventually(async () => toCustomer().length >= 5 && ownerAlerts().length >= 1, 20_000, 'the thanks and the owner alert');
     // Then nothing more arrives: no message was sent twice.
-    await new Promise((r) => setTimeout(r, 1_500));
+    await settle(1_500);
     const texts = toCustomer().map((m) => m.text ?? m.template?.name);
     // template, name?, need?, time?, thanks — each exactly once.
     expect(texts).toHaveLength(5);

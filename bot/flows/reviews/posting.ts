@@ -23,69 +23,64 @@ export type PostOutcome = 'posted' | 'rejected' | 'failed' | 'nothing_to_do';
 export async function postReviewReply(services: Services, tenantId: string, reviewRef: string): Promise<PostOutcome> {
   const tenant = await TenantModel.findById(tenantId);
   if (!tenant) return 'nothing_to_do';
-  return withLock(
-    tenantId,
-    `review-reply:${reviewRef}`,
-    async () => {
-      const review = await ReviewModel.findOne({ tenantId, _id: reviewRef });
-      if (!review) return 'nothing_to_do';
-      if (review.reply?.state !== 'posting') {
-        // Posted before a crash kept the approval from hearing it: tell it now (keyed, so once).
-        if (review.reply?.state === 'posted' && !review.reply.auto) {
-          await applyApprovalEvent(services, tenant, review.id, { type: 'REPLY_POSTED' }, `posted:${review.id}`);
-        }
-        return 'nothing_to_do';
+  return withLock(tenantId, `review-reply:${reviewRef}`, async () => {
+    const review = await ReviewModel.findOne({ tenantId, _id: reviewRef });
+    if (!review) return 'nothing_to_do';
+    if (review.reply?.state !== 'posting') {
+      // Posted before a crash kept the approval from hearing it: tell it now (keyed, so once).
+      if (review.reply?.state === 'posted' && !review.reply.auto) {
+        await applyApprovalEvent(services, tenant, review.id, { type: 'REPLY_POSTED' }, `posted:${review.id}`);
       }
+      return 'nothing_to_do';
+    }
 
-      let text = review.reply.text;
-      if (!text) {
-        if (!review.reply.auto) return 'nothing_to_do';
-        const written = await writeReplyFor(services, tenant, review);
-        text = written.text;
-        await ReviewModel.updateOne({ tenantId, _id: review._id }, { $set: { 'reply.text': text, language: written.language } });
-      }
+    let text = review.reply.text;
+    if (!text) {
+      if (!review.reply.auto) return 'nothing_to_do';
+      const written = await writeReplyFor(services, tenant, review);
+      text = written.text;
+      await ReviewModel.updateOne({ tenantId, _id: review._id }, { $set: { 'reply.text': text, language: written.language } });
+    }
 
-      let moderation: string | undefined;
-      try {
-        const google = await services.googleFor(tenant);
-        moderation = (await google.updateReply(review.name, text)).state;
-      } catch (error) {
-        if (!isIntegrationError(error) || error.isRetryable) throw error;
-        await ReviewModel.updateOne({ tenantId, _id: review._id }, { $set: { 'reply.state': 'failed' } });
-        await recordActivity(
-          tenant.id,
-          'review.replied',
-          `reply to ${review.reviewerName ?? 'a review'} not posted: ${error.message}`,
-          review.id,
-        );
-        await onGoogleFailure(services, tenant, error);
-        await afterPost(services, tenant, review, text, 'failed', isDisconnect(error));
-        return 'failed';
-      }
-
-      const rejected = moderation === 'REJECTED';
-      await ReviewModel.updateOne(
-        { tenantId, _id: review._id },
-        {
-          $set: {
-            'reply.state': rejected ? 'failed' : 'posted',
-            'reply.text': text,
-            'reply.postedAt': new Date(),
-            ...(moderation ? { 'reply.moderationState': moderation } : {}),
-          },
-        },
-      );
+    let moderation: string | undefined;
+    try {
+      const google = await services.googleFor(tenant);
+      moderation = (await google.updateReply(review.name, text)).state;
+    } catch (error) {
+      if (!isIntegrationError(error) || error.isRetryable) throw error;
+      await ReviewModel.updateOne({ tenantId, _id: review._id }, { $set: { 'reply.state': 'failed' } });
       await recordActivity(
         tenant.id,
         'review.replied',
-        `${review.reply.auto ? 'automatic ' : ''}reply to ${review.reviewerName ?? 'a review'} ${rejected ? 'rejected by Google' : 'posted'}`,
+        `reply to ${review.reviewerName ?? 'a review'} not posted: ${error.message}`,
         review.id,
       );
-      await afterPost(services, tenant, review, text, rejected ? 'rejected' : 'posted', false);
-      return rejected ? 'rejected' : 'posted';
-    },
-    { ttlMs: 2 * 60_000 },
-  );
+      await onGoogleFailure(services, tenant, error);
+      await afterPost(services, tenant, review, text, 'failed', isDisconnect(error));
+      return 'failed';
+    }
+
+    const rejected = moderation === 'REJECTED';
+    await ReviewModel.updateOne(
+      { tenantId, _id: review._id },
+      {
+        $set: {
+          'reply.state': rejected ? 'failed' : 'posted',
+          'reply.text': text,
+          'reply.postedAt': new Date(),
+          ...(moderation ? { 'reply.moderationState': moderation } : {}),
+        },
+      },
+    );
+    await recordActivity(
+      tenant.id,
+      'review.replied',
+      `${review.reply.auto ? 'automatic ' : ''}reply to ${review.reviewerName ?? 'a review'} ${rejected ? 'rejected by Google' : 'posted'}`,
+      review.id,
+    );
+    await afterPost(services, tenant, review, text, rejected ? 'rejected' : 'posted', false);
+    return rejected ? 'rejected' : 'posted';
+  });
 }
 
 /** Tells the approval (or, for an automatic reply, the owner) how posting went. */
