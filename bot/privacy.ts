@@ -74,7 +74,7 @@ export async function cancelPendingJobsFor(tenantId: string, phone: string): Pro
 export async function forgetCustomerRecord(tenantId: string, phone: string): Promise<{ deleted: number; optOutKept: boolean }> {
   const optedOut = await CustomerModel.updateOne(
     { tenantId, phone, optedOut: true },
-    { $unset: { name: '', lastInboundAt: '', lastFollowupAt: '', lastReviewRequestAt: '' } },
+    { $unset: { name: '', lastInboundAt: '', lastFollowupAt: '', lastFollowupEvent: '', lastReviewRequestAt: '' } },
   );
   if (optedOut.matchedCount > 0) return { deleted: 0, optOutKept: true };
   const { deletedCount } = await CustomerModel.deleteMany({ tenantId, phone });

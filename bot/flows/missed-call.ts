@@ -34,13 +34,15 @@ export async function onMissedCall(services: Services, tenant: Tenant, call: Mis
 }
 
 /** Why a follow-up is not sent, or null when it should be. Checked when the follow-up is due. */
-async function followupBlocker(tenant: Tenant, phone: string): Promise<string | null> {
+async function followupBlocker(tenant: Tenant, phone: string, eventRef: string): Promise<string | null> {
   if (tenant.ownerPhones.includes(phone)) return 'the caller is an owner of the business';
   const customer = await CustomerModel.findOne({ tenantId: tenant.id, phone });
   if (!isReachableOnWhatsApp(phone, customer)) return 'landline: not reachable on WhatsApp';
   if (customer?.optedOut) return 'the caller opted out';
   if (await openLeadConversation(tenant.id, phone)) return 'already in a conversation';
-  if (customer?.lastFollowupAt && Date.now() - customer.lastFollowupAt.getTime() < FOLLOWUP_COOLDOWN_MS) {
+  const followedUpFor = customer?.lastFollowupEvent;
+  // The cooldown a retry of this same call took before its send does not block that send.
+  if (customer?.lastFollowupAt && followedUpFor !== eventRef && Date.now() - customer.lastFollowupAt.getTime() < FOLLOWUP_COOLDOWN_MS) {
     return 'followed up within the last 12 hours';
   }
   return null;
@@ -48,11 +50,19 @@ async function followupBlocker(tenant: Tenant, phone: string): Promise<string | 
 
 /** The due follow-up (run under the customer's lock by its job). */
 export async function sendMissedCallFollowup(services: Services, tenant: Tenant, phone: string, eventRef: string): Promise<void> {
-  const blocker = await followupBlocker(tenant, phone);
+  const blocker = await followupBlocker(tenant, phone, eventRef);
   if (blocker) {
     await recordActivity(tenant.id, 'message.skipped', `no follow-up to ${phone}: ${blocker}`, eventRef);
     return;
   }
+  // The cooldown is taken before the send: written after it, a database lost right after WhatsApp
+  // took the message would leave no trace of it, and the caller's next missed call would be
+  // followed up again.
+  await CustomerModel.updateOne(
+    { tenantId: tenant.id, phone },
+    { $set: { lastFollowupAt: new Date(), lastFollowupEvent: eventRef } },
+    { upsert: true },
+  );
   const outcome = await sendMessage(services, {
     tenantId: tenant.id,
     phone,
@@ -60,7 +70,13 @@ export async function sendMissedCallFollowup(services: Services, tenant: Tenant,
     idempotencyKey: `missed-call:${eventRef}`,
     content: { kind: 'template', name: 'findo_missed_call', vars: { business: tenant.name } },
   });
-  if (outcome.status === 'skipped' || outcome.status === 'failed') return;
-  await CustomerModel.updateOne({ tenantId: tenant.id, phone }, { $set: { lastFollowupAt: new Date() } }, { upsert: true });
+  if (outcome.status === 'skipped' || outcome.status === 'failed') {
+    // Nothing went out: the caller was not followed up, so their next call may be.
+    await CustomerModel.updateOne(
+      { tenantId: tenant.id, phone, lastFollowupEvent: eventRef },
+      { $unset: { lastFollowupAt: '', lastFollowupEvent: '' } },
+    );
+    return;
+  }
   await startMissedCallConversation(services, tenant, phone);
 }

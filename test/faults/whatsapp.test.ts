@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActivityModel, MessageModel, type Tenant } from '../../bot/db/models/index.ts';
+import { sendMissedCallFollowup } from '../../bot/flows/missed-call.ts';
 import { sendMessage, type OutboundIntent } from '../../bot/outbound/sender.ts';
 import { setTenantSettings, type WebhookKeys } from '../../bot/tenants.ts';
 import { postProviderWebhook } from '../../integrations/providers.ts';
@@ -169,4 +170,24 @@ describe('WhatsApp faults', () => {
       waMessageId: sentTo(phone)[0].messageId,
     });
   }, 60_000);
+
+  it('the database lost right after WhatsApp took a follow-up: the caller’s next missed call is not followed up again', async () => {
+    const phone = newCustomer();
+    injected['database cut after accepting a follow-up, until the job gives up'] = 1;
+    void h.whatsapp.waitForSent((m) => m.to === phone, 20_000).then(() => h.proxy!.cut());
+    // The job's run: WhatsApp has the message, but nothing after the send reaches the database.
+    await expect(sendMissedCallFollowup(h.findo.services, tenant, phone, 'call-before-the-cut')).rejects.toThrow();
+    h.proxy!.restore();
+    await eventually(() => MessageModel.exists({ tenantId: tenant.id, key: 'missed-call:call-before-the-cut' }), 20_000, 'database back');
+
+    await sendMissedCallFollowup(h.findo.services, tenant, phone, 'call-after-the-cut');
+    expect(sentTo(phone)).toHaveLength(1);
+    expect(
+      await ActivityModel.exists({
+        tenantId: tenant.id,
+        type: 'message.skipped',
+        text: `no follow-up to ${phone}: followed up within the last 12 hours`,
+      }),
+    ).toBeTruthy();
+  }, 90_000);
 });

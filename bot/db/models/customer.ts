@@ -11,8 +11,10 @@ const customerSchema = new Schema(
     optedOutAt: Date,
     /** The customer's last inbound message: free-form text is allowed for 24 hours after it. */
     lastInboundAt: Date,
-    /** Last missed-call follow-up sent, for the 12-hour rule. */
+    /** Last missed-call follow-up taken (set before it is sent), for the 12-hour rule. */
     lastFollowupAt: Date,
+    /** The call that follow-up answers: its own retries are not blocked by the rule. */
+    lastFollowupEvent: String,
     /** Last review request sent, for the cooldown. */
     lastReviewRequestAt: Date,
   },
