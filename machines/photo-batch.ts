@@ -20,7 +20,7 @@ export const VERSION = 1;
 export const SILENCE_CATEGORY = 'ADDITIONAL';
 
 /** Why a photo did not go up, as the owner is told. */
-export type PhotoRejection = 'format' | 'too_light' | 'too_heavy' | 'too_small' | 'unreadable' | 'google_refused';
+export type PhotoRejection = 'format' | 'fileTooSmall' | 'fileTooLarge' | 'tooSmall' | 'unreadable' | 'googleRefused';
 
 export interface BatchPhoto {
   photoId: string;
@@ -164,7 +164,7 @@ export const photoBatchMachine = setup({
         params: ({ context }) => ({
           uploaded: context.photos.filter((p) => p.status === 'uploaded').length,
           rejections: context.photos.flatMap((p) =>
-            p.status === 'rejected' || p.status === 'failed' ? [p.reason ?? ('google_refused' as const)] : [],
+            p.status === 'rejected' || p.status === 'failed' ? [p.reason ?? ('googleRefused' as const)] : [],
           ),
         }),
       },
@@ -174,7 +174,7 @@ export const photoBatchMachine = setup({
 
 function settle(context: PhotoBatchContext, photoId: string, status: 'uploaded' | 'failed'): BatchPhoto[] {
   return context.photos.map((p) =>
-    p.photoId === photoId ? { ...p, status, ...(status === 'failed' ? { reason: 'google_refused' as const } : {}) } : p,
+    p.photoId === photoId ? { ...p, status, ...(status === 'failed' ? { reason: 'googleRefused' as const } : {}) } : p,
   );
 }
 

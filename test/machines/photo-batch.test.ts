@@ -37,7 +37,7 @@ function batch() {
   };
 }
 
-const added = (photoId: string, captionCategory: string | null = null, rejection?: 'too_small'): PhotoBatchEvent => ({
+const added = (photoId: string, captionCategory: string | null = null, rejection?: 'tooSmall'): PhotoBatchEvent => ({
   type: 'PHOTO_ADDED',
   photoId,
   captionCategory,
@@ -66,7 +66,7 @@ describe('photo batch', () => {
     const b = batch();
     b.send(added('p1'));
     b.send(added('p2', 'TEAMS'));
-    b.send(added('p3', null, 'too_small'));
+    b.send(added('p3', null, 'tooSmall'));
     expect(b.send({ type: 'WINDOW_CLOSED', photoCount: 3 })).toEqual([
       { action: 'askCategory', params: { photoCount: 1 } },
       { action: 'scheduleCategoryTimeout', params: {} },
@@ -88,7 +88,7 @@ describe('photo batch', () => {
     expect(b.send({ type: 'PHOTO_UPLOADED', photoId: 'p1' })).toEqual([]);
     expect(b.send({ type: 'PHOTO_UPLOADED', photoId: 'p1' })).toEqual([]);
     expect(b.send({ type: 'PHOTO_UPLOADED', photoId: 'p2' })).toEqual([
-      { action: 'confirmToOwner', params: { uploaded: 2, rejections: ['too_small'] } },
+      { action: 'confirmToOwner', params: { uploaded: 2, rejections: ['tooSmall'] } },
     ]);
     expect(b.snapshot.status).toBe('done');
   });
@@ -109,15 +109,15 @@ describe('photo batch', () => {
     b.send({ type: 'WINDOW_CLOSED', photoCount: 2 });
     expect(b.send({ type: 'PHOTO_FAILED', photoId: 'p1' })).toEqual([]);
     expect(b.send({ type: 'PHOTO_UPLOADED', photoId: 'p2' })).toEqual([
-      { action: 'confirmToOwner', params: { uploaded: 1, rejections: ['google_refused'] } },
+      { action: 'confirmToOwner', params: { uploaded: 1, rejections: ['googleRefused'] } },
     ]);
   });
 
   it('a batch of refused images only is confirmed at once, without a question', () => {
     const b = batch();
-    b.send(added('p1', null, 'too_small'));
+    b.send(added('p1', null, 'tooSmall'));
     expect(b.send({ type: 'WINDOW_CLOSED', photoCount: 1 })).toEqual([
-      { action: 'confirmToOwner', params: { uploaded: 0, rejections: ['too_small'] } },
+      { action: 'confirmToOwner', params: { uploaded: 0, rejections: ['tooSmall'] } },
     ]);
     expect(b.snapshot.status).toBe('done');
   });

@@ -73,6 +73,8 @@ const tenantSchema = new Schema(
       connected: { type: Boolean, default: false },
     },
     reviewLink: String,
+    /** The weekly photo-request slot last served (bot/flows/photos/request.ts). */
+    photoRequestSlot: Date,
     webhookKeyDigests: {
       voicenter: { type: String, required: true },
       greeninvoice: { type: String, required: true },
