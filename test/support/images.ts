@@ -19,3 +19,11 @@ export function noisyJpeg(width: number, height: number, quality = 80): Buffer {
   const data = randomBytes(width * height * 4);
   return jpeg.encode({ data, width, height }, quality).data;
 }
+
+/** A PNG of `width`×`height` in one grey: a real image of that size that compresses to almost nothing. */
+export function flatPng(width: number, height: number): Buffer {
+  const png = new PNG({ width, height });
+  png.data.fill(0x80);
+  for (let i = 3; i < png.data.length; i += 4) png.data[i] = 255;
+  return PNG.sync.write(png);
+}
