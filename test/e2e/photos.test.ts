@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PhotoModel, type Tenant } from '../../bot/db/models/index.ts';
 import { photoBatchOptions } from '../../bot/flows/photos/batch.ts';
+import { setTenantSettings } from '../../bot/tenants.ts';
 import { t } from '../../bot/texts/index.ts';
 import type { FakeLocation } from '../../integrations/google/fake-server.ts';
 import { uploadPhotoOptions } from '../../jobs/catalog.ts';
@@ -23,11 +24,11 @@ describe('photos from the owner to the Google profile', () => {
   let nextMedia = 7_100_000_000_000_000;
 
   beforeAll(async () => {
-    photoBatchOptions.windowMs = 1_500;
     photoBatchOptions.categoryTimeoutMs = 2_000;
     uploadPhotoOptions.retry = { delayMs: 300, maxDelayMs: 1_000, maxRetries: 5 };
     h = await startHarness(import.meta.filename);
     ({ tenant } = await h.createTenant({ ownerPhones: ['054-765-4321'] }));
+    tenant = await setTenantSettings(tenant, ['photoBatchWindow=2s'], h.findo.services.vault);
     ({ location, tenant } = await connectGoogle(h, tenant, { due: false }));
   });
   afterAll(() => h?.stop());

@@ -25,10 +25,8 @@ export const photoBatch: ConversationDefinition<typeof photoBatchMachine> = {
   version: VERSION,
 };
 
-/** Options of a batch, read when its timers are set; tests shorten them. */
+/** Options of a batch, read when its timer is set; tests shorten them. (The window is the tenant's `photoBatchWindow`.) */
 export const photoBatchOptions = {
-  /** Images that arrive within this long of the previous one make one batch. Default 90 s. */
-  windowMs: 90_000,
   /** How long the category question waits before the photos go up as ADDITIONAL. Default 30 min. */
   categoryTimeoutMs: 30 * 60_000,
 };
@@ -162,7 +160,7 @@ function batchEffects(services: Services, tenant: Tenant): EffectHandlers<typeof
       await services.enqueue(
         'photo-batch-timer',
         { tenantId: tenant.id, conversationRef: conversation.id, timer: 'window', photoCount },
-        { at: new Date(Date.now() + photoBatchOptions.windowMs) },
+        { at: new Date(Date.now() + tenant.settings.photoBatchWindow) },
       );
     },
     askCategory: async ({ photoCount }, { key, conversation }) => {
