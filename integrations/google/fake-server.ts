@@ -64,6 +64,8 @@ export interface InjectedFailure {
   retryAfterSeconds?: number;
   /** Never answers (the client's timeout, or a crash, ends the request); `status` is then only a label. */
   hang?: boolean;
+  /** Does the work first (a photo is created, a reply posted), then fails or hangs: the answer is lost, the change is not. */
+  afterHandling?: boolean;
 }
 
 export interface FakeGoogle {
@@ -335,6 +337,13 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     const injected = failures.find((f) => f.remaining > 0 && matches(f.match, method, path));
     if (injected) {
       injected.remaining -= 1;
+      if (injected.failure.afterHandling && isAuthorized(req)) {
+        try {
+          route(method, path, query, bytes);
+        } catch {
+          // Refused anyway: the injected answer goes out instead.
+        }
+      }
       if (injected.failure.hang) return new Promise<number>(() => undefined);
       return path === '/token' ? sendOAuthFailure(res, injected.failure.status) : sendGoogleError(res, injected.failure, path);
     }
