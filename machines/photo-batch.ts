@@ -20,7 +20,7 @@ export const VERSION = 1;
 export const SILENCE_CATEGORY = 'ADDITIONAL';
 
 /** Why a photo did not go up, as the owner is told. */
-export type PhotoRejection = 'format' | 'fileTooSmall' | 'fileTooLarge' | 'tooSmall' | 'unreadable' | 'googleRefused';
+export type PhotoRejection = 'format' | 'fileTooSmall' | 'fileTooLarge' | 'tooSmall' | 'unreadable' | 'googleRefused' | 'notConnected';
 
 export interface BatchPhoto {
   photoId: string;
@@ -46,8 +46,8 @@ export type PhotoBatchEvent =
   /** Nobody answered the question in time. */
   | { type: 'CATEGORY_TIMEOUT' }
   | { type: 'PHOTO_UPLOADED'; photoId: string }
-  /** The upload gave up for good (Google refused, or retries ran out). */
-  | { type: 'PHOTO_FAILED'; photoId: string };
+  /** The upload gave up for good: Google refused (or retries ran out), or the profile is not connected. */
+  | { type: 'PHOTO_FAILED'; photoId: string; reason: 'googleRefused' | 'notConnected' };
 
 /** The named actions the service provides, each with its params. */
 export interface PhotoBatchActionParams {
@@ -154,7 +154,10 @@ export const photoBatchMachine = setup({
           guard: 'isPending',
           actions: assign({ photos: ({ context, event }) => settle(context, event.photoId, 'uploaded') }),
         },
-        PHOTO_FAILED: { guard: 'isPending', actions: assign({ photos: ({ context, event }) => settle(context, event.photoId, 'failed') }) },
+        PHOTO_FAILED: {
+          guard: 'isPending',
+          actions: assign({ photos: ({ context, event }) => settle(context, event.photoId, 'failed', event.reason) }),
+        },
       },
     },
     confirmed: {
@@ -172,10 +175,8 @@ export const photoBatchMachine = setup({
   },
 });
 
-function settle(context: PhotoBatchContext, photoId: string, status: 'uploaded' | 'failed'): BatchPhoto[] {
-  return context.photos.map((p) =>
-    p.photoId === photoId ? { ...p, status, ...(status === 'failed' ? { reason: 'googleRefused' as const } : {}) } : p,
-  );
+function settle(context: PhotoBatchContext, photoId: string, status: 'uploaded' | 'failed', reason?: PhotoRejection): BatchPhoto[] {
+  return context.photos.map((p) => (p.photoId === photoId ? { ...p, status, ...(reason ? { reason } : {}) } : p));
 }
 
 /** The live snapshot, or the persisted JSON the service loads. */

@@ -15,7 +15,7 @@ import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook
 import { wallClock } from '../../lib/clock.ts';
 import { handleLocationPick, sendGoogleConnectLink } from './google-connect.ts';
 import { handleOwnerSettingsReply, openOwnerSettings } from './owner-settings.ts';
-import { handlePhotoCategoryReply, receiveOwnerPhoto } from './photos/batch.ts';
+import { handlePhotoCategoryReply, isOwnerPhoto, receiveOwnerPhoto } from './photos/batch.ts';
 import { handleOwnerApprovalReply, pendingApprovals } from './review-approvals.ts';
 import { reviewerLabel } from './reviews/replies.ts';
 
@@ -106,7 +106,7 @@ export async function handleOwnerMessage(services: Services, tenant: Tenant, ite
   }
 
   // Any image is a photo for the Google profile (its caption may name the category).
-  if (item.type === 'image') return receiveOwnerPhoto(services, tenant, item);
+  if (isOwnerPhoto(item)) return receiveOwnerPhoto(services, tenant, item);
 
   // A list or menu the owner just asked for takes their answer before any older pending draft.
   if (await handleLocationPick(services, tenant, item)) return;

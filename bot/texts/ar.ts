@@ -148,4 +148,6 @@ export const ar = {
   'photos.reason.tooSmall': 'الصورة صغيرة جدًا: يقبل جوجل الصور بحجم 250×250 بكسل على الأقل.',
   'photos.reason.unreadable': 'لم نتمكن من فتح الصورة. أرسلها مرة أخرى.',
   'photos.reason.googleRefused': 'لم يقبل جوجل الصورة. يمكنك تجربة صورة أخرى.',
+  'photos.reason.notConnected': 'ملف نشاطك التجاري على جوجل غير مربوط بعد. أرسل «جوجل» لربطه، ثم أرسل الصورة مرة أخرى.',
+  'photos.reasonTimes': `${isolateLtr('{count}')} صور: {reason}`,
 } as const satisfies Catalog;

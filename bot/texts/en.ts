@@ -163,4 +163,7 @@ export const en = {
   'photos.reason.tooSmall': 'The photo is too small: Google takes photos of at least 250×250 pixels.',
   'photos.reason.unreadable': 'We could not open the image. Try sending it again.',
   'photos.reason.googleRefused': 'Google did not accept the photo. You can try another one.',
+  'photos.reason.notConnected':
+    'Your Google Business Profile is not connected yet. Send "google" to connect it, then send the photo again.',
+  'photos.reasonTimes': '{count} photos: {reason}',
 } as const satisfies Catalog;

@@ -151,4 +151,6 @@ export const he = {
   'photos.reason.tooSmall': 'התמונה קטנה מדי: גוגל מקבל תמונות של 250×250 פיקסלים לפחות.',
   'photos.reason.unreadable': 'לא הצלחנו לפתוח את התמונה. נסו לשלוח אותה שוב.',
   'photos.reason.googleRefused': 'גוגל לא קיבל את התמונה. אפשר לנסות תמונה אחרת.',
+  'photos.reason.notConnected': 'פרופיל העסק בגוגל עדיין לא מחובר. כדי לחבר אותו, שלחו "גוגל", ואז שלחו את התמונה שוב.',
+  'photos.reasonTimes': `${isolateLtr('{count}')} תמונות: {reason}`,
 } as const;

@@ -107,7 +107,7 @@ describe('photo batch', () => {
     b.send(added('p1', 'EXTERIOR'));
     b.send(added('p2', 'EXTERIOR'));
     b.send({ type: 'WINDOW_CLOSED', photoCount: 2 });
-    expect(b.send({ type: 'PHOTO_FAILED', photoId: 'p1' })).toEqual([]);
+    expect(b.send({ type: 'PHOTO_FAILED', photoId: 'p1', reason: 'googleRefused' })).toEqual([]);
     expect(b.send({ type: 'PHOTO_UPLOADED', photoId: 'p2' })).toEqual([
       { action: 'confirmToOwner', params: { uploaded: 1, rejections: ['googleRefused'] } },
     ]);

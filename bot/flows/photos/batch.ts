@@ -8,7 +8,7 @@
  */
 import { recordActivity } from '../../activity.ts';
 import { advanceConversation, startConversation, type ConversationDefinition, type EffectHandlers } from '../../conversations.ts';
-import { ConversationModel, isDuplicateKey, PhotoModel, type Photo, type Tenant } from '../../db/models/index.ts';
+import { ConversationModel, isDuplicateKey, MessageModel, PhotoModel, type Photo, type Tenant } from '../../db/models/index.ts';
 import { parseCategoryChoice, parsePhotoCategory } from '../../intents.ts';
 import { withLock } from '../../locks.ts';
 import { alertOwners, textAlert } from '../../outbound/owner-alerts.ts';
@@ -32,6 +32,10 @@ export const photoBatchOptions = {
 };
 
 const BATCH_LOCK = 'photo-batch';
+
+/** Whether an owner's message is a photo for the profile: an image, or an image sent as a file (to keep its quality). */
+export const isOwnerPhoto = (item: WhatsAppInboundMessage): boolean =>
+  item.type === 'image' || (item.type === 'document' && item.media?.mimeType.startsWith('image/') === true);
 
 /** An image from an owner: stored, checked, and added to the open batch. Repeats do nothing new. */
 export async function receiveOwnerPhoto(services: Services, tenant: Tenant, item: WhatsAppInboundMessage): Promise<void> {
@@ -145,6 +149,14 @@ export async function handlePhotoCategoryReply(services: Services, tenant: Tenan
   if (!category) return false;
   const asking = await ConversationModel.findOne({ tenantId: tenant.id, kind: 'photo_batch', status: 'open', state: 'askingCategory' });
   if (!asking) return false;
+  // A reply quoting another message (a review draft) is not an answer to this question.
+  if (item.contextMessageId) {
+    const quoted = await MessageModel.findOne(
+      { tenantId: tenant.id, waMessageId: item.contextMessageId, direction: 'out' },
+      { conversationId: 1 },
+    );
+    if (quoted && quoted.conversationId !== asking.id) return false;
+  }
   await applyPhotoBatchEvent(services, tenant, asking.id, { type: 'OWNER_CHOSE', category }, `wa:${item.messageId}`);
   return true;
 }
@@ -186,7 +198,15 @@ function batchEffects(services: Services, tenant: Tenant): EffectHandlers<typeof
           : uploaded === 1
             ? t(language, 'photos.confirmed.one')
             : t(language, 'photos.confirmed.many', { count: uploaded });
-      const reasons = rejections.map((reason) => `• ${textOf(language, `photos.reason.${reason}`, {})}`).join('\n');
+      // One line per reason; a reason several photos share says how many.
+      const counts = new Map<PhotoRejection, number>();
+      for (const reason of rejections) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+      const reasons = [...counts]
+        .map(([reason, count]) => {
+          const why = textOf(language, `photos.reason.${reason}`, {});
+          return `• ${count === 1 ? why : t(language, 'photos.reasonTimes', { count, reason: why })}`;
+        })
+        .join('\n');
       const text = reasons ? `${summary}\n\n${t(language, 'photos.notUploaded', { list: reasons })}` : summary;
       await toSender(key, conversation.phone, text, conversation.id);
     },

@@ -14,6 +14,7 @@ import { isIntegrationError } from '../../../integrations/errors.ts';
 import type { MediaItemJson, MediaPort, PhotoCategory } from '../../../integrations/google/media.ts';
 import { uploadPhotoOptions } from '../../../jobs/catalog.ts';
 import { onGoogleFailure } from '../reviews/disconnect.ts';
+import type { PhotoBatchEvent } from '../../../machines/photo-batch.ts';
 import { applyPhotoBatchEvent } from './batch.ts';
 
 /** How far before `createStartedAt` a photo found on the profile may have been created (clock skew). */
@@ -29,7 +30,7 @@ export async function uploadPhoto(services: Services, tenantId: string, photoRef
       const photo = await PhotoModel.findOne({ tenantId, _id: photoRef });
       if (!photo?.batchId) return;
       // Uploaded before a crash kept the batch from hearing it: tell it now (keyed, so once).
-      if (photo.status === 'uploaded') return tellBatch(services, tenant, photo, 'PHOTO_UPLOADED');
+      if (photo.status === 'uploaded') return tellBatch(services, tenant, photo, { type: 'PHOTO_UPLOADED', photoId: photo.id });
       if (photo.status !== 'uploading') return;
 
       const attempt = (photo.upload?.attempts ?? 0) + 1;
@@ -49,7 +50,12 @@ export async function uploadPhoto(services: Services, tenantId: string, photoRef
         await PhotoModel.updateOne({ tenantId, _id: photo._id }, { $set: { status: 'failed', failure: message } });
         await recordActivity(tenantId, 'photo.failed', `photo not uploaded to Google: ${message}`, photo.id);
         if (isIntegrationError(error)) await onGoogleFailure(services, tenant, error);
-        return tellBatch(services, tenant, photo, 'PHOTO_FAILED');
+        const notLinked = isIntegrationError(error) && (error.details.code === 'not_connected' || error.details.code === 'invalid_grant');
+        return tellBatch(services, tenant, photo, {
+          type: 'PHOTO_FAILED',
+          photoId: photo.id,
+          reason: notLinked ? 'notConnected' : 'googleRefused',
+        });
       }
       await PhotoModel.updateOne(
         { tenantId, _id: photo._id },
@@ -64,7 +70,7 @@ export async function uploadPhoto(services: Services, tenantId: string, photoRef
         `photo uploaded to Google as ${photo.category ?? 'ADDITIONAL'}: ${item.name}`,
         photo.id,
       );
-      await tellBatch(services, tenant, photo, 'PHOTO_UPLOADED');
+      await tellBatch(services, tenant, photo, { type: 'PHOTO_UPLOADED', photoId: photo.id });
     },
     { ttlMs: 2 * 60_000 },
   );
@@ -124,7 +130,7 @@ async function findCreated(
   return undefined;
 }
 
-function tellBatch(services: Services, tenant: Tenant, photo: Photo, type: 'PHOTO_UPLOADED' | 'PHOTO_FAILED'): Promise<void> {
-  const key = `${type === 'PHOTO_UPLOADED' ? 'uploaded' : 'failed'}:${photo.id}`;
-  return applyPhotoBatchEvent(services, tenant, photo.batchId!, { type, photoId: photo.id }, key);
+/** The upload's outcome to the photo's batch, keyed by photo so it applies once. */
+function tellBatch(services: Services, tenant: Tenant, photo: Photo, event: PhotoBatchEvent): Promise<void> {
+  return applyPhotoBatchEvent(services, tenant, photo.batchId!, event, `${event.type}:${photo.id}`);
 }
