@@ -5,7 +5,7 @@
  * once. Real server, real Agenda workers, real database, fakes over real HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PhotoModel, type Tenant } from '../../bot/db/models/index.ts';
+import { PhotoModel, TenantModel, type Tenant } from '../../bot/db/models/index.ts';
 import { photoBatchOptions } from '../../bot/flows/photos/batch.ts';
 import { setTenantSettings } from '../../bot/tenants.ts';
 import { t } from '../../bot/texts/index.ts';
@@ -120,5 +120,21 @@ describe('photos from the owner to the Google profile', () => {
     expect(h.google.media(location.name)).toHaveLength(before);
     const photo = await eventually(async () => await PhotoModel.findOne({ tenantId: tenant.id, captionCategory: 'PRODUCT' }));
     expect(photo).toMatchObject({ status: 'failed', upload: { attempts: 1 } });
+  }, 60_000);
+
+  it('with no Google profile linked, the owner is told once why, for all the photos of the batch', async () => {
+    await TenantModel.updateOne({ _id: tenant._id }, { $unset: { 'google.locationName': 1 } });
+    try {
+      const before = h.google.requests.length;
+      for (const caption of ['חוץ', 'פנים']) {
+        expect((await h.whatsapp.deliver(webhookUrl(), ownerImage(noisyJpeg(300, 300), 'image/jpeg', caption))).status).toBe(200);
+      }
+      const why = t('he', 'photos.reasonTimes', { count: 2, reason: t('he', 'photos.reason.notConnected') });
+      const expected = `${t('he', 'photos.confirmed.none')}\n\n${t('he', 'photos.notUploaded', { list: `• ${why}` })}`;
+      await h.whatsapp.waitForSent((m) => m.to === OWNER && wordsOf(m) === expected, 30_000);
+      expect(h.google.requests.slice(before).filter((r) => r.path.includes('/media'))).toHaveLength(0);
+    } finally {
+      await TenantModel.updateOne({ _id: tenant._id }, { $set: { 'google.locationName': location.name } });
+    }
   }, 60_000);
 });
