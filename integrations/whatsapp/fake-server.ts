@@ -72,7 +72,7 @@ export interface FailOptions {
   hang?: boolean;
 }
 
-/** An inbound user message to deliver to Findo. Exactly one of text, buttonReply, templateButton, image. */
+/** An inbound user message to deliver to Findo. Exactly one of text, buttonReply, templateButton, image, document. */
 export interface InboundOptions {
   phoneNumberId: string;
   /** Sender: E.164 or `wa_id` digits, or a business-scoped user id (`IL.1349…`) for a user who came by username. */
@@ -85,6 +85,8 @@ export interface InboundOptions {
   /** A tap on a template quick-reply button. */
   templateButton?: { payload: string; text: string };
   image?: { id: string; mimeType: string; caption?: string };
+  /** A file, e.g. a photo sent as a document to keep its full quality. */
+  document?: { id: string; mimeType: string; filename: string; caption?: string };
   contextMessageId?: string;
   /** Default: a fresh `wamid.…`. */
   messageId?: string;
@@ -412,6 +414,18 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
       Object.assign(message, {
         type: 'image',
         image: { id, mime_type: mimeType, sha256: randomBytes(32).toString('base64'), ...(caption !== undefined && { caption }) },
+      });
+    } else if (inbound.document) {
+      const { id, mimeType, filename, caption } = inbound.document;
+      Object.assign(message, {
+        type: 'document',
+        document: {
+          id,
+          mime_type: mimeType,
+          filename,
+          sha256: randomBytes(32).toString('base64'),
+          ...(caption !== undefined && { caption }),
+        },
       });
     } else {
       Object.assign(message, { type: 'text', text: { body: inbound.text ?? '' } });

@@ -137,4 +137,24 @@ describe('photos from the owner to the Google profile', () => {
       await TenantModel.updateOne({ _id: tenant._id }, { $set: { 'google.locationName': location.name } });
     }
   }, 60_000);
+
+  it('a photo sent as a file (to keep its quality) goes up too, in its caption’s category', async () => {
+    const before = h.google.media(location.name).length;
+    const confirmedOne = () => toOwner().filter((text) => text === t('he', 'photos.confirmed.one')).length;
+    const confirmedBefore = confirmedOne();
+    const bytes = noisyJpeg(800, 600);
+    const id = String(nextMedia++);
+    h.whatsapp.addMedia(id, bytes, 'image/jpeg', BUSINESS_NUMBER_ID);
+    const delivery = await h.whatsapp.deliverInbound(webhookUrl(), {
+      phoneNumberId: BUSINESS_NUMBER_ID,
+      from: OWNER,
+      document: { id, mimeType: 'image/jpeg', filename: 'IMG_2041.jpg', caption: 'מוצר חדש' },
+    });
+    expect(delivery.status).toBe(200);
+    await eventually(async () => confirmedOne() === confirmedBefore + 1, 30_000, 'the confirmation');
+    expect(h.google.media(location.name)).toHaveLength(before + 1);
+    const added = h.google.media(location.name).at(-1)!;
+    expect(added.locationAssociation?.category).toBe('PRODUCT');
+    expect(added.bytes.equals(bytes)).toBe(true);
+  }, 60_000);
 });
