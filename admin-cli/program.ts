@@ -18,6 +18,7 @@ const GROUPS: Record<string, () => Promise<Command>> = {
   stats: async () => (await import('./commands/stats.ts')).makeStatsCommand(),
   templates: async () => (await import('./commands/templates.ts')).makeTemplatesCommand(),
   customer: async () => (await import('./commands/customer.ts')).makeCustomerCommand(),
+  photos: async () => (await import('./commands/photos.ts')).makePhotosCommand(),
   try: async () => (await import('./commands/try.ts')).makeTryCommand(),
 };
 

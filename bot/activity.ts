@@ -25,7 +25,10 @@ export type ActivityType =
   | 'tenant.changed'
   | 'google.connected'
   | 'google.revoked'
-  | 'whatsapp.error';
+  | 'whatsapp.error'
+  | 'photo.rejected'
+  | 'photo.uploaded'
+  | 'photo.failed';
 
 export async function recordActivity(tenantId: string, type: ActivityType, text: string, ref?: string): Promise<void> {
   await ActivityModel.create({ tenantId, type, text, ref, at: new Date() });

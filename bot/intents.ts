@@ -10,6 +10,8 @@
  * "من فضلك") are ignored around a phrase.
  */
 
+import type { PhotoCategory } from '../integrations/google/media.ts';
+
 /** What a customer's message asks of the conversation itself. */
 export type ConversationIntent = 'who_is_this' | 'human' | 'none';
 
@@ -223,4 +225,31 @@ export function parseOwnerCommand(text: string): OwnerCommand | null {
   const c = core(text);
   for (const [command, words] of COMMANDS) if (words.has(c)) return command;
   return null;
+}
+
+/** Caption words that name a photo's Google category, in Hebrew, English and Arabic. */
+const PHOTO_CATEGORY_WORDS: readonly [PhotoCategory, ReadonlySet<string>][] = [
+  ['EXTERIOR', phrases('חוץ', 'בחוץ', 'מבחוץ', 'חזית', 'exterior', 'outside', 'outdoor', 'خارج', 'الخارج', 'واجهه')],
+  ['INTERIOR', phrases('פנים', 'בפנים', 'מבפנים', 'interior', 'inside', 'indoor', 'داخل', 'الداخل')],
+  ['AT_WORK', phrases('עבודה', 'בעבודה', 'העבודה', 'work', 'working', 'عمل', 'العمل', 'شغل')],
+  ['TEAMS', phrases('צוות', 'הצוות', 'team', 'staff', 'فريق', 'الفريق', 'طاقم')],
+  ['PRODUCT', phrases('מוצר', 'מוצרים', 'המוצר', 'product', 'products', 'منتج', 'منتجات')],
+];
+const OTHER_CATEGORY = phrases('אחר', 'other', 'اخر', 'آخر');
+
+/** The order of the numbered category question (`photos.askCategory`): 1 = EXTERIOR … 6 = ADDITIONAL. */
+export const PHOTO_CATEGORY_CHOICES: readonly PhotoCategory[] = ['EXTERIOR', 'INTERIOR', 'AT_WORK', 'TEAMS', 'PRODUCT', 'ADDITIONAL'];
+
+/** The category a photo's caption names by one of its words ("הצוות שלנו" → TEAMS), or null. */
+export function parsePhotoCategory(caption: string): PhotoCategory | null {
+  const words = normalizeForMatch(caption).split(' ');
+  return PHOTO_CATEGORY_WORDS.find(([, names]) => words.some((w) => names.has(w)))?.[0] ?? null;
+}
+
+/** The owner's answer to the category question: a number from the list, or the category's word. */
+export function parseCategoryChoice(text: string): PhotoCategory | null {
+  const answer = core(text);
+  if (/^[1-9]$/.test(answer)) return PHOTO_CATEGORY_CHOICES[Number(answer) - 1] ?? null;
+  if (OTHER_CATEGORY.has(answer)) return 'ADDITIONAL';
+  return PHOTO_CATEGORY_WORDS.find(([, names]) => names.has(answer))?.[0] ?? null;
 }

@@ -12,6 +12,7 @@ import type { Tenant } from './db/models/index.ts';
 import type { WhatsAppPort } from '../integrations/whatsapp/client.ts';
 import type { TextGenerator } from './ai/text-generator.ts';
 import type { ReviewsPort } from '../integrations/google/client.ts';
+import { googleMedia, type MediaPort } from '../integrations/google/media.ts';
 import { jobQueue, type JobQueue } from '../jobs/queue.ts';
 import { createTextGenerator } from './ai/index.ts';
 import { googleClientResolver } from './google-clients.ts';
@@ -27,6 +28,8 @@ export interface Services extends JobQueue {
   whatsappFor(tenant: Tenant): Promise<WhatsAppPort>;
   /** The tenant's Google Business Profile client; throws IntegrationError permanent `not_connected` without a grant. */
   googleFor(tenant: Tenant): Promise<ReviewsPort>;
+  /** The tenant's Google location media (photos); fails like `googleFor`. */
+  googleMediaFor(tenant: Tenant): Promise<MediaPort>;
   /** Claude when `ANTHROPIC_API_KEY` is set, built-in rules and texts otherwise. */
   text: TextGenerator;
 }
@@ -34,11 +37,13 @@ export interface Services extends JobQueue {
 /** The one way to build the bag: every process gets the same clients, and the AI's fallbacks are logged. */
 export function createServices(parts: Pick<Services, 'config' | 'logger' | 'vault' | 'agenda' | 'connection'>): Services {
   const { config, logger, vault, agenda } = parts;
+  const googleFor = googleClientResolver(config, vault);
   return {
     ...parts,
     ...jobQueue(agenda),
     whatsappFor: whatsappClientResolver(config, vault),
-    googleFor: googleClientResolver(config, vault),
+    googleFor,
+    googleMediaFor: async (tenant) => googleMedia(await googleFor(tenant)),
     text: createTextGenerator({
       apiKey: config.anthropic.apiKey,
       baseURL: config.anthropic.baseUrl,

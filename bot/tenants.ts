@@ -198,6 +198,7 @@ export const SETTABLE_KEYS = [
   'observeShabbat',
   'ownerAlertsAnytime',
   'paused',
+  'photoBatchWindow',
   'photoRequestDay',
   'postDay',
 ] as const;
@@ -210,6 +211,7 @@ const DURATION_KEYS = new Set([
   'reviewReminderDelay',
   'reviewRequestCooldown',
   'reviewRequestMaxAge',
+  'photoBatchWindow',
 ]);
 const BOOLEAN_KEYS = new Set(['observeShabbat', 'ownerAlertsAnytime', 'paused']);
 const WEEKDAY_KEYS = new Set(['photoRequestDay', 'postDay']);

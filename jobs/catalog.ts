@@ -21,6 +21,12 @@ export const reviewCheckOptions: { dispatchEvery: string | number; retry: RetryP
   retry: { delayMs: 30_000, maxDelayMs: 30 * 60_000, maxRetries: 8 },
 };
 
+/** Options of the photo upload read when its jobs fail; tests shorten them. */
+export const uploadPhotoOptions: { retry: RetryPolicy } = {
+  /** Quota and 5xx: 10 s doubling up to 30 min, 10 times; then the photo is reported as refused. */
+  retry: { delayMs: 10_000, maxDelayMs: 30 * 60_000, maxRetries: 10 },
+};
+
 const anyData = z.object({}).passthrough();
 
 export interface JobSpec<Schema extends z.ZodType = z.ZodType> {
@@ -98,6 +104,26 @@ export const JOBS = {
   }),
   'weekly-digest': spec({ schema: anyData, concurrency: 1, retry: { delayMs: 60_000, maxDelayMs: 30 * 60_000, maxRetries: 5 } }),
   'sweep-stale-events': spec({ schema: anyData, concurrency: 1 }),
+  'photo-batch-timer': spec({
+    schema: z.object({
+      tenantId: z.string(),
+      conversationRef: z.string(),
+      timer: z.enum(['window', 'category']),
+      photoCount: z.number().int().min(0),
+    }),
+    concurrency: 5,
+    retry: SEND_RETRY,
+    uniqueBy: (data) => ({ 'data.conversationRef': data.conversationRef, 'data.timer': data.timer, 'data.photoCount': data.photoCount }),
+  }),
+  'upload-photo': spec({
+    schema: z.object({ tenantId: z.string(), photoRef: z.string() }),
+    concurrency: 3,
+    get retry() {
+      return uploadPhotoOptions.retry;
+    },
+    uniqueBy: (data) => ({ 'data.photoRef': data.photoRef, nextRunAt: { $ne: null } }),
+  }),
+  'photo-request': spec({ schema: anyData, concurrency: 1 }),
 };
 
 export type JobName = keyof typeof JOBS;

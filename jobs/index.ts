@@ -21,6 +21,9 @@ import { reviewCheckDueJob, reviewCheckJob, scheduleReviewChecks } from './revie
 import { sendMessageJob } from './send-message.ts';
 import { sweepStaleEventsJob, SWEEP_INTERVAL } from './sweep-stale-events.ts';
 import { ownerWelcomeJob } from './owner-welcome.ts';
+import { photoBatchTimerJob } from './photo-batch-timer.ts';
+import { photoRequestJob, photoRequestOptions } from './photo-request.ts';
+import { uploadPhotoJob } from './upload-photo.ts';
 
 const ALL_JOBS: JobHandler[] = [
   sweepStaleEventsJob,
@@ -34,6 +37,9 @@ const ALL_JOBS: JobHandler[] = [
   approvalReminderJob,
   weeklyDigestJob,
   ownerWelcomeJob,
+  photoBatchTimerJob,
+  uploadPhotoJob,
+  photoRequestJob,
 ];
 
 /** Periodic jobs: scheduled by name, so any number of workers schedule them once. */
@@ -41,6 +47,7 @@ export async function scheduleRecurringJobs(agenda: Agenda): Promise<void> {
   await scheduleEvery(agenda, SWEEP_INTERVAL, sweepStaleEventsJob.name, { skipImmediate: true });
   await scheduleReviewChecks(agenda);
   await scheduleEvery(agenda, WEEKLY_DIGEST_SCHEDULE, weeklyDigestJob.name, { timezone: WEEKLY_DIGEST_TIMEZONE, skipImmediate: true });
+  await scheduleEvery(agenda, photoRequestOptions.every, photoRequestJob.name, { skipImmediate: false });
 }
 
 export function registerJobs(agenda: Agenda, services: Services, jobs: JobHandler[] = ALL_JOBS): void {

@@ -44,6 +44,7 @@ export function tenantView(tenant: Tenant) {
       observeShabbat: s.observeShabbat,
       ownerAlertsAnytime: s.ownerAlertsAnytime,
       paused: s.paused,
+      photoBatchWindow: formatDuration(s.photoBatchWindow),
       photoRequestDay: s.photoRequestDay,
       postDay: s.postDay,
     },

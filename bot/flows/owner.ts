@@ -1,7 +1,8 @@
 /**
- * The owner's WhatsApp chat (flow F4 and the approvals of F3): lead buttons, answers to review
- * drafts, the location list and the settings menu, and the commands help, leads, reviews, what's
- * new, stats, pause, resume, settings and google.
+ * The owner's WhatsApp chat (flow F4 and the approvals of F3): photos for the Google profile and
+ * their category question, lead buttons, answers to review drafts, the location list and the
+ * settings menu, and the commands help, leads, reviews, what's new, stats, pause, resume, settings
+ * and google.
  */
 import { recordActivity } from '../activity.ts';
 import { LeadModel, ReviewModel, ReviewRequestModel, TenantModel, type Customer, type Tenant } from '../db/models/index.ts';
@@ -14,6 +15,7 @@ import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook
 import { wallClock } from '../../lib/clock.ts';
 import { handleLocationPick, sendGoogleConnectLink } from './google-connect.ts';
 import { handleOwnerSettingsReply, openOwnerSettings } from './owner-settings.ts';
+import { handlePhotoCategoryReply, isOwnerPhoto, receiveOwnerPhoto } from './photos/batch.ts';
 import { handleOwnerApprovalReply, pendingApprovals } from './review-approvals.ts';
 import { reviewerLabel } from './reviews/replies.ts';
 
@@ -103,9 +105,13 @@ export async function handleOwnerMessage(services: Services, tenant: Tenant, ite
     return;
   }
 
+  // Any image is a photo for the Google profile (its caption may name the category).
+  if (isOwnerPhoto(item)) return receiveOwnerPhoto(services, tenant, item);
+
   // A list or menu the owner just asked for takes their answer before any older pending draft.
   if (await handleLocationPick(services, tenant, item)) return;
   if (await handleOwnerSettingsReply(services, tenant, item)) return;
+  if (await handlePhotoCategoryReply(services, tenant, item)) return;
   if (await handleOwnerApprovalReply(services, tenant, item)) return;
 
   const command = parseOwnerCommand(item.text ?? '');

@@ -60,7 +60,7 @@ export const en = {
   'owner.googleDisconnected':
     '⚠️ The connection to your Google Business Profile was lost, so we can’t see new reviews or post replies. To reconnect it, send "google".',
   'owner.help':
-    '👋 What you can do here:\n• leads – recent enquiries\n• reviews – latest reviews and drafts waiting for you\n• what\'s new – what happened today\n• stats – this week’s numbers\n• pause – stop automatic messages to customers\n• resume – turn them back on\n• settings – change your settings\n• google – connect your Google Business Profile\n• help – this menu\n\nOn a review draft: 1 or "approve" to post, 2 or "skip" to skip, or write your own reply.',
+    '👋 What you can do here:\n• leads – recent enquiries\n• reviews – latest reviews and drafts waiting for you\n• what\'s new – what happened today\n• stats – this week’s numbers\n• pause – stop automatic messages to customers\n• resume – turn them back on\n• settings – change your settings\n• google – connect your Google Business Profile\n• 📸 a photo – every photo you send here goes up to your Google profile\n• help – this menu\n\nOn a review draft: 1 or "approve" to post, 2 or "skip" to skip, or write your own reply.',
   'owner.paused': '⏸️ Automatic messages to customers are paused. Send "resume" to turn them back on.',
   'owner.resumed': '▶️ Automatic messages to customers are back on.',
   'owner.unknownCommand': 'Sorry, I didn’t get that 🤔 Send "help" to see what you can do.',
@@ -148,4 +148,22 @@ export const en = {
   'owner.reviews.state.open': 'not answered',
   'owner.today':
     '📅 Today so far:\n• New leads: {leads}\n• Review requests sent: {requests}\n• New Google reviews: {reviews}\n• Replies posted: {replies}',
+  // Photos for the Google profile
+  'photos.request':
+    '📸 Time for fresh photos! Recent photos on your Google Business Profile help customers choose you.\nSend a few photos of this week’s work here, and we’ll upload them to Google.\nYou can add one word under a photo: outside, inside, work, team or product.',
+  'photos.askCategory':
+    '📷 We got {count} photos without a description. What do they show?\n1. Outside the business\n2. Inside the business\n3. Work\n4. The team\n5. A product\n6. Other\nReply with a number. If you don’t answer, we’ll upload them as "other".',
+  'photos.confirmed.none': '📷 No photos went up to Google this time.',
+  'photos.confirmed.one': '✅ One photo is now on your Google Business Profile. Thank you!',
+  'photos.confirmed.many': '✅ {count} photos are now on your Google Business Profile. Thank you!',
+  'photos.notUploaded': 'Photos we did not upload:\n{list}',
+  'photos.reason.format': 'The image is not in a format Google accepts: only JPG or PNG.',
+  'photos.reason.fileTooSmall': 'The file is too small (under 10 KB), probably a compressed copy. Try sending it in full quality.',
+  'photos.reason.fileTooLarge': 'The file is too large (over 5 MB). Try sending it again as a regular photo, not as a file.',
+  'photos.reason.tooSmall': 'The photo is too small: Google takes photos of at least 250×250 pixels.',
+  'photos.reason.unreadable': 'We could not open the image. Try sending it again.',
+  'photos.reason.googleRefused': 'Google did not accept the photo. You can try another one.',
+  'photos.reason.notConnected':
+    'Your Google Business Profile is not connected yet. Send "google" to connect it, then send the photo again.',
+  'photos.reasonTimes': '{count} photos: {reason}',
 } as const satisfies Catalog;

@@ -123,6 +123,17 @@ export interface GoogleClientOptions extends GoogleOAuthConfig {
   refreshMarginMs?: number;
 }
 
+/** Options of {@link GoogleClient.request}. */
+export interface RawRequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  params?: Record<string, string | number>;
+  /** JSON, or raw bytes (with a `Content-Type` header). */
+  data?: unknown;
+  headers?: Record<string, string>;
+  /** Default 60 000 ms. */
+  timeoutMs?: number;
+}
+
 const V4_DEFAULT_ROOT = 'https://mybusiness.googleapis.com/';
 const LOCATION_READ_MASK = 'name,title,metadata.placeId,metadata.newReviewUri,metadata.mapsUri';
 const ACCOUNT_NAME = /^accounts\/[^/?#]+$/;
@@ -246,6 +257,19 @@ export class GoogleClient implements ReviewsPort {
     await this.send(`deleteReply ${reviewName}`, () =>
       this.auth.request({ url: this.v4Url(`${reviewName}/reply`), method: 'DELETE', ...NO_GAXIOS_RETRY }),
     );
+  }
+
+  /**
+   * One authorised call to a Business Profile path that googleapis does not wrap, relative to the
+   * v4 host: `v4/accounts/…/media`, `upload/v1/media/…`. Same token handling and error taxonomy
+   * as every other call; `timeoutMs` (default 60 s) ends a call Google leaves hanging.
+   */
+  async request<T>(operation: string, path: string, options: RawRequestOptions = {}): Promise<T> {
+    const { timeoutMs = 60_000, ...rest } = options;
+    const { data } = await this.send(operation, () =>
+      this.auth.request<T>({ url: new URL(path, this.v4Root).href, method: 'GET', ...rest, timeout: timeoutMs, ...NO_GAXIOS_RETRY }),
+    );
+    return data;
   }
 
   /** Runs one Google call with a fresh token; after a 401, renews the token and tries once more. */

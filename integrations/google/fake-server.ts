@@ -2,12 +2,13 @@
  * A fake of Google for tests and the sandbox: a real HTTP server on 127.0.0.1 that speaks the
  * OAuth token endpoint, the consent page (which consents at once, or refuses when told to; with
  * PKCE when the consent URL carries a code challenge), Account Management v1,
- * Business Information v1 and the v4 review endpoints, with Google's paths, JSON shapes and error
+ * Business Information v1, the v4 review endpoints and location media (./fake-media.ts), with Google's paths, JSON shapes and error
  * bodies. Point both GOOGLE_API_URL and GOOGLE_OAUTH_URL at its `url`.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createFakeMedia, type FakeStoredMedia } from './fake-media.ts';
 import type { ListReviewsJson, ReviewJson, ReviewReplyJson, ReviewReplyStateJson } from './wire.ts';
 
 /** An account as Account Management v1 returns it. */
@@ -61,8 +62,10 @@ export interface InjectedFailure {
   times?: number;
   /** On 429: the wait Google asks for, sent as a google.rpc.RetryInfo detail. */
   retryAfterSeconds?: number;
-  /** Instead of answering, hold the request open, doing nothing (a crash test kills its client meanwhile). */
+  /** Never answers (the client's timeout, or a crash, ends the request); `status` is then only a label. */
   hang?: boolean;
+  /** Does the work first (a photo is created, a reply posted), then fails or hangs: the answer is lost, the change is not. */
+  afterHandling?: boolean;
 }
 
 export interface FakeGoogle {
@@ -75,6 +78,8 @@ export interface FakeGoogle {
   addReview(locationName: string, seed?: ReviewSeed): ReviewJson;
   /** Changes a review as its author would; `updateTime` moves forward unless given. */
   editReview(reviewName: string, changes: ReviewSeed): ReviewJson;
+  /** The location's photos (location media), oldest first, with the bytes each was made from. */
+  media(locationName: string): FakeStoredMedia[];
   /** The location's reviews as stored, newest first by `updateTime`. */
   reviews(locationName: string): ReviewJson[];
   /** Every accepted PUT reply, in order. */
@@ -299,7 +304,12 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     return review.reviewReply;
   }
 
-  function route(method: string, path: string, query: URLSearchParams, body: string): unknown {
+  const media = createFakeMedia({ hasLocation: (name) => locations.has(name), timestamp, opaque });
+
+  function route(method: string, path: string, query: URLSearchParams, bytes: Buffer): unknown {
+    const mediaAnswer = media.route(method, path, query, bytes);
+    if (mediaAnswer !== undefined) return mediaAnswer;
+    const body = bytes.toString('utf8');
     const locationsOf = path.match(/^\/v1\/(accounts\/[^/]+)\/locations$/);
     const reviewsOf = path.match(/^\/v4\/(accounts\/[^/]+\/locations\/[^/]+)\/reviews$/);
     const replyOf = path.match(/^\/v4\/(accounts\/[^/]+\/locations\/[^/]+\/reviews\/[^/]+)\/reply$/);
@@ -317,7 +327,8 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
     const method = req.method ?? 'GET';
     const { pathname: path, searchParams: query } = new URL(req.url ?? '/', 'http://fake.invalid');
-    const body = await readBody(req);
+    const bytes = await readBody(req);
+    const body = bytes.toString('utf8');
     if (method === 'POST' && path === '/token') {
       const grantType = new URLSearchParams(body).get('grant_type') ?? '';
       tokenRequests[grantType] = (tokenRequests[grantType] ?? 0) + 1;
@@ -326,7 +337,14 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     const injected = failures.find((f) => f.remaining > 0 && matches(f.match, method, path));
     if (injected) {
       injected.remaining -= 1;
-      if (injected.failure.hang) return 0;
+      if (injected.failure.afterHandling && isAuthorized(req)) {
+        try {
+          route(method, path, query, bytes);
+        } catch {
+          // Refused anyway: the injected answer goes out instead.
+        }
+      }
+      if (injected.failure.hang) return 0; // no answer: the request stays open
       return path === '/token' ? sendOAuthFailure(res, injected.failure.status) : sendGoogleError(res, injected.failure, path);
     }
 
@@ -334,7 +352,7 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     if (method === 'POST' && path === '/token') return token(new URLSearchParams(body), res);
     if (!isAuthorized(req)) return sendGoogleError(res, { status: 401 }, path);
     try {
-      return sendJson(res, 200, route(method, path, query, body));
+      return sendJson(res, 200, route(method, path, query, bytes));
     } catch (error) {
       if (isHttpError(error)) return sendGoogleError(res, error, path);
       throw error;
@@ -409,6 +427,7 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
       Object.assign(review, { updateTime: timestamp() }, changes, { name: review.name, reviewId: review.reviewId });
       return structuredClone(review);
     },
+    media: (locationName) => media.items(locationName),
     reviews(locationName) {
       const list = reviewsByLocation.get(locationName) ?? [];
       return structuredClone(list).sort((a, b) => Date.parse(b.updateTime) - Date.parse(a.updateTime));
@@ -506,11 +525,11 @@ function applyReadMask(resource: object, readMask: string): Record<string, unkno
   return masked;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -525,7 +544,7 @@ function sendOAuthFailure(res: ServerResponse, status: FailureStatus): number {
 }
 
 function serviceOf(path: string): string {
-  if (path.startsWith('/v4/')) return 'mybusiness.googleapis.com';
+  if (path.startsWith('/v4/') || path.startsWith('/upload/')) return 'mybusiness.googleapis.com';
   return path.includes('/locations') ? 'mybusinessbusinessinformation.googleapis.com' : 'mybusinessaccountmanagement.googleapis.com';
 }
 

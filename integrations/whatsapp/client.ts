@@ -6,7 +6,7 @@
  * also resolves API errors as values instead of throwing; every call here turns them into an
  * {@link IntegrationError} through {@link classifyWhatsAppError}.
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { WhatsAppAPI } from 'whatsapp-api-js';
 import {
   ActionButtons,
@@ -69,6 +69,8 @@ export interface SentMessage {
 export interface DownloadedMedia {
   data: Buffer;
   mimeType: string;
+  /** SHA-256 of the bytes, hex, as Graph announced it (and the download matched). */
+  sha256: string;
 }
 
 /**
@@ -84,8 +86,12 @@ export interface WhatsAppPort {
   sendTemplate(phoneNumberId: string, toE164: string, template: TemplateMessage, options?: SendOptions): Promise<SentMessage>;
   /** Marks an inbound message read (blue ticks). */
   markRead(phoneNumberId: string, messageId: string): Promise<void>;
-  /** Downloads received media by id: metadata first, then the short-lived URL, both with the token. */
-  downloadMedia(mediaId: string): Promise<DownloadedMedia>;
+  /**
+   * Downloads media received on `phoneNumberId` by id: metadata first (Graph refuses another
+   * number's media), then the short-lived URL, both with the token. Bytes that do not match the
+   * announced SHA-256 are a transient failure (a cut download).
+   */
+  downloadMedia(phoneNumberId: string, mediaId: string): Promise<DownloadedMedia>;
 }
 
 /** Options of {@link createWhatsAppClient}. */
@@ -187,8 +193,8 @@ class WhatsAppClient implements WhatsAppPort {
     await this.call('markRead', () => this.api.markAsRead(phoneNumberId, messageId));
   }
 
-  async downloadMedia(mediaId: string): Promise<DownloadedMedia> {
-    const media = await this.call('downloadMedia', () => this.api.retrieveMedia(mediaId));
+  async downloadMedia(phoneNumberId: string, mediaId: string): Promise<DownloadedMedia> {
+    const media = await this.call('downloadMedia', () => this.api.retrieveMedia(mediaId, phoneNumberId));
     if (!('url' in media) || !media.url) {
       throw new IntegrationError('WhatsApp downloadMedia failed: Graph returned no media URL', 'transient', {
         provider: 'whatsapp',
@@ -210,7 +216,15 @@ class WhatsAppClient implements WhatsAppPort {
         secrets: [this.token],
       });
     }
-    return { data: Buffer.from(await response.arrayBuffer()), mimeType: media.mime_type };
+    const data = Buffer.from(await response.arrayBuffer());
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    if (media.sha256 && media.sha256 !== sha256) {
+      throw new IntegrationError('WhatsApp downloadMedia failed: the bytes do not match the announced SHA-256', 'transient', {
+        provider: 'whatsapp',
+        code: 'media_checksum',
+      });
+    }
+    return { data, mimeType: media.mime_type, sha256 };
   }
 
   /** Builds a library message; its limit checks (4096 chars, ≤ 3 buttons, title ≤ 20) are permanent errors. */

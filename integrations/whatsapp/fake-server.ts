@@ -72,7 +72,7 @@ export interface FailOptions {
   hang?: boolean;
 }
 
-/** An inbound user message to deliver to Findo. Exactly one of text, buttonReply, templateButton, image. */
+/** An inbound user message to deliver to Findo. Exactly one of text, buttonReply, templateButton, image, document. */
 export interface InboundOptions {
   phoneNumberId: string;
   /** Sender: E.164 or `wa_id` digits, or a business-scoped user id (`IL.1349…`) for a user who came by username. */
@@ -85,6 +85,8 @@ export interface InboundOptions {
   /** A tap on a template quick-reply button. */
   templateButton?: { payload: string; text: string };
   image?: { id: string; mimeType: string; caption?: string };
+  /** A file, e.g. a photo sent as a document to keep its full quality. */
+  document?: { id: string; mimeType: string; filename: string; caption?: string };
   contextMessageId?: string;
   /** Default: a fresh `wamid.…`. */
   messageId?: string;
@@ -146,8 +148,13 @@ export interface FakeWhatsApp {
   sendStatusesTo(webhookUrl: string | undefined): void;
   /** Statuses posted by {@link sendStatusesTo} that Findo answered with 200. */
   statusesDelivered: string[];
-  /** Serves media like Graph: metadata at `/<v>/<id>`, bytes at the URL it names. */
-  addMedia(id: string, bytes: Buffer, mimeType: string): void;
+  /**
+   * Serves media like Graph: metadata at `/<v>/<id>`, bytes at the URL it names (both need the
+   * token). With `phoneNumberId`, a lookup that names another number (`?phone_number_id=`) is refused.
+   */
+  addMedia(id: string, bytes: Buffer, mimeType: string, phoneNumberId?: string): void;
+  /** Media lookups and downloads answered, in order (`kind` says which, `status` how). */
+  mediaRequests: { kind: 'lookup' | 'download'; id: string; status: number }[];
   /** Signs any payload the way Meta does (escaped non-ASCII and slashes, HMAC of those bytes). */
   signPayload(payload: unknown): { rawBody: Buffer; signature: string };
   /** Meta's `X-Hub-Signature-256` value for exactly these bytes, whatever they hold. */
@@ -208,6 +215,8 @@ interface PendingFailure {
 interface StoredMedia {
   bytes: Buffer;
   mimeType: string;
+  /** The business number that received it; Graph serves it to a lookup naming that number only. */
+  phoneNumberId?: string;
 }
 
 /** The business number as Meta shows it in `metadata` and `context.from` (digits, no `+`). */
@@ -224,6 +233,7 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
   const reads: FakeReadReceipt[] = [];
   const failures: PendingFailure[] = [];
   const media = new Map<string, StoredMedia>();
+  const mediaRequests: FakeWhatsApp['mediaRequests'] = [];
   const events = new EventEmitter();
   const statusesDelivered: string[] = [];
   let statusWebhookUrl: string | undefined;
@@ -239,6 +249,8 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
     const url = new URL(req.url ?? '/', baseUrl);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!token || (options.token !== undefined && token !== options.token)) {
+      const media = mediaRequestOf(req.method, url);
+      if (media) mediaRequests.push({ ...media, status: 401 });
       return sendGraphError(res, META_ERRORS[190], 190);
     }
     const proof = url.searchParams.get('appsecret_proof');
@@ -247,7 +259,9 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
     }
 
     if (req.method === 'GET' && url.pathname === '/whatsapp_business/attachments/') {
-      const stored = media.get(url.searchParams.get('mid') ?? '');
+      const id = url.searchParams.get('mid') ?? '';
+      const stored = media.get(id);
+      mediaRequests.push({ kind: 'download', id, status: stored ? 200 : 404 });
       if (!stored) return void res.writeHead(404).end();
       return void res.writeHead(200, { 'content-type': stored.mimeType }).end(stored.bytes);
     }
@@ -259,8 +273,13 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
 
     const mediaPath = /^\/v\d+\.\d+\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && mediaPath) {
-      const id = mediaPath[1];
-      const stored = media.get(id);
+      const id = mediaPath[1]!;
+      const askedFor = url.searchParams.get('phone_number_id');
+      const found = media.get(id);
+      // Graph answers another number's media as if it did not exist.
+      const stored =
+        found && (askedFor === null || found.phoneNumberId === undefined || found.phoneNumberId === askedFor) ? found : undefined;
+      mediaRequests.push({ kind: 'lookup', id, status: stored ? 200 : 400 });
       if (!stored) {
         return sendGraphError(
           res,
@@ -396,6 +415,18 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
         type: 'image',
         image: { id, mime_type: mimeType, sha256: randomBytes(32).toString('base64'), ...(caption !== undefined && { caption }) },
       });
+    } else if (inbound.document) {
+      const { id, mimeType, filename, caption } = inbound.document;
+      Object.assign(message, {
+        type: 'document',
+        document: {
+          id,
+          mime_type: mimeType,
+          filename,
+          sha256: randomBytes(32).toString('base64'),
+          ...(caption !== undefined && { caption }),
+        },
+      });
     } else {
       Object.assign(message, { type: 'text', text: { body: inbound.text ?? '' } });
     }
@@ -495,9 +526,10 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
       statusWebhookUrl = webhookUrl;
     },
     statusesDelivered,
-    addMedia(id, bytes, mimeType) {
-      media.set(id, { bytes, mimeType });
+    addMedia(id, bytes, mimeType, phoneNumberId) {
+      media.set(id, { bytes, mimeType, phoneNumberId });
     },
+    mediaRequests,
     signPayload,
     signBytes,
     signedInbound,
@@ -513,6 +545,7 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
       statusesDelivered.length = 0;
       statusWebhookUrl = undefined;
       media.clear();
+      mediaRequests.length = 0;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -521,6 +554,14 @@ export async function startFakeWhatsApp(options: FakeWhatsAppOptions): Promise<F
         server.closeAllConnections();
       }),
   };
+}
+
+/** Which media a GET is about, when it is a media lookup (`/<v>/<digits>`) or download. */
+function mediaRequestOf(method: string | undefined, url: URL): { kind: 'lookup' | 'download'; id: string } | undefined {
+  if (method !== 'GET') return undefined;
+  if (url.pathname === '/whatsapp_business/attachments/') return { kind: 'download', id: url.searchParams.get('mid') ?? '' };
+  const lookup = /^\/v\d+\.\d+\/(\d+)$/.exec(url.pathname);
+  return lookup ? { kind: 'lookup', id: lookup[1]! } : undefined;
 }
 
 function envelope(value: object): object {

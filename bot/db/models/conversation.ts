@@ -6,7 +6,7 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
 import { tenantIdField, tenantScoped } from '../tenant-scope.ts';
 
-export const CONVERSATION_KINDS = ['lead_capture', 'review_approval', 'owner_settings'] as const;
+export const CONVERSATION_KINDS = ['lead_capture', 'review_approval', 'owner_settings', 'photo_batch'] as const;
 export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
 
 const conversationSchema = new Schema(

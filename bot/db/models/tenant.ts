@@ -29,6 +29,8 @@ export const DEFAULT_SETTINGS = {
   observeShabbat: true,
   ownerAlertsAnytime: false,
   paused: false,
+  /** Images an owner sends within this long of the previous one go to Google as one batch (one question, one confirmation). */
+  photoBatchWindow: 90_000,
   /** The day the owner is asked for fresh photos. */
   photoRequestDay: 'tue' as WeekdaySetting,
   /** The day an AI-drafted Google post goes to the owner for approval. */
@@ -49,6 +51,7 @@ const settingsSchema = new Schema(
     observeShabbat: { type: Boolean, default: DEFAULT_SETTINGS.observeShabbat },
     ownerAlertsAnytime: { type: Boolean, default: DEFAULT_SETTINGS.ownerAlertsAnytime },
     paused: { type: Boolean, default: DEFAULT_SETTINGS.paused },
+    photoBatchWindow: { type: Number, default: DEFAULT_SETTINGS.photoBatchWindow },
     photoRequestDay: { type: String, enum: WEEKDAY_SETTINGS, default: DEFAULT_SETTINGS.photoRequestDay },
     postDay: { type: String, enum: WEEKDAY_SETTINGS, default: DEFAULT_SETTINGS.postDay },
   },
@@ -73,6 +76,8 @@ const tenantSchema = new Schema(
       connected: { type: Boolean, default: false },
     },
     reviewLink: String,
+    /** The weekly photo-request slot last served (bot/flows/photos/request.ts). */
+    photoRequestSlot: Date,
     webhookKeyDigests: {
       voicenter: { type: String, required: true },
       greeninvoice: { type: String, required: true },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -106,20 +107,43 @@ describe('WhatsApp client against the fake Graph API', () => {
     expect(fake.sent).toHaveLength(0);
   });
 
-  it('downloads media in two steps with the token', async () => {
+  it('downloads media in two steps with the token, naming the number it came to', async () => {
     const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
-    fake.addMedia('1037543291543636', bytes, 'image/jpeg');
+    fake.addMedia('1037543291543636', bytes, 'image/jpeg', PNID);
 
-    const media = await client.downloadMedia('1037543291543636');
+    const media = await client.downloadMedia(PNID, '1037543291543636');
 
     expect(media.mimeType).toBe('image/jpeg');
     expect(media.data.equals(bytes)).toBe(true);
+    expect(media.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(fake.mediaRequests.map((r) => [r.kind, r.status])).toEqual([
+      ['lookup', 200],
+      ['download', 200],
+    ]);
   });
 
   it('reports unknown media as a permanent error', async () => {
-    const error = await failure(client.downloadMedia('nope'));
+    const error = await failure(client.downloadMedia(PNID, '404404'));
     expect(error.kind).toBe('permanent');
     expect(error.details.code).toBe(100);
+  });
+
+  it("refuses another number's media: Graph answers it as unknown", async () => {
+    fake.addMedia('1037543291543637', Buffer.from('x'.repeat(20)), 'image/png', '999999999999999');
+    const error = await failure(client.downloadMedia(PNID, '1037543291543637'));
+    expect(error.kind).toBe('permanent');
+    expect(error.details.code).toBe(100);
+    expect(fake.mediaRequests).toEqual([{ kind: 'lookup', id: '1037543291543637', status: 400 }]);
+  });
+
+  it('a wrong token is refused (401, OAuth error 190) and never reaches the bytes', async () => {
+    fake.addMedia('1037543291543638', Buffer.from('y'.repeat(20)), 'image/png', PNID);
+    const stranger = createWhatsAppClient({ apiUrl: fake.url, apiVersion: 'v24.0', token: 'EAAG-wrong-token' });
+    const error = await failure(stranger.downloadMedia(PNID, '1037543291543638'));
+    expect(error.kind).toBe('permanent');
+    expect(error.details.code).toBe(190);
+    expect(error.message).not.toContain('EAAG-wrong-token');
+    expect(fake.mediaRequests).toEqual([{ kind: 'lookup', id: '1037543291543638', status: 401 }]);
   });
 
   it('refuses a recipient that is not E.164', async () => {
