@@ -9,7 +9,7 @@ import type { Tenant } from './db/models/index.ts';
 import { SecretModel } from './db/models/index.ts';
 import type { Vault } from './vault.ts';
 import { IntegrationError } from '../integrations/errors.ts';
-import { createGoogleClient, type ReviewsPort } from '../integrations/google/client.ts';
+import { createGoogleClient, type BusinessProfilePort } from '../integrations/google/client.ts';
 import { GoogleOAuth, type GoogleOAuthConfig } from '../integrations/google/oauth.ts';
 import { GOOGLE_TOKENS_SECRET, mongoTokenStore } from './google-token-store.ts';
 
@@ -40,11 +40,11 @@ export function googleOAuth(config: Config): GoogleOAuth {
 }
 
 /**
- * Builds `services.googleFor`: the tenant's ReviewsPort, or a permanent IntegrationError
+ * Builds `services.googleFor`: the tenant's BusinessProfilePort, or a permanent IntegrationError
  * `not_connected` when Google is not configured or the tenant has no stored grant.
  */
-export function googleClientResolver(config: Config, vault: Vault): (tenant: Tenant) => Promise<ReviewsPort> {
-  const clients = new Map<string, ReviewsPort>();
+export function googleClientResolver(config: Config, vault: Vault): (tenant: Tenant) => Promise<BusinessProfilePort> {
+  const clients = new Map<string, BusinessProfilePort>();
   return async (tenant) => {
     const oauth = googleOAuthConfig(config);
     const tenantId = tenant.id as string;

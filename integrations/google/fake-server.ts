@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fakeLocalPosts, type FakeLocalPosts } from './fake-local-posts.ts';
 import type { ListReviewsJson, ReviewJson, ReviewReplyJson, ReviewReplyStateJson } from './wire.ts';
 
 /** An account as Account Management v1 returns it. */
@@ -91,6 +92,8 @@ export interface FakeGoogle {
   setAccessTokenLifetime(seconds: number): void;
   /** The moderation state reply answers carry; null (the default) leaves it out. */
   setReplyState(state: ReviewReplyStateJson | null): void;
+  /** Local posts: what was created, and their moderation. */
+  readonly localPosts: FakeLocalPosts;
   close(): Promise<void>;
 }
 
@@ -151,6 +154,7 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
   let replyState: ReviewReplyStateJson | null = null;
   let nextId = 1;
   let lastTimestamp = 0;
+  const localPosts = fakeLocalPosts({ timestamp: () => timestamp(), hasLocation: (name) => locations.has(name), paginate });
 
   // Strictly increasing timestamps, so "newest first" is well defined even within a millisecond.
   const timestamp = () => {
@@ -309,6 +313,8 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
       delete findReview(replyOf[1]!).reviewReply;
       return {};
     }
+    const posts = localPosts.route(method, path, query, body);
+    if (posts !== undefined) return posts;
     throw { status: 404 } satisfies HttpError;
   }
 
@@ -434,6 +440,7 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     setReplyState(state) {
       replyState = state;
     },
+    localPosts: localPosts.control,
     close() {
       return new Promise((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
