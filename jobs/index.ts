@@ -21,6 +21,9 @@ import { reviewCheckDueJob, reviewCheckJob, scheduleReviewChecks } from './revie
 import { sendMessageJob } from './send-message.ts';
 import { sweepStaleEventsJob, SWEEP_INTERVAL } from './sweep-stale-events.ts';
 import { ownerWelcomeJob } from './owner-welcome.ts';
+import { postDraftDueJob, postDraftJob, schedulePostDrafts } from './post-draft.ts';
+import { publishPostJob } from './publish-post.ts';
+import { checkPostJob } from './check-post.ts';
 
 const ALL_JOBS: JobHandler[] = [
   sweepStaleEventsJob,
@@ -34,12 +37,17 @@ const ALL_JOBS: JobHandler[] = [
   approvalReminderJob,
   weeklyDigestJob,
   ownerWelcomeJob,
+  postDraftDueJob,
+  postDraftJob,
+  publishPostJob,
+  checkPostJob,
 ];
 
 /** Periodic jobs: `every` upserts by name, so any number of workers schedule them once. */
 export async function scheduleRecurringJobs(agenda: Agenda): Promise<void> {
   await agenda.every(SWEEP_INTERVAL, sweepStaleEventsJob.name, {}, { skipImmediate: true });
   await scheduleReviewChecks(agenda);
+  await schedulePostDrafts(agenda);
   await agenda.every(WEEKLY_DIGEST_SCHEDULE, weeklyDigestJob.name, {}, { timezone: WEEKLY_DIGEST_TIMEZONE, skipImmediate: true });
 }
 

@@ -14,7 +14,7 @@ import type { WhatsAppInboundMessage } from '../../integrations/whatsapp/webhook
 import { wallClock } from '../../lib/clock.ts';
 import { handleLocationPick, sendGoogleConnectLink } from './google-connect.ts';
 import { handleOwnerSettingsReply, openOwnerSettings } from './owner-settings.ts';
-import { handleOwnerApprovalReply, pendingApprovals } from './review-approvals.ts';
+import { handleOwnerApprovalReply, pendingApprovals } from './draft-approvals.ts';
 import { reviewerLabel } from './reviews/replies.ts';
 
 const LEAD_BUTTON = /^lead:([0-9a-f]{24}):(calling_back|done)$/;

@@ -12,6 +12,7 @@ export * from './lock.ts';
 export * from './inbox.ts';
 export * from './google-connect.ts';
 export * from './owner-welcome.ts';
+export * from './post.ts';
 
 import { ActivityModel } from './activity.ts';
 import { ConversationModel } from './conversation.ts';
@@ -26,6 +27,7 @@ import { LockModel } from './lock.ts';
 import { InboxModel } from './inbox.ts';
 import { GoogleConnectModel } from './google-connect.ts';
 import { OwnerWelcomeModel } from './owner-welcome.ts';
+import { PostModel } from './post.ts';
 import { TenantModel } from './tenant.ts';
 
 export const ALL_MODELS = [
@@ -43,6 +45,7 @@ export const ALL_MODELS = [
   InboxModel,
   GoogleConnectModel,
   OwnerWelcomeModel,
+  PostModel,
 ];
 
 /** Whether a write failed on a unique key: the document is already there (the basis of every dedupe). */
