@@ -1,7 +1,7 @@
 /**
  * The owner's WhatsApp chat (flow F4 and the approvals of F3): lead buttons, answers to review
  * drafts, the location list and the settings menu, and the commands help, leads, reviews, what's
- * new, stats, pause, resume, settings and google.
+ * new, stats, pause, resume, settings, google and post.
  */
 import { recordActivity } from '../activity.ts';
 import { LeadModel, ReviewModel, ReviewRequestModel, TenantModel, type Customer, type Tenant } from '../db/models/index.ts';
@@ -129,6 +129,10 @@ export async function handleOwnerMessage(services: Services, tenant: Tenant, ite
       return openOwnerSettings(services, tenant, item);
     case 'google':
       return sendGoogleConnectLink(services, tenant, item);
+    case 'post':
+      // The draft comes as its own message (the AI may take seconds): keyed by this message, once.
+      if (!tenant.google?.connected || !tenant.google.locationName) return void (await reply(t(language, 'posts.notConnected')));
+      return services.enqueue('post-draft', { tenantId: tenant.id, key: `owner:${item.messageId}`, origin: 'owner' });
     case 'pause':
     case 'resume': {
       const paused = command === 'pause';

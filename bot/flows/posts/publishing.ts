@@ -77,7 +77,7 @@ export async function publishPost(services: Services, tenantId: string, postRef:
   );
 }
 
-/** A post created by an earlier attempt whose answer never came back: same text, created since that attempt. */
+/** A post created by an earlier attempt whose answer never came back: same text, created since that attempt, not another record's. */
 async function findLostPost(
   services: Services,
   tenant: Tenant,
@@ -88,7 +88,12 @@ async function findLostPost(
   const google = await services.googleFor(tenant);
   const recent = await google.listLocalPosts(locationName, LOOKBACK_POSTS);
   const since = attemptedAt.getTime() - CLOCK_SKEW_MS;
-  return recent.find((p) => p.summary === text && Date.parse(p.createTime) >= since) ?? null;
+  for (const candidate of recent) {
+    if (candidate.summary !== text || Date.parse(candidate.createTime) < since) continue;
+    // The same words may have been approved twice: a post another record owns is not this one.
+    if (!(await PostModel.exists({ tenantId: tenant.id, googleName: candidate.name }))) return candidate;
+  }
+  return null;
 }
 
 /** The approval hears it was published, and the moderation check is queued (both keyed: once). */
