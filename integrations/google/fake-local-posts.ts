@@ -24,6 +24,8 @@ export interface FakeLocalPosts {
    * lost: the caller cannot know the post exists.
    */
   failAfterCreate(status: 500 | 503, times?: number): void;
+  /** The next create stores the post and never answers, as when the caller dies waiting. */
+  hangAfterNextCreate(): void;
   /** How long a post stays `PROCESSING` before a read finds it moderated. Default 0 (the next read). */
   setModerationDelay(ms: number): void;
 }
@@ -49,6 +51,7 @@ export function fakeLocalPosts({ timestamp, hasLocation, paginate }: Dependencie
   let toReject = 0;
   let answerAfterCreate: { status: 500 | 503; remaining: number } | null = null;
   let moderationMs = 0;
+  let hangsToCome = 0;
   let nextId = 1;
 
   /** Moderation happens when the post is read, once its delay has passed. */
@@ -61,7 +64,7 @@ export function fakeLocalPosts({ timestamp, hasLocation, paginate }: Dependencie
     return structuredClone(post.json);
   };
 
-  function create(locationName: string, body: string): LocalPostJson {
+  function create(locationName: string, body: string): LocalPostJson | Promise<never> {
     let post: Partial<LocalPostJson>;
     try {
       post = JSON.parse(body) as Partial<LocalPostJson>;
@@ -95,6 +98,10 @@ export function fakeLocalPosts({ timestamp, hasLocation, paginate }: Dependencie
     const verdict = toReject > 0 ? 'REJECTED' : 'LIVE';
     if (toReject > 0) toReject -= 1;
     byLocation.set(locationName, [...(byLocation.get(locationName) ?? []), { json, createdAt: Date.now(), verdict }]);
+    if (hangsToCome > 0) {
+      hangsToCome -= 1;
+      return new Promise<never>(() => {});
+    }
     if (answerAfterCreate && answerAfterCreate.remaining > 0) {
       answerAfterCreate.remaining -= 1;
       throw { status: answerAfterCreate.status } satisfies RouteError;
@@ -138,6 +145,9 @@ export function fakeLocalPosts({ timestamp, hasLocation, paginate }: Dependencie
     },
     failAfterCreate(status, times = 1) {
       answerAfterCreate = { status, remaining: times };
+    },
+    hangAfterNextCreate() {
+      hangsToCome += 1;
     },
     setModerationDelay(ms) {
       moderationMs = ms;

@@ -337,7 +337,8 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     if (method === 'POST' && path === '/token') return token(new URLSearchParams(body), res);
     if (!isAuthorized(req)) return sendGoogleError(res, { status: 401 }, path);
     try {
-      return sendJson(res, 200, route(method, path, query, body));
+      // A route may answer later, or never (a request left hanging).
+      return sendJson(res, 200, await route(method, path, query, body));
     } catch (error) {
       if (isHttpError(error)) return sendGoogleError(res, error, path);
       throw error;
