@@ -6,12 +6,14 @@
  * reaches the owner; quota and 5xx errors (even one after Google stored the post) post once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostModel, TenantModel, type Post, type Tenant } from '../../bot/db/models/index.ts';
-import { JOBS, postOptions } from '../../jobs/catalog.ts';
+import { ConversationModel, PostModel, ReviewModel, TenantModel, type Post, type Tenant } from '../../bot/db/models/index.ts';
+import { stripIsolates } from '../../bot/texts/bidi.ts';
+import { approvalReminderOptions } from '../../bot/flows/draft-approvals.ts';
+import { JOBS, postOptions, reviewCheckOptions } from '../../jobs/catalog.ts';
 import type { FakeLocation } from '../../integrations/google/fake-server.ts';
 import { WEEKDAYS } from '../../lib/clock.ts';
 import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.ts';
-import { connectGoogle, sentTo } from '../bot/flows/reviews-support.ts';
+import { checkDueNow, connectGoogle, sentTo } from '../bot/flows/reviews-support.ts';
 
 const OWNER = '+972547654321';
 
@@ -22,6 +24,7 @@ describe('weekly Google posts, end to end', () => {
 
   beforeAll(async () => {
     postOptions.dispatchEvery = 300;
+    reviewCheckOptions.dispatchEvery = 300;
     postOptions.checkAfterMs = 200;
     postOptions.checkEveryMs = 200;
     JOBS['publish-post'].retry = { delayMs: 200, maxDelayMs: 1_000, maxRetries: 5 };
@@ -116,6 +119,56 @@ describe('weekly Google posts, end to end', () => {
     expect(postsOnGoogle().at(-1)).toMatchObject({ name: live.googleName, summary: post.draft });
     const creates = h.google.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/localPosts'));
     expect(creates.map((r) => r.status).slice(-2)).toEqual([429, 503]);
+  }, 60_000);
+
+  it('an unanswered post draft is reminded once', async () => {
+    approvalReminderOptions.delayMs = 300;
+    try {
+      const post = await askForDraft();
+      const conversation = (await ConversationModel.findOne({ tenantId: tenant.id, kind: 'post_approval', subjectId: post.id }))!;
+      const reminders = () =>
+        sentTo(h, OWNER)
+          .map(stripIsolates)
+          .filter((w) => w.includes(`הפוסט לגוגל (טיוטה ${conversation.number})`) && w.includes('תזכורת'));
+      await eventually(async () => reminders().length === 1, 20_000, 'the reminder');
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(reminders()).toHaveLength(1);
+      await ownerSays('דלג');
+      await stateOf(post, 'skipped');
+    } finally {
+      approvalReminderOptions.delayMs = 24 * 3_600_000;
+    }
+  }, 60_000);
+
+  it('a review draft and a post draft pending together are told apart by their numbers', async () => {
+    const review = h.google.addReview(location.name, {
+      starRating: 'TWO',
+      reviewer: { displayName: 'Gil Peretz', isAnonymous: false },
+      comment: 'הגיעו באיחור',
+    });
+    await checkDueNow(tenant);
+    await eventually(async () => sentTo(h, OWNER).some((w) => w.includes('הגיעו באיחור')), 20_000, 'the review draft');
+    const post = await askForDraft();
+    const [reviewDraft, postDraft] = await Promise.all([
+      ConversationModel.findOne({ tenantId: tenant.id, kind: 'review_approval', status: 'open' }),
+      ConversationModel.findOne({ tenantId: tenant.id, kind: 'post_approval', subjectId: post.id }),
+    ]);
+    expect(new Set([reviewDraft!.number, postDraft!.number]).size).toBe(2);
+
+    await ownerSays('אשר');
+    await eventually(async () => sentTo(h, OWNER).some((w) => w.includes('לאיזו מהן')), 20_000, 'which draft?');
+    const before = postsOnGoogle().length;
+    await ownerSays(`אשר ${postDraft!.number}`);
+    await stateOf(post, 'live');
+    expect(postsOnGoogle()).toHaveLength(before + 1);
+    // The review's draft still waits, and is now the only one: a bare "דלג" is its.
+    await ownerSays('דלג');
+    await eventually(
+      async () => (await ReviewModel.findOne({ tenantId: tenant.id, googleReviewId: review.reviewId }))?.reply?.state === 'skipped',
+      20_000,
+      'the review skipped',
+    );
+    expect(h.google.repliesReceived.filter((r) => r.reviewName === review.name)).toHaveLength(0);
   }, 60_000);
 
   it('the weekly draft comes on its day at 10:00 local time, once', async () => {
