@@ -165,7 +165,8 @@ export async function handleOwnerApprovalReply(services: Services, tenant: Tenan
     if (item.contextMessageId) target = await approvalQuotedBy(tenant.id, item.contextMessageId);
     if (!target) {
       const pending = await pendingApprovals(tenant.id);
-      if (pending.length === 0) return false;
+      // Another owner's answer may have just decided the only draft: this one came a moment late.
+      if (pending.length === 0) return tellJustDecided(services, tenant, item.from);
       if (reply.number !== undefined) target = pending.find((c) => c.number === reply.number) ?? null;
       else if (pending.length === 1) target = pending[0]!;
       if (!target) {
@@ -201,6 +202,29 @@ async function tellDecided(services: Services, tenant: Tenant, conversation: Con
   const text = await subject.decidedMessage(tenant, conversation.subjectId ?? '', conversation.number ?? 0, owner);
   if (!text) return;
   await alertOwners(services, tenant, textAlert(`draft-decided:${conversation.id}`, text), { audience: { only: owner } });
+}
+
+/** How long after another owner's decision a draft answer is taken as a late answer to it. */
+const LATE_ANSWER_MS = 2 * 60_000;
+
+/**
+ * With no draft pending: when another owner decided a draft moments ago, tells this owner what was
+ * decided (true); otherwise the message is not an answer to a draft (false).
+ */
+async function tellJustDecided(services: Services, tenant: Tenant, owner: string): Promise<boolean> {
+  const recent = await ConversationModel.find({
+    tenantId: tenant.id,
+    kind: { $in: APPROVAL_KINDS },
+    updatedAt: { $gte: new Date(Date.now() - LATE_ANSWER_MS) },
+  })
+    .sort({ updatedAt: -1 })
+    .limit(1);
+  const decided = recent.find((c) => !isAwaitingOwner(snapshotOf(c)));
+  if (!decided) return false;
+  const text = await SUBJECTS[subjectOfKind(decided.kind)].decidedMessage(tenant, decided.subjectId ?? '', decided.number ?? 0, owner);
+  if (!text) return false;
+  await alertOwners(services, tenant, textAlert(`draft-decided:${decided.id}`, text), { audience: { only: owner } });
+  return true;
 }
 
 /** The approval whose draft (or reminder) message the owner quoted, if any. */
