@@ -12,7 +12,7 @@ import { alertOwners, textAlert } from '../../outbound/owner-alerts.ts';
 import type { Services } from '../../services.ts';
 import { t } from '../../texts/index.ts';
 import { isIntegrationError, type IntegrationError } from '../../../integrations/errors.ts';
-import type { CallToActionJson, LocalPost } from '../../../integrations/google/local-posts.ts';
+import type { CallToActionJson, LocalPost, LocalPostsPort } from '../../../integrations/google/local-posts.ts';
 import { postOptions } from '../../../jobs/catalog.ts';
 import { applyApprovalEvent } from '../draft-approvals.ts';
 import { onGoogleFailure } from '../reviews/disconnect.ts';
@@ -49,7 +49,7 @@ export async function publishPost(services: Services, tenantId: string, postRef:
       let published: LocalPost;
       try {
         const google = await services.googleFor(tenant);
-        const lost = post.publishAttemptedAt ? await findLostPost(services, tenant, locationName, text, post.publishAttemptedAt) : null;
+        const lost = post.publishAttemptedAt ? await findLostPost(google, tenant, locationName, text, post.publishAttemptedAt) : null;
         // The first attempt's time stays: whatever any attempt created was created after it.
         if (!post.publishAttemptedAt) await PostModel.updateOne({ tenantId, _id: post._id }, { $set: { publishAttemptedAt: new Date() } });
         published =
@@ -79,13 +79,12 @@ export async function publishPost(services: Services, tenantId: string, postRef:
 
 /** A post created by an earlier attempt whose answer never came back: same text, created since that attempt, not another record's. */
 async function findLostPost(
-  services: Services,
+  google: LocalPostsPort,
   tenant: Tenant,
   locationName: string,
   text: string,
   attemptedAt: Date,
 ): Promise<LocalPost | null> {
-  const google = await services.googleFor(tenant);
   const recent = await google.listLocalPosts(locationName, LOOKBACK_POSTS);
   const since = attemptedAt.getTime() - CLOCK_SKEW_MS;
   for (const candidate of recent) {
