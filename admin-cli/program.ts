@@ -10,6 +10,7 @@ const GROUPS: Record<string, () => Promise<Command>> = {
   tenant: async () => (await import('./commands/tenant.ts')).makeTenantCommand(),
   google: async () => (await import('./commands/google.ts')).makeGoogleCommand(),
   reviews: async () => (await import('./commands/reviews.ts')).makeReviewsCommand(),
+  posts: async () => (await import('./commands/posts.ts')).makePostsCommand(),
   leads: async () => (await import('./commands/leads.ts')).makeLeadsCommand(),
   conversations: async () => (await import('./commands/conversations.ts')).makeConversationsCommand(),
   events: async () => (await import('./commands/events.ts')).makeEventsCommand(),

@@ -53,10 +53,18 @@ export type EffectHandlers<M extends AnyStateMachine> = {
   ) => Promise<void>;
 };
 
+/** A stored conversation's machine parts, as an upgrade reads and writes them. */
+export interface StoredMachine {
+  snapshot: unknown;
+  outbox: Effect[];
+}
+
 export interface ConversationDefinition<M extends AnyStateMachine> {
   kind: ConversationKind;
   machine: M;
   version: number;
+  /** Brings a conversation stored by an older `version` of the machine to this one (pure). */
+  upgrade?: (stored: StoredMachine, fromVersion: number) => StoredMachine;
 }
 
 const KEPT_EVENT_KEYS = 20;
@@ -99,7 +107,7 @@ export async function advanceConversation<M extends AnyStateMachine>(
   handlers: EffectHandlers<M>,
 ): Promise<Conversation> {
   // Effects left by a crash come first: they belong to an earlier event.
-  let current = await flushOutbox(conversation, handlers);
+  let current = await flushOutbox(await upgraded(definition, conversation), handlers);
   if (current.lastEventKeys.includes(eventKey) || current.status === 'closed') return current;
 
   const effects: { type: string; params: unknown }[] = [];
@@ -129,6 +137,28 @@ export async function advanceConversation<M extends AnyStateMachine>(
   if (!updated) throw new Error(`conversation ${current.id} changed while an event was applied; retrying`);
   current = await flushOutbox(updated, handlers);
   return current;
+}
+
+/**
+ * The conversation as the current machine version stores it: one stored by an older version is
+ * upgraded (snapshot and pending effects) and written back, guarded by its sequence number.
+ */
+async function upgraded<M extends AnyStateMachine>(
+  definition: ConversationDefinition<M>,
+  conversation: Conversation,
+): Promise<Conversation> {
+  if (conversation.machineVersion >= definition.version || !definition.upgrade) return conversation;
+  const { snapshot, outbox } = definition.upgrade(
+    { snapshot: conversation.snapshot, outbox: conversation.outbox as Effect[] },
+    conversation.machineVersion,
+  );
+  const updated = await ConversationModel.findOneAndUpdate(
+    { tenantId: conversation.tenantId, _id: conversation._id, seq: conversation.seq },
+    { $set: { snapshot, outbox, machineVersion: definition.version } },
+    { returnDocument: 'after' },
+  );
+  if (!updated) throw new Error(`conversation ${conversation.id} changed while it was upgraded; retrying`);
+  return updated;
 }
 
 /** Carries out a conversation's pending effects, then clears them (if nothing newer replaced them). */

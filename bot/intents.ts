@@ -16,7 +16,7 @@ import type { PhotoCategory } from '../integrations/google/media.ts';
 export type ConversationIntent = 'who_is_this' | 'human' | 'none';
 
 /** An owner's WhatsApp command (SPEC §7 F4). */
-export type OwnerCommand = 'help' | 'leads' | 'reviews' | 'today' | 'stats' | 'pause' | 'resume' | 'settings' | 'google';
+export type OwnerCommand = 'help' | 'leads' | 'reviews' | 'today' | 'stats' | 'pause' | 'resume' | 'settings' | 'google' | 'post';
 
 /**
  * An owner's answer to a review draft.
@@ -213,12 +213,13 @@ const COMMANDS: ReadonlyArray<readonly [OwnerCommand, ReadonlySet<string>]> = [
   ['today', phrases('מה חדש', 'מה חדש היום', "what's new", 'whats new', 'today', 'ما الجديد', 'شو الجديد')],
   ['settings', phrases('הגדרות', 'settings', 'إعدادات', 'اعدادات')],
   ['google', phrases('גוגל', 'google', 'جوجل', 'غوغل')],
+  ['post', phrases('פוסט', 'post', 'منشور', 'بوست')],
 ];
 
 /**
  * An owner command, or null when the message is not exactly one: `עזרה`/`help`/`مساعدة`/`תפריט`/
  * `menu`; `לידים`/`leads`; `ביקורות`/`reviews`; `מה חדש`/`what's new`; `סטטיסטיקה`/`stats`;
- * `השהה`/`pause`; `המשך`/`resume`; `הגדרות`/`settings`; `גוגל`/`google`. A leading `/`
+ * `השהה`/`pause`; `המשך`/`resume`; `הגדרות`/`settings`; `גוגל`/`google`; `פוסט`/`post`/`منشور`. A leading `/`
  * ("/help") is fine; "עזרה עם הדוד" is not a command.
  */
 export function parseOwnerCommand(text: string): OwnerCommand | null {

@@ -11,7 +11,7 @@ import type { Vault } from './vault.ts';
 import type { Tenant } from './db/models/index.ts';
 import type { WhatsAppPort } from '../integrations/whatsapp/client.ts';
 import type { TextGenerator } from './ai/text-generator.ts';
-import type { ReviewsPort } from '../integrations/google/client.ts';
+import type { BusinessProfilePort } from '../integrations/google/client.ts';
 import { googleMedia, type MediaPort } from '../integrations/google/media.ts';
 import { jobQueue, type JobQueue } from '../jobs/queue.ts';
 import { createTextGenerator } from './ai/index.ts';
@@ -27,7 +27,7 @@ export interface Services extends JobQueue {
   /** The WhatsApp client for a tenant: its own access token, or `WHATSAPP_TOKEN`. */
   whatsappFor(tenant: Tenant): Promise<WhatsAppPort>;
   /** The tenant's Google Business Profile client; throws IntegrationError permanent `not_connected` without a grant. */
-  googleFor(tenant: Tenant): Promise<ReviewsPort>;
+  googleFor(tenant: Tenant): Promise<BusinessProfilePort>;
   /** The tenant's Google location media (photos); fails like `googleFor`. */
   googleMediaFor(tenant: Tenant): Promise<MediaPort>;
   /** Claude when `ANTHROPIC_API_KEY` is set, built-in rules and texts otherwise. */

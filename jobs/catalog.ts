@@ -27,6 +27,18 @@ export const uploadPhotoOptions: { retry: RetryPolicy } = {
   retry: { delayMs: 10_000, maxDelayMs: 30 * 60_000, maxRetries: 10 },
 };
 
+/** Options of the weekly post jobs, read when they run; tests shorten them. */
+export const postOptions: { dispatchEvery: string | number; checkAfterMs: number; checkEveryMs: number; checkForMs: number } = {
+  /** How often tenants whose weekly post draft is due are looked for. */
+  dispatchEvery: '5 minutes',
+  /** The first look at a published post's moderation. */
+  checkAfterMs: 30 * 60_000,
+  /** Then again this often while Google still says PROCESSING… */
+  checkEveryMs: 2 * 3_600_000,
+  /** …for at most this long after publishing. */
+  checkForMs: 3 * 24 * 3_600_000,
+};
+
 const anyData = z.object({}).passthrough();
 
 export interface JobSpec<Schema extends z.ZodType = z.ZodType> {
@@ -101,6 +113,27 @@ export const JOBS = {
     retry: SEND_RETRY,
     // Each phone is welcomed once ever (bot/flows/welcome.ts); one pending run per tenant is enough.
     uniqueBy: (data) => ({ 'data.tenantId': data.tenantId, nextRunAt: { $ne: null } }),
+  }),
+  'post-draft-due': spec({ schema: anyData, concurrency: 1 }),
+  'post-draft': spec({
+    // `key` names the draft (`weekly:<slot>`, `owner:<message id>`); the post record is unique by it.
+    schema: z.object({ tenantId: z.string(), key: z.string(), origin: z.enum(['weekly', 'owner']) }),
+    concurrency: 2,
+    retry: SEND_RETRY,
+    uniqueBy: (data) => ({ 'data.tenantId': data.tenantId, 'data.key': data.key }),
+  }),
+  'publish-post': spec({
+    schema: z.object({ tenantId: z.string(), postRef: z.string() }),
+    concurrency: 5,
+    retry: { delayMs: 10_000, maxDelayMs: 30 * 60_000, maxRetries: 10 },
+    uniqueBy: (data) => ({ 'data.postRef': data.postRef, nextRunAt: { $ne: null } }),
+  }),
+  'check-post': spec({
+    // `round` counts the looks: a look that finds the post still PROCESSING queues the next round.
+    schema: z.object({ tenantId: z.string(), postRef: z.string(), round: z.number().int().min(1) }),
+    concurrency: 5,
+    retry: { delayMs: 60_000, maxDelayMs: 60 * 60_000, maxRetries: 8 },
+    uniqueBy: (data) => ({ 'data.postRef': data.postRef, 'data.round': data.round }),
   }),
   'weekly-digest': spec({ schema: anyData, concurrency: 1, retry: { delayMs: 60_000, maxDelayMs: 30 * 60_000, maxRetries: 5 } }),
   'sweep-stale-events': spec({ schema: anyData, concurrency: 1 }),

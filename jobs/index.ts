@@ -24,6 +24,9 @@ import { ownerWelcomeJob } from './owner-welcome.ts';
 import { photoBatchTimerJob } from './photo-batch-timer.ts';
 import { photoRequestJob, photoRequestOptions } from './photo-request.ts';
 import { uploadPhotoJob } from './upload-photo.ts';
+import { postDraftDueJob, postDraftJob, schedulePostDrafts } from './post-draft.ts';
+import { publishPostJob } from './publish-post.ts';
+import { checkPostJob } from './check-post.ts';
 
 const ALL_JOBS: JobHandler[] = [
   sweepStaleEventsJob,
@@ -40,6 +43,10 @@ const ALL_JOBS: JobHandler[] = [
   photoBatchTimerJob,
   uploadPhotoJob,
   photoRequestJob,
+  postDraftDueJob,
+  postDraftJob,
+  publishPostJob,
+  checkPostJob,
 ];
 
 /** Periodic jobs: scheduled by name, so any number of workers schedule them once. */
@@ -48,6 +55,7 @@ export async function scheduleRecurringJobs(agenda: Agenda): Promise<void> {
   await scheduleReviewChecks(agenda);
   await scheduleEvery(agenda, WEEKLY_DIGEST_SCHEDULE, weeklyDigestJob.name, { timezone: WEEKLY_DIGEST_TIMEZONE, skipImmediate: true });
   await scheduleEvery(agenda, photoRequestOptions.every, photoRequestJob.name, { skipImmediate: false });
+  await schedulePostDrafts(agenda);
 }
 
 export function registerJobs(agenda: Agenda, services: Services, jobs: JobHandler[] = ALL_JOBS): void {

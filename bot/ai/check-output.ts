@@ -6,6 +6,7 @@
 import { detectLanguage } from '../language.ts';
 import { stripIsolates } from '../texts/bidi.ts';
 import type { Language } from '../texts/index.ts';
+import { LOCAL_POST_SUMMARY_MAX_CHARS } from '../../integrations/google/local-posts.ts';
 import { REVIEW_REPLY_MAX_BYTES } from '../../integrations/google/wire.ts';
 
 /** The longest owner summary, in characters. */
@@ -99,4 +100,22 @@ export function checkLeadDetail(
     return { ok: false, reason: 'name: not in the message' };
   }
   return { ok: true, text };
+}
+
+/**
+ * A public Google post: non-empty, at most 1,500 characters, in `language`, no phone number at all
+ * (the post's call button dials the business), no invented links or e-mail addresses, and none of
+ * the customers' names in `withheld`.
+ */
+export function checkPost(raw: string, options: CheckOptions & { withheld: readonly string[] }): CheckResult {
+  const result = checkCommon(raw, options);
+  if (!result.ok) return result;
+  const phones = (result.text.match(PHONE) ?? []).filter((phone) => digitsOf(phone).length >= 7);
+  if (phones.length > 0) return { ok: false, reason: `phone numbers: ${phones.join(', ')}` };
+  const lower = result.text.toLowerCase();
+  const named = options.withheld.filter((name) => name.trim().length >= 2 && lower.includes(name.trim().toLowerCase()));
+  if (named.length > 0) return { ok: false, reason: `customer names: ${named.join(', ')}` };
+  const chars = [...result.text].length;
+  if (chars > LOCAL_POST_SUMMARY_MAX_CHARS) return { ok: false, reason: `${chars} characters, over ${LOCAL_POST_SUMMARY_MAX_CHARS}` };
+  return result;
 }

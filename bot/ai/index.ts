@@ -12,7 +12,7 @@ export {
   type TextGenerationFallback,
   type TextGenerationLogger,
 } from './claude.ts';
-export { RuleBasedTextGenerator } from './rules.ts';
+export { RuleBasedTextGenerator, writePostByRules } from './rules.ts';
 export type * from './text-generator.ts';
 
 /** Options of `createTextGenerator`, usually from `ANTHROPIC_API_KEY`, `ANTHROPIC_BASE_URL`, `FINDO_AI_MODEL`. */

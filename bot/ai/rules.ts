@@ -9,12 +9,14 @@
  * conversation is expecting ("דני" alone, when the bot just asked for a name).
  */
 import { detectLanguage } from '../language.ts';
+import { checkPost } from './check-output.ts';
 import { stripIsolates } from '../texts/bidi.ts';
 import { t, type Language } from '../texts/index.ts';
 import type {
   ExtractLeadDetailsOptions,
   LeadDetails,
   LeadToSummarise,
+  PostFacts,
   ReviewReply,
   ReviewToAnswer,
   TextGenerator,
@@ -493,6 +495,33 @@ export function writeReviewReplyByRules(review: ReviewToAnswer): ReviewReply {
   return { text: vars.reviewer ? text : withoutEmptyName(text), language };
 }
 
+/** The most kinds of work a template post names. */
+const POST_KINDS_OF_WORK = 3;
+
+/**
+ * The built-in weekly post from the catalog's `posts.template.*` lines: greeting, this week's kinds
+ * of work, thanks for good reviews, the holiday, and an invitation. A line built from customers'
+ * words that fails the post check (a name, a phone) is left out, so the template always passes.
+ */
+export function writePostByRules(facts: PostFacts): string {
+  const { language } = facts;
+  const kinds = [...new Set(facts.kindsOfWork.map((k) => k.trim()).filter(Boolean))].slice(0, POST_KINDS_OF_WORK);
+  const workLine = kinds.length ? t(language, 'posts.template.work', { kinds: kinds.join(', ') }) : null;
+  const lines = (withWork: boolean) =>
+    [
+      t(language, 'posts.template.intro', { business: facts.businessName }),
+      withWork ? workLine : null,
+      facts.goodReviews.length ? t(language, 'posts.template.reviews') : null,
+      facts.holiday ? t(language, 'posts.template.holiday', { holiday: facts.holiday }) : null,
+      t(language, 'posts.template.outro'),
+    ]
+      .filter((line): line is string => line !== null)
+      .join('\n');
+  const check = (text: string) => checkPost(text, { language, inputs: [facts.businessName, ...kinds], withheld: facts.customerNames });
+  const full = check(lines(true));
+  return full.ok ? full.text : lines(false);
+}
+
 /** The deterministic `TextGenerator`: word lists and catalog texts, no network. */
 export class RuleBasedTextGenerator implements TextGenerator {
   async extractLeadDetails(text: string, options: ExtractLeadDetailsOptions): Promise<LeadDetails> {
@@ -505,5 +534,9 @@ export class RuleBasedTextGenerator implements TextGenerator {
 
   async writeReviewReply(review: ReviewToAnswer): Promise<ReviewReply> {
     return writeReviewReplyByRules(review);
+  }
+
+  async writePost(facts: PostFacts): Promise<string> {
+    return writePostByRules(facts);
   }
 }

@@ -47,6 +47,21 @@ export interface ReviewReply {
   language: Language;
 }
 
+/** What Findo knows for a business's weekly Google post. */
+export interface PostFacts {
+  businessName: string;
+  /** The tenant's language: the post is written in it. */
+  language: Language;
+  /** The kinds of work asked for this week (lead needs, in the customers' words, phone numbers removed). */
+  kindsOfWork: string[];
+  /** Comments of this week's good reviews (4–5 stars), without the reviewers' names. */
+  goodReviews: string[];
+  /** A holiday in the coming days, named in `language`. */
+  holiday?: string;
+  /** Names of customers (leads, reviewers): the post must not contain them. */
+  customerNames: string[];
+}
+
 /** Generates and reads the free text of Findo's conversations. */
 export interface TextGenerator {
   /** Finds the customer's name, need and preferred time in a message; absent fields were not found. */
@@ -58,4 +73,9 @@ export interface TextGenerator {
    * details about the customer.
    */
   writeReviewReply(review: ReviewToAnswer): Promise<ReviewReply>;
+  /**
+   * A short public Google post for the business, in `facts.language`: at most 1,500 characters,
+   * no phone numbers, no customer names.
+   */
+  writePost(facts: PostFacts): Promise<string>;
 }

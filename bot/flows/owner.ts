@@ -1,8 +1,8 @@
 /**
  * The owner's WhatsApp chat (flow F4 and the approvals of F3): photos for the Google profile and
- * their category question, lead buttons, answers to review drafts, the location list and the
- * settings menu, and the commands help, leads, reviews, what's new, stats, pause, resume, settings
- * and google.
+ * their category question, lead buttons, answers to review and post drafts, the location list and
+ * the settings menu, and the commands help, leads, reviews, what's new, stats, pause, resume,
+ * settings, google and post.
  */
 import { recordActivity } from '../activity.ts';
 import { LeadModel, ReviewModel, ReviewRequestModel, TenantModel, type Customer, type Tenant } from '../db/models/index.ts';
@@ -16,7 +16,7 @@ import { wallClock } from '../../lib/clock.ts';
 import { handleLocationPick, sendGoogleConnectLink } from './google-connect.ts';
 import { handleOwnerSettingsReply, openOwnerSettings } from './owner-settings.ts';
 import { handlePhotoCategoryReply, isOwnerPhoto, receiveOwnerPhoto } from './photos/batch.ts';
-import { handleOwnerApprovalReply, pendingApprovals } from './review-approvals.ts';
+import { handleOwnerApprovalReply, pendingApprovals } from './draft-approvals.ts';
 import { reviewerLabel } from './reviews/replies.ts';
 
 const LEAD_BUTTON = /^lead:([0-9a-f]{24}):(calling_back|done)$/;
@@ -135,6 +135,10 @@ export async function handleOwnerMessage(services: Services, tenant: Tenant, ite
       return openOwnerSettings(services, tenant, item);
     case 'google':
       return sendGoogleConnectLink(services, tenant, item);
+    case 'post':
+      // The draft comes as its own message (the AI may take seconds): keyed by this message, once.
+      if (!tenant.google?.connected || !tenant.google.locationName) return void (await reply(t(language, 'posts.notConnected')));
+      return services.enqueue('post-draft', { tenantId: tenant.id, key: `owner:${item.messageId}`, origin: 'owner' });
     case 'pause':
     case 'resume': {
       const paused = command === 'pause';

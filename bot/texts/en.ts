@@ -60,7 +60,7 @@ export const en = {
   'owner.googleDisconnected':
     '⚠️ The connection to your Google Business Profile was lost, so we can’t see new reviews or post replies. To reconnect it, send "google".',
   'owner.help':
-    '👋 What you can do here:\n• leads – recent enquiries\n• reviews – latest reviews and drafts waiting for you\n• what\'s new – what happened today\n• stats – this week’s numbers\n• pause – stop automatic messages to customers\n• resume – turn them back on\n• settings – change your settings\n• google – connect your Google Business Profile\n• 📸 a photo – every photo you send here goes up to your Google profile\n• help – this menu\n\nOn a review draft: 1 or "approve" to post, 2 or "skip" to skip, or write your own reply.',
+    '👋 What you can do here:\n• leads – recent enquiries\n• reviews – latest reviews and drafts waiting for you\n• what\'s new – what happened today\n• stats – this week’s numbers\n• pause – stop automatic messages to customers\n• resume – turn them back on\n• settings – change your settings\n• google – connect your Google Business Profile\n• post – a draft Google post now\n• 📸 a photo – every photo you send here goes up to your Google profile\n• help – this menu\n\nOn a draft (review reply or post): 1 or "approve" to publish, 2 or "skip" to skip, or write your own text.',
   'owner.paused': '⏸️ Automatic messages to customers are paused. Send "resume" to turn them back on.',
   'owner.resumed': '▶️ Automatic messages to customers are back on.',
   'owner.unknownCommand': 'Sorry, I didn’t get that 🤔 Send "help" to see what you can do.',
@@ -166,4 +166,25 @@ export const en = {
   'photos.reason.notConnected':
     'Your Google Business Profile is not connected yet. Send "google" to connect it, then send the photo again.',
   'photos.reasonTimes': '{count} photos: {reason}',
+  // Weekly Google post (flow F4). The template texts go on Google as they are.
+  'posts.draft':
+    '📣 Draft Google post (draft {number}):\n\n{draft}\n\nTo publish: reply 1 or "approve".\nTo skip: reply 2 or "skip".\nYou can also write your own text and we will publish it instead.',
+  'posts.reminder':
+    '⏰ Reminder: the Google post (draft {number}) is still waiting for you.\nReply 1 to publish, 2 to skip, or write your own text.',
+  'posts.published':
+    '✅ The post was sent to Google. Google reviews every post before it shows on your profile; we will tell you if there is a problem.',
+  'posts.skipped': '👌 We skipped the post; nothing was published.',
+  'posts.failed': '⚠️ Google did not accept the post, so it was not published. Send "post" for a new draft.',
+  'posts.rejected':
+    '⚠️ Google rejected the post we sent, saying it breaks their content rules, so it does not show on your profile. Send "post" for a new draft.',
+  'posts.decidedApproved':
+    'ℹ️ The post (draft {number}) was already answered from {owner}: it was approved for Google, so your answer was not used.',
+  'posts.decidedSkipped':
+    'ℹ️ The post (draft {number}) was already answered from {owner}: it was skipped and nothing will be published. Your answer was not used.',
+  'posts.notConnected': 'To publish posts on Google, first connect your Business Profile. Send "google" and we will connect it together.',
+  'posts.template.intro': 'Have a great week from everyone at {business}! ✨',
+  'posts.template.work': 'This week we helped our customers with {kinds}.',
+  'posts.template.reviews': 'And thank you for the kind Google reviews, they make our day ⭐',
+  'posts.template.holiday': 'Wishing everyone a happy {holiday}!',
+  'posts.template.outro': 'Need us? We are here for you and happy to help.',
 } as const satisfies Catalog;

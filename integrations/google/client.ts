@@ -16,6 +16,17 @@ import {
 import { IntegrationError } from '../errors.ts';
 import { AccessTokenSource } from './access-token.ts';
 import { httpStatusOf, toIntegrationError } from './errors.ts';
+import {
+  LOCAL_POST_NAME,
+  LOCAL_POST_SUMMARY_MAX_CHARS,
+  localPostBody,
+  normaliseLocalPost,
+  type ListLocalPostsJson,
+  type LocalPost,
+  type LocalPostJson,
+  type LocalPostsPort,
+  type NewLocalPost,
+} from './local-posts.ts';
 import { createOAuth2Client, GoogleOAuth, type GoogleOAuthConfig } from './oauth.ts';
 import type { TokenStore } from './tokens.ts';
 import {
@@ -156,8 +167,11 @@ export function createGoogleClient(options: GoogleClientOptions): GoogleClient {
   return new GoogleClient(options);
 }
 
-/** ReviewsPort over Google's real (or faked, via `apiUrl`/`oauthUrl`) HTTP APIs. */
-export class GoogleClient implements ReviewsPort {
+/** Everything Findo does on a tenant's Business Profile. */
+export type BusinessProfilePort = ReviewsPort & LocalPostsPort;
+
+/** The Business Profile ports over Google's real (or faked, via `apiUrl`/`oauthUrl`) HTTP APIs. */
+export class GoogleClient implements BusinessProfilePort {
   private readonly auth: Auth.OAuth2Client;
   private readonly accessToken: AccessTokenSource;
   private readonly v4Root: string;
@@ -270,6 +284,49 @@ export class GoogleClient implements ReviewsPort {
       this.auth.request<T>({ url: new URL(path, this.v4Root).href, method: 'GET', ...rest, timeout: timeoutMs, ...NO_GAXIOS_RETRY }),
     );
     return data;
+  }
+
+  async createLocalPost(locationName: string, post: NewLocalPost): Promise<LocalPost> {
+    requireName(locationName, LOCATION_NAME, 'location');
+    const chars = [...post.summary].length;
+    if (post.summary.trim() === '' || chars > LOCAL_POST_SUMMARY_MAX_CHARS) {
+      throw new IntegrationError(`post must be 1–${LOCAL_POST_SUMMARY_MAX_CHARS} characters, got ${chars}`, 'permanent', {
+        provider: 'google',
+        code: 'invalid_post',
+      });
+    }
+    const { data } = await this.send(`createLocalPost ${locationName}`, () =>
+      this.auth.request<LocalPostJson>({
+        url: this.v4Url(`${locationName}/localPosts`),
+        method: 'POST',
+        data: localPostBody(post),
+        ...NO_GAXIOS_RETRY,
+      }),
+    );
+    return normaliseLocalPost(data);
+  }
+
+  async getLocalPost(postName: string): Promise<LocalPost> {
+    requireName(postName, LOCAL_POST_NAME, 'local post');
+    const { data } = await this.send(`getLocalPost ${postName}`, () =>
+      this.auth.request<LocalPostJson>({ url: this.v4Url(postName), method: 'GET', ...NO_GAXIOS_RETRY }),
+    );
+    return normaliseLocalPost(data);
+  }
+
+  async listLocalPosts(locationName: string, limit = 100): Promise<LocalPost[]> {
+    requireName(locationName, LOCATION_NAME, 'location');
+    const posts: LocalPost[] = [];
+    let pageToken: string | undefined;
+    do {
+      const params = { pageSize: Math.min(100, limit - posts.length), ...(pageToken ? { pageToken } : {}) };
+      const { data } = await this.send(`listLocalPosts ${locationName}`, () =>
+        this.auth.request<ListLocalPostsJson>({ url: this.v4Url(`${locationName}/localPosts`), method: 'GET', params, ...NO_GAXIOS_RETRY }),
+      );
+      posts.push(...(data.localPosts ?? []).map(normaliseLocalPost));
+      pageToken = data.nextPageToken ?? undefined;
+    } while (pageToken && posts.length < limit);
+    return posts;
   }
 
   /** Runs one Google call with a fresh token; after a 401, renews the token and tries once more. */

@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFakeMedia, type FakeStoredMedia } from './fake-media.ts';
+import { fakeLocalPosts, type FakeLocalPosts } from './fake-local-posts.ts';
 import type { ListReviewsJson, ReviewJson, ReviewReplyJson, ReviewReplyStateJson } from './wire.ts';
 
 /** An account as Account Management v1 returns it. */
@@ -98,6 +99,8 @@ export interface FakeGoogle {
   setAccessTokenLifetime(seconds: number): void;
   /** The moderation state reply answers carry; null (the default) leaves it out. */
   setReplyState(state: ReviewReplyStateJson | null): void;
+  /** Local posts: what was created, and their moderation. */
+  readonly localPosts: FakeLocalPosts;
   close(): Promise<void>;
 }
 
@@ -158,6 +161,7 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
   let replyState: ReviewReplyStateJson | null = null;
   let nextId = 1;
   let lastTimestamp = 0;
+  const localPosts = fakeLocalPosts({ timestamp: () => timestamp(), hasLocation: (name) => locations.has(name), paginate });
 
   // Strictly increasing timestamps, so "newest first" is well defined even within a millisecond.
   const timestamp = () => {
@@ -321,6 +325,8 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
       delete findReview(replyOf[1]!).reviewReply;
       return {};
     }
+    const posts = localPosts.route(method, path, query, body);
+    if (posts !== undefined) return posts;
     throw { status: 404 } satisfies HttpError;
   }
 
@@ -339,7 +345,7 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
       injected.remaining -= 1;
       if (injected.failure.afterHandling && isAuthorized(req)) {
         try {
-          route(method, path, query, bytes);
+          await route(method, path, query, bytes);
         } catch {
           // Refused anyway: the injected answer goes out instead.
         }
@@ -352,7 +358,8 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     if (method === 'POST' && path === '/token') return token(new URLSearchParams(body), res);
     if (!isAuthorized(req)) return sendGoogleError(res, { status: 401 }, path);
     try {
-      return sendJson(res, 200, route(method, path, query, bytes));
+      // A route may answer later, or never (a request left hanging).
+      return sendJson(res, 200, await route(method, path, query, bytes));
     } catch (error) {
       if (isHttpError(error)) return sendGoogleError(res, error, path);
       throw error;
@@ -456,6 +463,7 @@ export async function startFakeGoogle(): Promise<FakeGoogle> {
     setReplyState(state) {
       replyState = state;
     },
+    localPosts: localPosts.control,
     close() {
       return new Promise((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -119,6 +119,10 @@ describe('parseOwnerCommand', () => {
     ['Google', 'google'],
     ['جوجل', 'google'],
     ['גוגל מפות', null],
+    ['פוסט', 'post'],
+    ['Post', 'post'],
+    ['منشور', 'post'],
+    ['פוסט על חנוכה', null],
     ['המשך', 'resume'],
     ['resume!', 'resume'],
   ] as const)('"%s" → %s', (text, command) => {

@@ -17,7 +17,7 @@ import {
   type Review,
   type Tenant,
 } from '../../bot/db/models/index.ts';
-import { approvalReminderOptions } from '../../bot/flows/review-approvals.ts';
+import { approvalReminderOptions } from '../../bot/flows/draft-approvals.ts';
 import { reviewCheckOptions } from '../../jobs/catalog.ts';
 import type { FakeLocation } from '../../integrations/google/fake-server.ts';
 import type { ReviewJson } from '../../integrations/google/wire.ts';

@@ -6,7 +6,7 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
 import { tenantIdField, tenantScoped } from '../tenant-scope.ts';
 
-export const CONVERSATION_KINDS = ['lead_capture', 'review_approval', 'owner_settings', 'photo_batch'] as const;
+export const CONVERSATION_KINDS = ['lead_capture', 'review_approval', 'post_approval', 'owner_settings', 'photo_batch'] as const;
 export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
 
 const conversationSchema = new Schema(
@@ -15,7 +15,7 @@ const conversationSchema = new Schema(
     kind: { type: String, enum: CONVERSATION_KINDS, required: true },
     /** The customer (lead capture) or owner (approvals) phone, E.164. */
     phone: { type: String, required: true },
-    /** What the conversation is about: the review id for an approval. */
+    /** What the conversation is about: the review or post id for an approval. */
     subjectId: String,
     status: { type: String, enum: ['open', 'closed'], default: 'open' },
     machineVersion: { type: Number, required: true },

@@ -13,6 +13,7 @@ export * from './inbox.ts';
 export * from './google-connect.ts';
 export * from './owner-welcome.ts';
 export * from './photo.ts';
+export * from './post.ts';
 
 import { ActivityModel } from './activity.ts';
 import { ConversationModel } from './conversation.ts';
@@ -28,6 +29,7 @@ import { InboxModel } from './inbox.ts';
 import { GoogleConnectModel } from './google-connect.ts';
 import { OwnerWelcomeModel } from './owner-welcome.ts';
 import { PhotoModel } from './photo.ts';
+import { PostModel } from './post.ts';
 import { TenantModel } from './tenant.ts';
 
 export const ALL_MODELS = [
@@ -46,6 +48,7 @@ export const ALL_MODELS = [
   GoogleConnectModel,
   OwnerWelcomeModel,
   PhotoModel,
+  PostModel,
 ];
 
 /** Whether a write failed on a unique key: the document is already there (the basis of every dedupe). */

@@ -25,8 +25,6 @@ const reviewSchema = new Schema(
       moderationState: String,
       /** The owner whose answer decided an owner-approved reply (the first answer wins). */
       decidedBy: String,
-      /** When that answer was taken: a later owner's answer sent before it was still an answer to the draft. */
-      decidedAt: Date,
     },
   },
   { timestamps: true },

@@ -9,7 +9,7 @@ import { alertOwners, textAlert } from '../../outbound/owner-alerts.ts';
 import type { Services } from '../../services.ts';
 import { t } from '../../texts/index.ts';
 import { isIntegrationError } from '../../../integrations/errors.ts';
-import { applyApprovalEvent } from '../review-approvals.ts';
+import { applyApprovalEvent } from '../draft-approvals.ts';
 import { isDisconnect, onGoogleFailure } from './disconnect.ts';
 import { reviewerLabel, writeReplyFor } from './replies.ts';
 /** What a post attempt did. */
@@ -29,7 +29,13 @@ export async function postReviewReply(services: Services, tenantId: string, revi
     if (review.reply?.state !== 'posting') {
       // Posted before a crash kept the approval from hearing it: tell it now (keyed, so once).
       if (review.reply?.state === 'posted' && !review.reply.auto) {
-        await applyApprovalEvent(services, tenant, review.id, { type: 'REPLY_POSTED' }, `posted:${review.id}`);
+        await applyApprovalEvent(
+          services,
+          tenant,
+          { subject: 'review', subjectId: review.id },
+          { type: 'PUBLISHED' },
+          `posted:${review.id}`,
+        );
       }
       return 'nothing_to_do';
     }
@@ -94,8 +100,8 @@ async function afterPost(
 ) {
   const language = tenant.language;
   if (!review.reply?.auto) {
-    const event = outcome === 'posted' ? { type: 'REPLY_POSTED' as const } : { type: 'POST_FAILED' as const, permanent: true };
-    await applyApprovalEvent(services, tenant, review.id, event, `posted:${review.id}`);
+    const event = outcome === 'posted' ? { type: 'PUBLISHED' as const } : { type: 'PUBLISH_FAILED' as const, permanent: true };
+    await applyApprovalEvent(services, tenant, { subject: 'review', subjectId: review.id }, event, `posted:${review.id}`);
     return;
   }
   if (disconnected) return; // the owner hears about the disconnection instead

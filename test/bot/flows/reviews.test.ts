@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationModel, ReviewModel, ReviewRequestModel, TenantModel, type Tenant } from '../../../bot/db/models/index.ts';
-import { handleOwnerApprovalReply, nextFreeNumber } from '../../../bot/flows/review-approvals.ts';
+import { handleOwnerApprovalReply, nextFreeNumber } from '../../../bot/flows/draft-approvals.ts';
 import { ACTIVE_CHECK_INTERVAL_MS, INACTIVE_CHECK_INTERVAL_MS, isInactive, nextCheckAt } from '../../../bot/flows/reviews/cadence.ts';
 import { namesMatch } from '../../../bot/flows/reviews/names.ts';
 import { checkReviews, replyModeFor } from '../../../bot/flows/reviews/sync.ts';
