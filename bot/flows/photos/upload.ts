@@ -23,57 +23,52 @@ const CREATE_SKEW_MS = 60_000;
 export async function uploadPhoto(services: Services, tenantId: string, photoRef: string): Promise<void> {
   const tenant = await TenantModel.findById(tenantId);
   if (!tenant) return;
-  await withLock(
-    tenantId,
-    `photo:${photoRef}`,
-    async () => {
-      const photo = await PhotoModel.findOne({ tenantId, _id: photoRef });
-      if (!photo?.batchId) return;
-      // Uploaded before a crash kept the batch from hearing it: tell it now (keyed, so once).
-      if (photo.status === 'uploaded') return tellBatch(services, tenant, photo, { type: 'PHOTO_UPLOADED', photoId: photo.id });
-      if (photo.status !== 'uploading') return;
+  await withLock(tenantId, `photo:${photoRef}`, async () => {
+    const photo = await PhotoModel.findOne({ tenantId, _id: photoRef });
+    if (!photo?.batchId) return;
+    // Uploaded before a crash kept the batch from hearing it: tell it now (keyed, so once).
+    if (photo.status === 'uploaded') return tellBatch(services, tenant, photo, { type: 'PHOTO_UPLOADED', photoId: photo.id });
+    if (photo.status !== 'uploading') return;
 
-      const attempt = (photo.upload?.attempts ?? 0) + 1;
-      await PhotoModel.updateOne({ tenantId, _id: photo._id }, { $set: { 'upload.attempts': attempt } });
-      let item: MediaItemJson;
-      try {
-        const locationName = tenant.google?.locationName;
-        if (!locationName) throw notConnected(`tenant ${tenant.slug} has no Google location linked`);
-        item = await sendToGoogle(await services.googleMediaFor(tenant), locationName, photo);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const retriesLeft = attempt <= uploadPhotoOptions.retry.maxRetries;
-        if (retriesLeft && (!isIntegrationError(error) || error.isRetryable)) {
-          await PhotoModel.updateOne({ tenantId, _id: photo._id }, { $set: { failure: message } });
-          throw error;
-        }
-        await PhotoModel.updateOne({ tenantId, _id: photo._id }, { $set: { status: 'failed', failure: message } });
-        await recordActivity(tenantId, 'photo.failed', `photo not uploaded to Google: ${message}`, photo.id);
-        if (isIntegrationError(error)) await onGoogleFailure(services, tenant, error);
-        const notLinked = isIntegrationError(error) && (error.details.code === 'not_connected' || error.details.code === 'invalid_grant');
-        return tellBatch(services, tenant, photo, {
-          type: 'PHOTO_FAILED',
-          photoId: photo.id,
-          reason: notLinked ? 'notConnected' : 'googleRefused',
-        });
+    const attempt = (photo.upload?.attempts ?? 0) + 1;
+    await PhotoModel.updateOne({ tenantId, _id: photo._id }, { $set: { 'upload.attempts': attempt } });
+    let item: MediaItemJson;
+    try {
+      const locationName = tenant.google?.locationName;
+      if (!locationName) throw notConnected(`tenant ${tenant.slug} has no Google location linked`);
+      item = await sendToGoogle(await services.googleMediaFor(tenant), locationName, photo);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const retriesLeft = attempt <= uploadPhotoOptions.retry.maxRetries;
+      if (retriesLeft && (!isIntegrationError(error) || error.isRetryable)) {
+        await PhotoModel.updateOne({ tenantId, _id: photo._id }, { $set: { failure: message } });
+        throw error;
       }
-      await PhotoModel.updateOne(
-        { tenantId, _id: photo._id },
-        {
-          $set: { status: 'uploaded', mediaName: item.name, googleUrl: item.googleUrl, uploadedAt: new Date() },
-          $unset: { data: 1, failure: 1 },
-        },
-      );
-      await recordActivity(
-        tenantId,
-        'photo.uploaded',
-        `photo uploaded to Google as ${photo.category ?? 'ADDITIONAL'}: ${item.name}`,
-        photo.id,
-      );
-      await tellBatch(services, tenant, photo, { type: 'PHOTO_UPLOADED', photoId: photo.id });
-    },
-    { ttlMs: 2 * 60_000 },
-  );
+      await PhotoModel.updateOne({ tenantId, _id: photo._id }, { $set: { status: 'failed', failure: message } });
+      await recordActivity(tenantId, 'photo.failed', `photo not uploaded to Google: ${message}`, photo.id);
+      if (isIntegrationError(error)) await onGoogleFailure(services, tenant, error);
+      const notLinked = isIntegrationError(error) && (error.details.code === 'not_connected' || error.details.code === 'invalid_grant');
+      return tellBatch(services, tenant, photo, {
+        type: 'PHOTO_FAILED',
+        photoId: photo.id,
+        reason: notLinked ? 'notConnected' : 'googleRefused',
+      });
+    }
+    await PhotoModel.updateOne(
+      { tenantId, _id: photo._id },
+      {
+        $set: { status: 'uploaded', mediaName: item.name, googleUrl: item.googleUrl, uploadedAt: new Date() },
+        $unset: { data: 1, failure: 1 },
+      },
+    );
+    await recordActivity(
+      tenantId,
+      'photo.uploaded',
+      `photo uploaded to Google as ${photo.category ?? 'ADDITIONAL'}: ${item.name}`,
+      photo.id,
+    );
+    await tellBatch(services, tenant, photo, { type: 'PHOTO_UPLOADED', photoId: photo.id });
+  });
 }
 
 /** Google's three steps, from where the last attempt stopped. */

@@ -31,50 +31,45 @@ export function callToActionFor(tenant: Tenant): CallToActionJson {
 export async function publishPost(services: Services, tenantId: string, postRef: string): Promise<void> {
   const tenant = await TenantModel.findById(tenantId);
   if (!tenant) return;
-  await withLock(
-    tenantId,
-    `post:${postRef}`,
-    async () => {
-      const post = await PostModel.findOne({ tenantId, _id: postRef });
-      if (!post) return;
-      if (post.state !== 'publishing') {
-        // Published before a crash kept the approval (or the check) from hearing it: tell them now (keyed, so once).
-        if (post.googleName) await afterPublished(services, tenant, post);
-        return;
-      }
-      const locationName = tenant.google?.locationName;
-      if (!locationName) return fail(services, tenant, post, 'no Google location linked');
-      const text = post.text ?? post.draft;
+  await withLock(tenantId, `post:${postRef}`, async () => {
+    const post = await PostModel.findOne({ tenantId, _id: postRef });
+    if (!post) return;
+    if (post.state !== 'publishing') {
+      // Published before a crash kept the approval (or the check) from hearing it: tell them now (keyed, so once).
+      if (post.googleName) await afterPublished(services, tenant, post);
+      return;
+    }
+    const locationName = tenant.google?.locationName;
+    if (!locationName) return fail(services, tenant, post, 'no Google location linked');
+    const text = post.text ?? post.draft;
 
-      let published: LocalPost;
-      try {
-        const google = await services.googleFor(tenant);
-        const lost = post.publishAttemptedAt ? await findLostPost(google, tenant, locationName, text, post.publishAttemptedAt) : null;
-        // The first attempt's time stays: whatever any attempt created was created after it.
-        if (!post.publishAttemptedAt) await PostModel.updateOne({ tenantId, _id: post._id }, { $set: { publishAttemptedAt: new Date() } });
-        published =
-          lost ??
-          (await google.createLocalPost(locationName, {
-            summary: text,
-            languageCode: post.language,
-            callToAction: callToActionFor(tenant),
-          }));
-      } catch (error) {
-        if (!isIntegrationError(error) || error.isRetryable) throw error;
-        await onGoogleFailure(services, tenant, error);
-        return fail(services, tenant, post, error.message, error);
-      }
+    let published: LocalPost;
+    try {
+      const google = await services.googleFor(tenant);
+      const lost = post.publishAttemptedAt ? await findLostPost(google, tenant, locationName, text, post.publishAttemptedAt) : null;
+      // The first attempt's time stays: whatever any attempt created was created after it.
+      if (!post.publishAttemptedAt) await PostModel.updateOne({ tenantId, _id: post._id }, { $set: { publishAttemptedAt: new Date() } });
+      published =
+        lost ??
+        (await google.createLocalPost(locationName, {
+          summary: text,
+          languageCode: post.language,
+          callToAction: callToActionFor(tenant),
+        }));
+    } catch (error) {
+      if (!isIntegrationError(error) || error.isRetryable) throw error;
+      await onGoogleFailure(services, tenant, error);
+      return fail(services, tenant, post, error.message, error);
+    }
 
-      const updated = await PostModel.findOneAndUpdate(
-        { tenantId, _id: post._id, state: 'publishing' },
-        { $set: { state: 'published', text, googleName: published.name, googleState: published.state, publishedAt: new Date() } },
-        { returnDocument: 'after' },
-      );
-      await recordActivity(tenantId, 'post.published', `post published on Google (${published.state})`, post.id);
-      if (updated) await afterPublished(services, tenant, updated);
-    },
-    { ttlMs: 2 * 60_000 },
-  );
+    const updated = await PostModel.findOneAndUpdate(
+      { tenantId, _id: post._id, state: 'publishing' },
+      { $set: { state: 'published', text, googleName: published.name, googleState: published.state, publishedAt: new Date() } },
+      { returnDocument: 'after' },
+    );
+    await recordActivity(tenantId, 'post.published', `post published on Google (${published.state})`, post.id);
+    if (updated) await afterPublished(services, tenant, updated);
+  });
 }
 
 /** A post created by an earlier attempt whose answer never came back: same text, created since that attempt, not another record's. */
