@@ -35,8 +35,15 @@ export class PortInUseError extends Error {
   override name = 'PortInUseError';
 }
 
-/** Shutdown's bounds: open requests, running jobs, then releasing locks and the connection (each). */
-export const SHUTDOWN = { requestsMs: 3_000, jobsMs: 10_000, releaseMs: 3_000 };
+/**
+ * Shutdown's bounds, one after the other: open requests, running work (whose own give-back may hang
+ * on a dead database, so it gets `releaseMs` more), giving back job locks and the worker identity,
+ * closing the connection. Their sum stays under 20 s, whatever the database does.
+ */
+export const SHUTDOWN = { requestsMs: 3_000, jobsMs: 8_000, releaseMs: 2_000 };
+
+/** The longest a shutdown can take within its bounds. */
+export const SHUTDOWN_BOUND_MS = SHUTDOWN.requestsMs + SHUTDOWN.jobsMs + 3 * SHUTDOWN.releaseMs;
 
 /** Waits for `work` at most `ms`; past that, `onLate` and on. */
 async function withDeadline(work: Promise<unknown>, ms: number, onLate: () => void): Promise<void> {
@@ -152,10 +159,13 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
       clearTimeout(closeLeft);
       // Running work gets a deadline; what is left is given back to other workers, and a database
       // that does not answer cannot hold the exit (the claims then lapse on their own).
-      await Promise.all([inbox?.stop(SHUTDOWN.jobsMs), agenda.drain({ timeout: SHUTDOWN.jobsMs, closeConnection: false })]);
-      await withDeadline(agenda.stop(false), SHUTDOWN.releaseMs, () => logger.warn('job locks not released: the database did not answer'));
-      await withDeadline(identity?.release() ?? Promise.resolve(), SHUTDOWN.releaseMs, () =>
-        logger.warn('worker identity not released: the database did not answer'),
+      await withDeadline(
+        Promise.all([inbox?.stop(SHUTDOWN.jobsMs), agenda.drain({ timeout: SHUTDOWN.jobsMs, closeConnection: false })]),
+        SHUTDOWN.jobsMs + SHUTDOWN.releaseMs,
+        () => logger.warn('running work not given back: the database did not answer (its claims lapse on their own)'),
+      );
+      await withDeadline(Promise.all([agenda.stop(false), identity?.release()]), SHUTDOWN.releaseMs, () =>
+        logger.warn('job locks and worker identity not released: the database did not answer'),
       );
       await withDeadline(database.close(), SHUTDOWN.releaseMs, () => logger.warn('database connection not closed cleanly'));
       logger.info('Findo stopped');

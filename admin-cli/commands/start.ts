@@ -1,4 +1,5 @@
 /** `findo start`: the HTTP server and job workers, in one process or split by role. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../../bot/config.ts';
 import type { Role } from '../../bot/service.ts';
@@ -17,23 +18,29 @@ export function makeStartCommand(): Command {
     .action(async (options: { role: Role; port?: number }) => {
       const config = loadConfig();
       if (options.port) config.port = options.port;
-      const [{ startFindo, SHUTDOWN }, { createLogger }] = await Promise.all([
+      const [{ startFindo, SHUTDOWN, SHUTDOWN_BOUND_MS }, { createLogger }] = await Promise.all([
         import('../../bot/service.ts'),
         import('../../bot/logger.ts'),
       ]);
       const logger = createLogger(config.logLevel);
       // The last resort, should a shutdown step outlive its own bound.
-      const shutdownLimitMs = SHUTDOWN.requestsMs + SHUTDOWN.jobsMs + 2 * SHUTDOWN.releaseMs + 5_000;
+      const shutdownLimitMs = SHUTDOWN.releaseMs + SHUTDOWN_BOUND_MS + 5_000;
       const starting = startFindo({ config, role: options.role, logger });
-      // Installed before starting finishes, so a signal during startup is a clean stop too.
+      // Installed before starting finishes, so a signal during startup stops it too.
       const shutdown = (signal: string) => {
         logger.info({ signal }, 'shutting down');
         setTimeout(() => {
           logger.error('shutdown took too long: exiting');
           process.exit(1);
         }, shutdownLimitMs).unref();
-        starting
-          .then((findo) => findo.stop())
+        // A start still waiting on a database that does not answer is given a moment, then left:
+        // whatever it claimed lapses on its own, like a crashed process's.
+        const startedInTime = Promise.race([starting, sleep(SHUTDOWN.releaseMs).then(() => null)]);
+        startedInTime
+          .then((findo) => {
+            if (findo) return findo.stop();
+            logger.warn('stopped while still starting: the database did not answer');
+          })
           .then(
             () => process.exit(0),
             (error) => {

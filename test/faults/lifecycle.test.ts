@@ -43,7 +43,11 @@ describe('findo start and stop under faults', () => {
     expect(await db.collection(AGENDA_COLLECTION).countDocuments()).toBe(0);
   }, 60_000);
 
-  it('SIGTERM stops Findo within its bound while the database hangs', async () => {
+  /**
+   * Starts `findo start` on a database behind a proxy, stalls the proxy once the process logged
+   * `stallAfter`, sends SIGTERM, and returns the exit code and how long the exit took.
+   */
+  async function stopWhileDatabaseHangs(stallAfter: string): Promise<{ code: number | null; tookMs: number }> {
     const dbName = uniqueDbName(import.meta.filename);
     const direct = new URL(testDatabaseUri(dbName));
     const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port) });
@@ -53,23 +57,33 @@ describe('findo start and stop under faults', () => {
     await new Promise<void>((resolve) => portServer.listen(0, '127.0.0.1', resolve));
     const port = (portServer.address() as { port: number }).port;
     await new Promise((resolve) => portServer.close(resolve));
-
     const child = spawn(process.execPath, [BIN, 'start', '--port', String(port)], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...baseEnv, MONGODB_URI: direct.toString() },
-      stdio: 'ignore',
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...baseEnv, LOG_LEVEL: 'info', MONGODB_URI: direct.toString() },
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     cleanups.push(() => void child.kill('SIGKILL'));
-    await eventually(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200, 40_000, 'findo listening');
-    const db = mongoose.createConnection(testDatabaseUri(dbName));
-    cleanups.push(() => db.close());
-    await eventually(async () => (await db.collection(AGENDA_COLLECTION).countDocuments()) >= 3, 20_000, 'workers started');
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await eventually(async () => output.includes(stallAfter), 40_000, `"${stallAfter}" logged`);
 
     proxy.stall();
     const stopping = Date.now();
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
-    const tookMs = Date.now() - stopping;
+    return { code, tookMs: Date.now() - stopping };
+  }
+
+  it('SIGTERM stops a running Findo within 20 s while the database hangs', async () => {
+    const { code, tookMs } = await stopWhileDatabaseHangs('Findo started');
     console.log(`SIGTERM with the database hanging: exited ${code} after ${tookMs} ms`);
+    expect(tookMs).toBeLessThan(20_000);
+    expect(code).toBe(0);
+  }, 90_000);
+
+  it('SIGTERM stops a Findo still starting within 20 s while the database hangs', async () => {
+    // Listening, but the workers still set up their jobs on the database when it stops answering.
+    const { code, tookMs } = await stopWhileDatabaseHangs('Findo is listening');
+    console.log(`SIGTERM while starting, with the database hanging: exited ${code} after ${tookMs} ms`);
     expect(tookMs).toBeLessThan(20_000);
     expect(code).toBe(0);
   }, 90_000);
