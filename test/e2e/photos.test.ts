@@ -28,7 +28,8 @@ describe('photos from the owner to the Google profile', () => {
     uploadPhotoOptions.retry = { delayMs: 300, maxDelayMs: 1_000, maxRetries: 5 };
     h = await startHarness(import.meta.filename);
     ({ tenant } = await h.createTenant({ ownerPhones: ['054-765-4321'] }));
-    tenant = await setTenantSettings(tenant, ['photoBatchWindow=2s'], h.findo.services.vault);
+    // Wide enough that images sent together stay one batch while a loaded machine processes them seconds apart.
+    tenant = await setTenantSettings(tenant, ['photoBatchWindow=5s'], h.findo.services.vault);
     ({ location, tenant } = await connectGoogle(h, tenant, { due: false }));
   });
   afterAll(() => h?.stop());

@@ -29,7 +29,8 @@ describe('a worker killed inside a photo upload', () => {
     // This process serves HTTP only; jobs and webhook events run in the child worker.
     h = await startHarness(import.meta.filename, { role: 'web' });
     ({ tenant } = await h.createTenant({ ownerPhones: [OWNER] }));
-    tenant = await setTenantSettings(tenant, ['photoBatchWindow=1s'], h.findo.services.vault);
+    // Wide enough that images sent together stay one batch while a loaded machine processes them seconds apart.
+    tenant = await setTenantSettings(tenant, ['photoBatchWindow=5s'], h.findo.services.vault);
     ({ location, tenant } = await connectGoogle(h, tenant, { due: false }));
     worker = await startWorker();
   });
