@@ -139,3 +139,37 @@ export function jobQueue(agenda: Agenda): JobQueue {
     },
   };
 }
+
+/**
+ * Writes the keys of the pending runs that have none: runs queued with Agenda's own `unique`
+ * upsert before keys existed, so that the first enqueues after an upgrade find them. A worker calls
+ * it as it starts: one read of the job and key collections, and a write per run without a key.
+ */
+export async function keyPendingRuns(): Promise<number> {
+  const names = Object.keys(JOBS).filter((name) => JOBS[name as JobName].uniqueBy !== undefined);
+  const [runs, keyed] = await Promise.all([
+    agendaJobs()
+      .find(
+        { name: { $in: names }, $or: [{ nextRunAt: { $ne: null } }, { lockedAt: { $ne: null } }] },
+        { projection: { name: 1, data: 1, nextRunAt: 1 } },
+      )
+      .toArray(),
+    jobKeys()
+      .find({}, { projection: { jobId: 1 } })
+      .toArray(),
+  ]);
+  const keyedRuns = new Set(keyed.map((key) => String(key.jobId)));
+  let written = 0;
+  for (const run of runs) {
+    const key = uniquenessKey(String(run.name), run.data);
+    if (!key || keyedRuns.has(String(run._id)) || (key.pendingOnly && run.nextRunAt == null)) continue;
+    try {
+      // Dated at the epoch: the run was there when keyed, so once it is gone the key frees at once.
+      await jobKeys().insertOne({ _id: key.id, jobId: run._id as ObjectId, at: new Date(0) });
+      written += 1;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+  return written;
+}

@@ -11,7 +11,7 @@ import { AGENDA_COLLECTION } from '../../bot/agenda.ts';
 import type { Tenant } from '../../bot/db/models/index.ts';
 import { CLAIM_LIFETIME_MS } from '../../bot/locks.ts';
 import type { JobData, JobName } from '../../jobs/catalog.ts';
-import { JOB_KEY_COLLECTION } from '../../jobs/queue.ts';
+import { JOB_KEY_COLLECTION, keyPendingRuns } from '../../jobs/queue.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 
 const CONCURRENT_ENQUEUES = 10;
@@ -117,5 +117,22 @@ describe('unique job enqueues', () => {
     expect(await enqueueAtOnce('owner-welcome', () => welcome)).toBe(1);
     const [run] = await runsOf('owner-welcome', 'tenantId', welcome.tenantId);
     expect(await keys().findOne({ _id: keyId })).toMatchObject({ jobId: run!._id });
+  });
+
+  it('a pending run queued before keys existed gets its key when a worker starts, and absorbs the next enqueue', async () => {
+    const check = { tenantId: tenant.id, conversationRef: 'c-before-keys', seq: 1 };
+    // As Agenda's own unique upsert wrote it, with no key document.
+    await jobs().insertOne({
+      name: 'lead-silence-check',
+      data: check,
+      type: 'normal',
+      priority: 0,
+      nextRunAt: IN_AN_HOUR(),
+      lockedAt: null,
+    });
+    expect(await keyPendingRuns()).toBe(1);
+    expect(await keyPendingRuns()).toBe(0);
+    expect(await enqueueAtOnce('lead-silence-check', () => check)).toBe(1);
+    expect(await runsOf('lead-silence-check', 'conversationRef', check.conversationRef)).toHaveLength(1);
   });
 });
