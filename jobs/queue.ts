@@ -96,6 +96,15 @@ async function claimKey(key: UniquenessKey, jobId: ObjectId): Promise<boolean> {
   throw new Error(`the job key ${key.id} kept changing`);
 }
 
+/**
+ * Inserts `run` under the id its key names, as Agenda's own insert writes it. Not through
+ * `save()`: Agenda can choose the id only with an upsert filtered by `_id` and `name`, and FerretDB
+ * pushes a filter down on SQLite only when it is `_id` alone, so that upsert reads every job.
+ */
+async function insertRun(agenda: Agenda, run: Job, jobId: ObjectId): Promise<void> {
+  await agendaJobs().insertOne({ ...run.toJson(true), _id: jobId, lockedAt: null, lastModifiedBy: agenda.attrs.name || null });
+}
+
 export function jobQueue(agenda: Agenda): JobQueue {
   // A run that succeeded is removed (removeOnComplete): its key goes with it, so the key collection
   // holds only what is pending. A failed or cancelled run's key is replaced by the next enqueue.
@@ -114,10 +123,8 @@ export function jobQueue(agenda: Agenda): JobQueue {
       if (!key) return void (await run.save());
       const jobId = new ObjectId();
       if (!(await claimKey(key, jobId))) return;
-      // The run is written under the id its key names: an insert-only upsert by `_id`.
-      run.unique({ _id: jobId }, { insertOnly: true });
       try {
-        await run.save();
+        await insertRun(agenda, run, jobId);
       } catch (error) {
         // Free the key for the caller's retry; should this fail too, the key frees itself (holdsKey).
         await releaseKey(key.id, jobId).catch(() => undefined);
