@@ -72,12 +72,16 @@ async function holdsKey(key: JobKey, pendingOnly: boolean): Promise<boolean> {
 }
 
 /**
- * Removes `key` if run `jobId` still holds it. On FerretDB a conditional delete reads, then deletes
- * by `_id`: so that it never removes a key another enqueue wrote in between, the deletes of one key
- * take turns under a lock (inserts need none: the unique `_id` decides them).
+ * Removes `key` if run `jobId` still names it. The deletes of one key take turns under a lock, so
+ * between the read and the delete nobody else removes the key, and nobody writes another (an
+ * insert needs it gone; the unique `_id` decides inserts). Both by `_id` alone: the only filter
+ * FerretDB pushes down on SQLite.
  */
 async function releaseKey(keyId: string, jobId: ObjectId): Promise<void> {
-  await withLock(SYSTEM_SCOPE, `job-key:${keyId}`, () => jobKeys().deleteOne({ _id: keyId, jobId }));
+  await withLock(SYSTEM_SCOPE, `job-key:${keyId}`, async () => {
+    const key = await jobKeys().findOne({ _id: keyId });
+    if (key?.jobId.equals(jobId)) await jobKeys().deleteOne({ _id: keyId });
+  });
 }
 
 /** Makes run `jobId` the holder of `key`; false when another run holds it. */
