@@ -45,16 +45,14 @@ export async function createAgenda(
 }
 
 /**
- * Indexes for the job-data fields our unique enqueues look up (one pending job per event, caller,
- * conversation, request, message, review, tenant; without them every enqueue scans all jobs), and
- * for the poll's question which job names are due (dueJobNames).
+ * Indexes for the one job-data field looked up (a conversation's silence checks are cancelled by
+ * it; unique enqueues look their key up by `_id`, jobs/queue.ts), and for the poll's question which
+ * job names are due (dueJobNames).
  */
 async function ensureJobIndexes(connection: mongoose.Connection): Promise<void> {
   const jobs = connection.db!.collection(AGENDA_COLLECTION);
   await Promise.all([
-    ...['eventRef', 'conversationRef', 'requestRef', 'messageRef', 'reviewRef', 'tenantId'].map((field) =>
-      jobs.createIndex({ name: 1, [`data.${field}`]: 1 }, { name: `findo_${field}` }),
-    ),
+    jobs.createIndex({ name: 1, 'data.conversationRef': 1 }, { name: 'findo_conversationRef' }),
     jobs.createIndex({ lockedAt: 1, nextRunAt: 1 }, { name: 'findo_due' }),
   ]);
 }

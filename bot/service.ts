@@ -24,6 +24,7 @@ import { startInboxWorker, type InboxWorker } from './inbox/worker.ts';
 import { releaseAllOf } from './inbox/queue.ts';
 import { clearLocksOf, setLockHolder } from './locks.ts';
 import { registerJobs, scheduleRecurringJobs } from '../jobs/index.ts';
+import { keyPendingRuns } from '../jobs/queue.ts';
 import { processEvent, renewEventLocks } from '../jobs/process-event.ts';
 
 /** Webhook events processed in parallel per worker process. */
@@ -142,6 +143,8 @@ export async function startFindo(options: StartOptions): Promise<RunningFindo> {
       run: (item) => processEvent(services, owner, item),
       onRenew: (eventRefs) => renewEventLocks(owner, eventRefs),
     });
+    const keyed = await keyPendingRuns();
+    if (keyed) logger.info({ runs: keyed }, 'wrote the uniqueness keys of pending runs queued without one');
     await startAgenda(agenda, database.connection);
     await scheduleRecurringJobs(agenda);
   }

@@ -3,6 +3,7 @@
  * delay → the customer's replies as signed WhatsApp webhooks → the lead saved and every owner told.
  * Real server, real Agenda workers, real database; fake WhatsApp over real HTTP.
  */
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ActivityModel,
@@ -17,6 +18,7 @@ import {
 import { setTenantSettings, type WebhookKeys } from '../../bot/tenants.ts';
 import { postProviderWebhook } from '../../integrations/providers.ts';
 import { voicenterMissedCall } from '../../integrations/voicenter/fake.ts';
+import { JOB_KEY_COLLECTION } from '../../jobs/queue.ts';
 import { runCli } from '../support/cli.ts';
 import { BUSINESS_NUMBER_ID, eventually, startHarness, type Harness } from '../support/harness.ts';
 
@@ -128,6 +130,14 @@ describe('missed call → WhatsApp lead capture', () => {
     await h.whatsapp.waitForSent((m) => m.to === customer, 20_000);
     await new Promise((r) => setTimeout(r, 2_500));
     expect(sentTo(customer)).toHaveLength(1);
+    // The follow-up's uniqueness key leaves with its run: the key collection holds only what is pending.
+    const followupKey = `missed-call-followup:${JSON.stringify({ 'data.tenantId': tenant.id, 'data.phone': customer })}`;
+    await eventually(
+      async () =>
+        (await mongoose.connection.db!.collection<{ _id: string }>(JOB_KEY_COLLECTION).countDocuments({ _id: followupKey })) === 0,
+      5_000,
+      'the follow-up key removed',
+    );
   });
 
   it('a second call from the same number within 12 hours sends nothing', async () => {

@@ -4,11 +4,14 @@
  * FerretDB does not make Agenda's find-or-insert upsert atomic, so the database's own unique key
  * has to decide.
  */
+import { ObjectId } from 'mongodb';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENDA_COLLECTION } from '../../bot/agenda.ts';
 import type { Tenant } from '../../bot/db/models/index.ts';
+import { CLAIM_LIFETIME_MS } from '../../bot/locks.ts';
 import type { JobData, JobName } from '../../jobs/catalog.ts';
+import { JOB_KEY_COLLECTION, keyPendingRuns } from '../../jobs/queue.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 
 const CONCURRENT_ENQUEUES = 10;
@@ -57,5 +60,79 @@ describe('unique job enqueues', () => {
       'owner-welcome': await enqueueAtOnce('owner-welcome', () => ({ tenantId })),
     };
     expect(counts).toEqual(Object.fromEntries(Object.keys(counts).map((name) => [name, 1])));
+  });
+
+  const jobs = () => mongoose.connection.db!.collection(AGENDA_COLLECTION);
+  const keys = () => mongoose.connection.db!.collection<{ _id: string; jobId: ObjectId; at: Date }>(JOB_KEY_COLLECTION);
+  const runsOf = (name: JobName, field: string, value: string) =>
+    jobs()
+      .find({ name, [`data.${field}`]: value })
+      .toArray();
+
+  // The states below are what Agenda writes as a run goes (no workers run here): started, a
+  // `nextRunAt` of null and a lock; failed for good, neither; succeeded, removed.
+  const started = { $set: { nextRunAt: null, lockedAt: new Date() } };
+  const failedForGood = { $set: { nextRunAt: null, lockedAt: null, failedAt: new Date(), failCount: 9 } };
+
+  it('a started run frees a pending-only key, and holds any other key while it runs', async () => {
+    const followup = { tenantId: tenant.id, phone: '+972527650002', eventRef: 'call-a' };
+    await h.findo.services.enqueue('missed-call-followup', followup, { at: IN_AN_HOUR() });
+    await jobs().updateOne({ name: 'missed-call-followup', 'data.phone': followup.phone }, started);
+    await enqueueAtOnce('missed-call-followup', (i) => ({ ...followup, eventRef: `call-b${i}` }));
+    // The running one and one new pending run.
+    expect(await runsOf('missed-call-followup', 'phone', followup.phone)).toHaveLength(2);
+    expect(await pendingRuns('missed-call-followup', { phone: followup.phone })).toBe(1);
+
+    const check = { tenantId: tenant.id, conversationRef: 'c-running', seq: 1 };
+    await h.findo.services.enqueue('lead-silence-check', check, { at: IN_AN_HOUR() });
+    await jobs().updateOne({ name: 'lead-silence-check', 'data.conversationRef': check.conversationRef }, started);
+    await enqueueAtOnce('lead-silence-check', () => check);
+    expect(await runsOf('lead-silence-check', 'conversationRef', check.conversationRef)).toHaveLength(1);
+  });
+
+  it('a run that failed for good frees its key', async () => {
+    const check = { tenantId: tenant.id, conversationRef: 'c-failed', seq: 1 };
+    await h.findo.services.enqueue('lead-silence-check', check, { at: IN_AN_HOUR() });
+    await jobs().updateOne({ name: 'lead-silence-check', 'data.conversationRef': check.conversationRef }, failedForGood);
+    expect(await enqueueAtOnce('lead-silence-check', () => check)).toBe(1);
+    expect(await runsOf('lead-silence-check', 'conversationRef', check.conversationRef)).toHaveLength(2);
+  });
+
+  it('cancelled runs free their keys', async () => {
+    const check = { tenantId: tenant.id, conversationRef: 'c-cancelled', seq: 1 };
+    await h.findo.services.enqueue('lead-silence-check', check, { at: IN_AN_HOUR() });
+    await h.findo.services.cancelJobs('lead-silence-check', { conversationRef: check.conversationRef });
+    expect(await pendingRuns('lead-silence-check', { conversationRef: check.conversationRef })).toBe(0);
+    expect(await enqueueAtOnce('lead-silence-check', () => check)).toBe(1);
+  });
+
+  it('a key whose enqueue died before writing its run holds only for a claim lifetime', async () => {
+    const welcome = { tenantId: new ObjectId().toHexString() };
+    const keyId = `owner-welcome:${JSON.stringify({ 'data.tenantId': welcome.tenantId })}`;
+    await keys().insertOne({ _id: keyId, jobId: new ObjectId(), at: new Date() });
+    // Its enqueue may still be between its two writes: the key holds.
+    expect(await enqueueAtOnce('owner-welcome', () => welcome)).toBe(0);
+
+    await keys().updateOne({ _id: keyId }, { $set: { at: new Date(Date.now() - CLAIM_LIFETIME_MS) } });
+    expect(await enqueueAtOnce('owner-welcome', () => welcome)).toBe(1);
+    const [run] = await runsOf('owner-welcome', 'tenantId', welcome.tenantId);
+    expect(await keys().findOne({ _id: keyId })).toMatchObject({ jobId: run!._id });
+  });
+
+  it('a pending run queued before keys existed gets its key when a worker starts, and absorbs the next enqueue', async () => {
+    const check = { tenantId: tenant.id, conversationRef: 'c-before-keys', seq: 1 };
+    // As Agenda's own unique upsert wrote it, with no key document.
+    await jobs().insertOne({
+      name: 'lead-silence-check',
+      data: check,
+      type: 'normal',
+      priority: 0,
+      nextRunAt: IN_AN_HOUR(),
+      lockedAt: null,
+    });
+    expect(await keyPendingRuns()).toBe(1);
+    expect(await keyPendingRuns()).toBe(0);
+    expect(await enqueueAtOnce('lead-silence-check', () => check)).toBe(1);
+    expect(await runsOf('lead-silence-check', 'conversationRef', check.conversationRef)).toHaveLength(1);
   });
 });
