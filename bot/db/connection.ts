@@ -6,6 +6,16 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  MongoClientClosedError,
+  MongoError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoOperationTimeoutError,
+  MongoServerClosedError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from 'mongodb';
 import mongoose from 'mongoose';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -128,4 +138,34 @@ export async function isDatabaseUp(connection: mongoose.Connection): Promise<boo
   } catch {
     return false;
   }
+}
+
+/** Driver errors that mean the database could not be reached or did not answer in time. */
+const OUTAGE_ERRORS = [
+  // Also every pool-cleared error (`PoolClearedOnNetworkError` included) and network timeouts.
+  MongoNetworkError,
+  MongoServerSelectionError,
+  MongoNotConnectedError,
+  MongoTopologyClosedError,
+  MongoServerClosedError,
+  MongoClientClosedError,
+  MongoOperationTimeoutError,
+  mongoose.Error.MongooseServerSelectionError,
+];
+/** Pool errors the driver does not export: a pool closed, or no connection free in time. */
+const OUTAGE_ERROR_NAMES = new Set(['MongoPoolClosedError', 'MongoWaitQueueTimeoutError']);
+/** Labels the driver or server put on errors worth retrying as they are. */
+const TRANSIENT_LABELS = ['RetryableWriteError', 'ResetPool', 'SystemOverloadedError', 'TransientTransactionError'];
+
+/**
+ * Whether an error means the database is unavailable for now (so a caller should answer "retry
+ * later"), as opposed to a fault in what was asked. Checked by class, not by name or message: the
+ * driver names some subclasses differently (`PoolClearedOnNetworkError`).
+ */
+export function isDatabaseOutage(error: unknown): boolean {
+  if (OUTAGE_ERRORS.some((type) => error instanceof type)) return true;
+  if (error instanceof MongoError)
+    return OUTAGE_ERROR_NAMES.has(error.name) || TRANSIENT_LABELS.some((label) => error.hasErrorLabel(label));
+  // Mongoose's own: an operation queued while disconnected that waited longer than `bufferTimeoutMS`.
+  return error instanceof mongoose.Error && /buffering timed out/.test(error.message);
 }

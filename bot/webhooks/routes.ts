@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Config } from '../config.ts';
+import { isDatabaseOutage } from '../db/connection.ts';
 import { TenantModel, UNROUTED_TENANT, WEBHOOK_PROVIDERS, type WebhookProvider } from '../db/models/index.ts';
 import type { Logger } from '../logger.ts';
 import { webhookLatency, webhookRequests } from '../metrics.ts';
@@ -41,16 +42,6 @@ function bodyReadRefusal(error: unknown): { status: number; error: string; outco
     default:
       return { status: 400, error: `body could not be read: ${message ?? type ?? 'bad request'}`, outcome: 'bad_request' };
   }
-}
-
-/** A database outage answers 503 so the sender retries; anything else is a 500. */
-function isDatabaseOutage(error: unknown): boolean {
-  const name = (error as Error)?.name ?? '';
-  return (
-    /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|MongoTopologyClosedError|MongoNetworkTimeoutError|MongoPoolClearedError/.test(
-      name,
-    ) || /buffering timed out|Client must be connected|connection .* closed/i.test((error as Error)?.message ?? '')
-  );
 }
 
 /** One stored (or refused) event of a delivery. */
@@ -103,6 +94,7 @@ export function createWebhookRouter({ config, logger }: WebhookRouterOptions): e
           outcome = refusal.outcome;
           res.status(refusal.status).json({ error: refusal.error });
         } else if (isDatabaseOutage(error)) {
+          // A database outage answers 503 so the sender retries; anything else is a 500.
           outcome = 'unavailable';
           res.status(503).json({ error: 'database unavailable, retry later' });
         } else {

@@ -74,6 +74,11 @@ describe('database cut under steady webhook traffic', () => {
     const acknowledged: { id: string; caller: string }[] = [];
     const answers = { accepted: 0, unavailable: 0, other: [] as string[] };
     let callNumber = 0;
+    const healMs: number[] = [];
+    const restoredAt: number[] = [];
+    let cutAt = 0;
+    /** Where the link stood when an odd answer came: for the failure message. */
+    const linkState = () => (restoredAt.length < cutAt ? 'during a cut' : `${Date.now() - (restoredAt.at(-1) ?? 0)} ms after a restore`);
     let traffic = true;
     const steadyTraffic = (async () => {
       while (traffic) {
@@ -85,19 +90,19 @@ describe('database cut under steady webhook traffic', () => {
               answers.accepted++;
               acknowledged.push({ id: `cut-${n}`, caller });
             } else if (r.status === 503) answers.unavailable++;
-            else answers.other.push(`${r.status}`);
+            else answers.other.push(`cut-${n} (${linkState()}): ${r.status} ${JSON.stringify(r.json)}`);
           },
-          (error: Error) => answers.other.push(error.message),
+          (error: Error) =>
+            answers.other.push(`cut-${n} (${linkState()}): ${error.message} ${String((error.cause as Error | undefined)?.message)}`),
         );
         await new Promise((r) => setTimeout(r, 1000 / CALLS_PER_SECOND));
       }
     })();
 
-    const healMs: number[] = [];
-    const restoredAt: number[] = [];
     for (let cut = 0; cut < CUTS; cut++) {
       await new Promise((r) => setTimeout(r, 2_000));
       h.proxy!.cut();
+      cutAt++;
       await eventually(async () => (await fetch(`${h.url}/healthz`)).status === 503, 5_000, `/healthz 503 during cut ${cut + 1}`);
       expect((await missedCall(`probe-during-${cut}`)).status).toBe(503);
       await new Promise((r) => setTimeout(r, CUT_MS));
