@@ -88,3 +88,19 @@ export function lastWeeklySlot(now: Date, timezone: string, day: Weekday, hour: 
     timezone,
   );
 }
+
+/** How late a weekly slot may still be served (after downtime); an older one waits for next week. */
+const WEEKLY_SLOT_GRACE_MS = 24 * 3_600_000;
+
+/**
+ * The weekly slot due at `now` for a task on `day` at `hour`:00 local time, or null: the task is
+ * `off`, the slot is over a day old, or it came before `since` (the tenant did not exist yet).
+ * Whether it was already served is the caller's record.
+ */
+export function weeklySlotDue(now: Date, task: { timezone: string; day: Weekday | 'off'; hour: number; since?: Date | null }): Date | null {
+  if (task.day === 'off') return null;
+  const slot = lastWeeklySlot(now, task.timezone, task.day, task.hour);
+  if (now.getTime() - slot.getTime() > WEEKLY_SLOT_GRACE_MS) return null;
+  if (task.since && slot.getTime() < task.since.getTime()) return null;
+  return slot;
+}

@@ -197,11 +197,12 @@ export async function handleOwnerApprovalReply(services: Services, tenant: Tenan
 }
 
 /** Tells an owner who answered a draft after another owner did what that owner decided (once per draft). */
-async function tellDecided(services: Services, tenant: Tenant, conversation: Conversation, owner: string): Promise<void> {
+async function tellDecided(services: Services, tenant: Tenant, conversation: Conversation, owner: string): Promise<boolean> {
   const subject = SUBJECTS[subjectOfKind(conversation.kind)];
   const text = await subject.decidedMessage(tenant, conversation.subjectId ?? '', conversation.number ?? 0, owner);
-  if (!text) return;
+  if (!text) return false;
   await alertOwners(services, tenant, textAlert(`draft-decided:${conversation.id}`, text), { audience: { only: owner } });
+  return true;
 }
 
 /** How long after another owner's decision a draft answer is taken as a late answer to it. */
@@ -220,11 +221,7 @@ async function tellJustDecided(services: Services, tenant: Tenant, owner: string
     .sort({ updatedAt: -1 })
     .limit(1);
   const decided = recent.find((c) => !isAwaitingOwner(snapshotOf(c)));
-  if (!decided) return false;
-  const text = await SUBJECTS[subjectOfKind(decided.kind)].decidedMessage(tenant, decided.subjectId ?? '', decided.number ?? 0, owner);
-  if (!text) return false;
-  await alertOwners(services, tenant, textAlert(`draft-decided:${decided.id}`, text), { audience: { only: owner } });
-  return true;
+  return decided ? tellDecided(services, tenant, decided, owner) : false;
 }
 
 /** The approval whose draft (or reminder) message the owner quoted, if any. */

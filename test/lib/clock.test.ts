@@ -1,6 +1,6 @@
 /** The slot of a weekly task on the tenant's own clock. */
 import { describe, expect, it } from 'vitest';
-import { lastWeeklySlot } from '../../lib/clock.ts';
+import { lastWeeklySlot, weeklySlotDue } from '../../lib/clock.ts';
 
 const ISRAEL = 'Asia/Jerusalem';
 
@@ -26,5 +26,19 @@ describe('lastWeeklySlot', () => {
 
   it('keeps 10:00 local across a DST change (summer time, UTC+3)', () => {
     expect(lastWeeklySlot(new Date('2026-06-02T09:00:00Z'), ISRAEL, 'tue', 10).toISOString()).toBe('2026-06-02T07:00:00.000Z');
+  });
+});
+
+describe('weeklySlotDue', () => {
+  const task = { timezone: ISRAEL, day: 'tue' as const, hour: 10 };
+
+  it('is the slot for a day after it, then nothing until next week', () => {
+    expect(weeklySlotDue(new Date('2026-12-02T07:59:00Z'), task)?.toISOString()).toBe('2026-12-01T08:00:00.000Z');
+    expect(weeklySlotDue(new Date('2026-12-02T08:01:00Z'), task)).toBeNull();
+  });
+
+  it('is nothing when off, or for a slot before `since`', () => {
+    expect(weeklySlotDue(new Date('2026-12-01T09:00:00Z'), { ...task, day: 'off' })).toBeNull();
+    expect(weeklySlotDue(new Date('2026-12-01T09:00:00Z'), { ...task, since: new Date('2026-12-01T08:30:00Z') })).toBeNull();
   });
 });

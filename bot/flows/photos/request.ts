@@ -9,20 +9,20 @@ import { TenantModel, type Tenant } from '../../db/models/index.ts';
 import { alertOwners, textAlert } from '../../outbound/owner-alerts.ts';
 import type { Services } from '../../services.ts';
 import { t } from '../../texts/index.ts';
-import { lastWeeklySlot } from '../../../lib/clock.ts';
+import { weeklySlotDue } from '../../../lib/clock.ts';
 
 /** The local hour of the request. */
 export const PHOTO_REQUEST_HOUR = 10;
-const DAY_MS = 24 * 3_600_000;
 
 /** The slot a tenant is due for now, or null (off, served, too old, or before the tenant existed). */
 export function duePhotoRequestSlot(tenant: Tenant, now: Date): Date | null {
-  const day = tenant.settings.photoRequestDay;
-  if (day === 'off') return null;
-  const slot = lastWeeklySlot(now, tenant.timezone, day, PHOTO_REQUEST_HOUR);
-  if (now.getTime() - slot.getTime() > DAY_MS) return null;
-  if (tenant.createdAt && slot < tenant.createdAt) return null;
-  if (tenant.photoRequestSlot && tenant.photoRequestSlot >= slot) return null;
+  const slot = weeklySlotDue(now, {
+    timezone: tenant.timezone,
+    day: tenant.settings.photoRequestDay,
+    hour: PHOTO_REQUEST_HOUR,
+    since: tenant.createdAt,
+  });
+  if (!slot || (tenant.photoRequestSlot && tenant.photoRequestSlot >= slot)) return null;
   return slot;
 }
 

@@ -9,7 +9,7 @@ import { recordActivity } from '../../activity.ts';
 import { isDuplicateKey, LeadModel, PostModel, ReviewModel, TenantModel, type Post, type Tenant } from '../../db/models/index.ts';
 import type { Services } from '../../services.ts';
 import type { PostFacts } from '../../ai/index.ts';
-import { lastWeeklySlot } from '../../../lib/clock.ts';
+import { weeklySlotDue } from '../../../lib/clock.ts';
 import { startDraftApproval } from '../draft-approvals.ts';
 import { upcomingHoliday } from './holiday.ts';
 
@@ -77,13 +77,13 @@ export async function draftPost(
 
 /** The key of the weekly slot due at `now` for a tenant, or null when none is due. */
 export function dueWeeklySlot(tenant: Tenant, now: Date): string | null {
-  const day = tenant.settings.postDay;
-  if (day === 'off') return null;
-  const slot = lastWeeklySlot(now, tenant.timezone, day, POST_DRAFT_HOUR);
-  // A slot missed by more than a day (downtime) waits for next week; one before the tenant existed is not its.
-  if (now.getTime() - slot.getTime() > DAY_MS) return null;
-  if (tenant.createdAt && slot.getTime() < tenant.createdAt.getTime()) return null;
-  return `weekly:${slot.toISOString()}`;
+  const slot = weeklySlotDue(now, {
+    timezone: tenant.timezone,
+    day: tenant.settings.postDay,
+    hour: POST_DRAFT_HOUR,
+    since: tenant.createdAt,
+  });
+  return slot && `weekly:${slot.toISOString()}`;
 }
 
 /** Queues the weekly draft of every connected tenant whose slot is due and not yet served. */
